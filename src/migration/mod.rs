@@ -1,0 +1,84 @@
+//! Parse one migration file with tree-sitter-python into an owned list of the field names it
+//! introduces, each with the byte span of its string literal. No tree-sitter type leaves this
+//! module.
+
+use std::ops::Range;
+
+/// The Django operation a name was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OperationKind {
+    CreateModel,
+    AddField,
+    AlterField,
+    RenameField,
+}
+
+impl OperationKind {
+    /// The class name as Django spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationKind::CreateModel => "CreateModel",
+            OperationKind::AddField => "AddField",
+            OperationKind::AlterField => "AlterField",
+            OperationKind::RenameField => "RenameField",
+        }
+    }
+}
+
+/// What role a name plays in its operation; decides which rule looks at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NameRole {
+    /// A field name the operation introduces: a `CreateModel` field entry, `AddField`'s `name`,
+    /// `RenameField`'s `new_name`.
+    Introduced,
+    /// `AlterField`'s `name`: the column exists already.
+    Altered,
+    /// The value of `db_column="..."` in a field constructor.
+    DbColumn,
+}
+
+/// One name found in a migration. Spans are 0-based byte offsets into the file as given to
+/// [`parse`]; line and column are computed only when printing (see `crate::text`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldName {
+    /// The literal's value: the name without quotes or prefix.
+    pub name: String,
+    /// Bytes of the name inside its quotes.
+    pub span: Range<usize>,
+    pub role: NameRole,
+    pub operation: OperationKind,
+    /// The model as written in the operation (`name=` of `CreateModel`, `model_name=` of the
+    /// others), when it is a plain string literal.
+    pub model: Option<String>,
+    /// For a `db_column`: the field the column belongs to, when known.
+    pub field: Option<String>,
+    /// Bytes of the whole operation call, from the callee to the closing parenthesis.
+    pub operation_span: Range<usize>,
+    /// Bytes of the smallest construct the name belongs to: the `("name", Field(...))` entry of
+    /// `CreateModel`, or the argument of the other operations.
+    pub entry_span: Range<usize>,
+}
+
+/// Everything the checks need from one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Migration {
+    /// Names in source order.
+    pub names: Vec<FieldName>,
+    /// The first syntax error (an `ERROR` or missing node) in document order, if any.
+    pub syntax_error: Option<Range<usize>>,
+}
+
+/// The parser could not run at all (never because of the input's content).
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    #[error("tree-sitter-python could not be loaded: {0}")]
+    Language(String),
+    #[error("tree-sitter returned no tree")]
+    NoTree,
+}
+
+/// Parse `source` (any bytes: non-UTF-8, BOM, CRLF all allowed) and extract its names.
+pub fn parse(source: &[u8]) -> Result<Migration, ParseError> {
+    let _ = source;
+    todo!("migration parser")
+}
