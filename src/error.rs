@@ -1,2 +1,52 @@
 //! The crate's error type: the tool failing to do its job (exit status 2), as opposed to
-//! findings, which are data.
+//! findings, which are data. Every message is one line that names the cause and, where there
+//! is one, what to do.
+
+use std::path::PathBuf;
+
+use crate::library::LibraryError;
+use crate::migration::ParseError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Library(#[from] LibraryError),
+
+    /// Each problem as `file:line: message`.
+    #[error("the field library cannot be used: {}", problems.join("; "))]
+    LibraryUnreadable { problems: Vec<String> },
+
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{}: no such file or directory", path.display())]
+    MissingPath { path: PathBuf },
+
+    #[error("cannot walk {}: {message}", path.display())]
+    Walk { path: PathBuf, message: String },
+
+    #[error("not a git repository (or any parent up to the filesystem root); {what} needs one")]
+    NotARepository { what: &'static str },
+
+    #[error("{} is a bare repository: {what} needs a working tree", path.display())]
+    BareRepository { path: PathBuf, what: &'static str },
+
+    #[error("unknown revision `{rev}`: {message}")]
+    UnknownRevision { rev: String, message: String },
+
+    #[error("git: {context}: {message}")]
+    Git {
+        context: &'static str,
+        message: String,
+    },
+
+    #[error("cannot write the report: {0}")]
+    Output(#[source] std::io::Error),
+
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+}

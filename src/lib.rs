@@ -19,3 +19,98 @@ pub mod migration;
 pub mod report;
 pub mod source;
 pub mod text;
+
+use std::path::PathBuf;
+
+use error::Error;
+use library::Library;
+use report::Report;
+
+/// What to check: the modes of the product contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// No arguments: the staged change, read from the index.
+    Staged,
+    /// `--all`: every migration in the repository, from the working tree.
+    All,
+    /// `--since REV`: what `HEAD` adds since its merge base with REV.
+    Since(String),
+    /// Files and directories from the working tree.
+    Paths(Vec<PathBuf>),
+}
+
+impl Mode {
+    /// How the mode is named in messages.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Mode::Staged => "checking staged files",
+            Mode::All => "--all",
+            Mode::Since(_) => "--since",
+            Mode::Paths(_) => "checking paths",
+        }
+    }
+}
+
+/// The result of a run: findings, plus the files that could not be checked. A run with errors
+/// still reports what it found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub report: Report,
+    pub errors: Vec<Error>,
+}
+
+/// The built-in library, or the given files merged in order. Rows that cannot be read make
+/// the library unusable: that is an error, never a silent skip.
+pub fn load_library(files: &[PathBuf]) -> Result<Library, Error> {
+    let library = read_library(files)?;
+    let fatal: Vec<String> = library
+        .problems()
+        .iter()
+        .filter(|p| p.is_fatal())
+        .map(|p| format!("{}: {p}", p.location))
+        .collect();
+    if !fatal.is_empty() {
+        return Err(Error::LibraryUnreadable { problems: fatal });
+    }
+    Ok(library)
+}
+
+/// The built-in library, or the given files merged in order, with every problem recorded
+/// (for `--check-library`, which lists them rather than stopping at the first).
+pub fn read_library(files: &[PathBuf]) -> Result<Library, Error> {
+    if files.is_empty() {
+        return Ok(Library::builtin());
+    }
+    let mut library = Library::empty();
+    for file in files {
+        library.add_file(file)?;
+    }
+    Ok(library)
+}
+
+/// Run one mode against a library. Errors that stop the whole mode (no repository, an
+/// unknown revision) are returned; errors on single files are collected in the outcome.
+pub fn run(mode: &Mode, library: &Library) -> Result<Outcome, Error> {
+    let plan = match mode {
+        Mode::Paths(paths) => source::from_paths(paths),
+        Mode::Staged => source::staged(source::Repo::open(mode.describe())?)?,
+        Mode::All => source::all(source::Repo::open(mode.describe())?)?,
+        Mode::Since(rev) => source::since(source::Repo::open(mode.describe())?, rev)?,
+    };
+    let mut outcome = Outcome::default();
+    for file in plan.files() {
+        let checked = file.and_then(|file| Ok(check::check_file(file, library)?));
+        match checked {
+            Ok(checked) => {
+                outcome.report.files_checked += 1;
+                if !checked.findings.is_empty() {
+                    outcome.report.files.push(checked);
+                }
+            }
+            Err(err) => outcome.errors.push(err),
+        }
+    }
+    outcome.errors.extend(plan.errors);
+    outcome.report.sort();
+    Ok(outcome)
+}

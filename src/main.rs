@@ -1,1 +1,239 @@
-fn main() {}
+//! The `check-migrate` binary: arguments, the colour decision, and the exit status
+//! (0 no errors, 1 at least one error finding, 2 the tool could not do its job).
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+
+use check_migrate::check::Severity;
+use check_migrate::error::Error;
+use check_migrate::library::{BUILTIN_ORIGIN, Library};
+use check_migrate::report::{self, Format};
+use check_migrate::{Mode, Outcome};
+
+/// Stop wrong field names in Django migrations before they are committed.
+///
+/// With no paths, checks the migrations staged for commit (read from the index) and reports
+/// what the staged change adds. With paths, checks those files and the migrations under those
+/// directories, from the working tree.
+#[derive(Debug, Parser)]
+#[command(name = "check-migrate", version)]
+struct Cli {
+    /// Files or directories to check instead of the staged change.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// Check every migration in the repository: tracked ones, and untracked ones git does not
+    /// ignore.
+    #[arg(long, conflicts_with_all = ["paths", "since"])]
+    all: bool,
+
+    /// Check what HEAD adds since its merge base with REV (for CI: `--since origin/main`).
+    #[arg(long, value_name = "REV", conflicts_with = "paths")]
+    since: Option<String>,
+
+    /// A field library CSV (BlueKing format) replacing the built-in one; repeat to merge.
+    #[arg(long, value_name = "FILE")]
+    library: Vec<PathBuf>,
+
+    /// Validate a field library (FILE, else the --library files, else the built-in one),
+    /// print its problems and exit.
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    check_library: Option<Option<PathBuf>>,
+
+    /// How findings are printed.
+    #[arg(long, value_enum, default_value_t = FormatArg::Full)]
+    format: FormatArg,
+
+    /// When to colour the output; `auto` honours NO_COLOR, CLICOLOR_FORCE and the terminal.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// rustc-style, with the source line and a caret under the name.
+    Full,
+    /// One line per finding: path:line:col: severity[rule] message.
+    Concise,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = use_color(cli.color);
+    let result = match &cli.check_library {
+        Some(file) => check_library(&cli, file.as_ref(), color),
+        None => check(&cli, color),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            report_error(&err);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
+    let mode = if cli.all {
+        Mode::All
+    } else if let Some(rev) = &cli.since {
+        Mode::Since(rev.clone())
+    } else if cli.paths.is_empty() {
+        Mode::Staged
+    } else {
+        Mode::Paths(cli.paths.clone())
+    };
+    let library = check_migrate::load_library(&cli.library)?;
+    warn_library_problems(&library, &cli.library);
+    let outcome = check_migrate::run(&mode, &library)?;
+    print_outcome(&outcome, &mode, cli.format, color).map_err(Error::Output)?;
+    for err in &outcome.errors {
+        report_error(err);
+    }
+    Ok(if !outcome.errors.is_empty() {
+        ExitCode::from(2)
+    } else if outcome.report.count(Severity::Error) > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let format = match format {
+        FormatArg::Full => Format::Full,
+        FormatArg::Concise => Format::Concise,
+    };
+    report::print(&mut out, &outcome.report, format, color)?;
+    report::summary(&mut out, &outcome.report, color)?;
+    out.flush()?;
+    if *mode == Mode::Staged && outcome.report.count(Severity::Error) > 0 {
+        eprintln!(
+            "commit blocked by check-migrate: fix the names above (rename the model field and \
+             regenerate the migration), or commit anyway with `git commit --no-verify`."
+        );
+    }
+    Ok(())
+}
+
+/// Problems that do not stop a run (an ambiguous name suggests every candidate) are announced
+/// in one line, so a hook run stays short; `--check-library` lists them.
+fn warn_library_problems(library: &Library, files: &[PathBuf]) {
+    let count = library.problems().len();
+    if count == 0 {
+        return;
+    }
+    let which = if files.is_empty() {
+        String::new()
+    } else {
+        files
+            .iter()
+            .map(|f| format!(" {}", f.display()))
+            .collect::<String>()
+    };
+    eprintln!(
+        "warning: the field library has {count} problem(s); `check-migrate --check-library{which}` lists them"
+    );
+}
+
+fn check_library(cli: &Cli, file: Option<&PathBuf>, color: bool) -> Result<ExitCode, Error> {
+    let files: Vec<PathBuf> = match file {
+        Some(file) => vec![file.clone()],
+        None => cli.library.clone(),
+    };
+    let library = check_migrate::read_library(&files)?;
+    let names = if files.is_empty() {
+        BUILTIN_ORIGIN.to_string()
+    } else {
+        files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let problems = library.problems();
+    let palette = |fatal: bool| {
+        let severity = if fatal {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        (severity, report::severity_style(severity, color))
+    };
+    let mut out = io::stdout().lock();
+    let write = |out: &mut io::StdoutLock<'_>, text: String| {
+        writeln!(out, "{text}").map_err(Error::Output)
+    };
+    for problem in problems {
+        let (severity, style) = palette(problem.is_fatal());
+        write(
+            &mut out,
+            format!(
+                "{}: {}: {problem}",
+                problem.location,
+                style.style(severity.as_str())
+            ),
+        )?;
+    }
+    let fatal = problems.iter().filter(|p| p.is_fatal()).count();
+    if problems.is_empty() {
+        write(
+            &mut out,
+            format!(
+                "{names}: no problems ({} wrong names)",
+                library.wrong_names().count()
+            ),
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    write(
+        &mut out,
+        format!(
+            "{names}: {} problem(s), {fatal} of them unreadable rows",
+            problems.len()
+        ),
+    )?;
+    Ok(ExitCode::from(if fatal > 0 { 2 } else { 1 }))
+}
+
+fn report_error(err: &Error) {
+    match err {
+        Error::LibraryUnreadable { problems } => {
+            for problem in problems {
+                eprintln!("error: {problem}");
+            }
+            eprintln!(
+                "error: the field library cannot be used; fix the rows above \
+                 (`check-migrate --check-library FILE` lists every problem)"
+            );
+        }
+        err => eprintln!("error: {err}"),
+    }
+}
+
+/// `--color` first; in `auto`, NO_COLOR turns colour off, CLICOLOR_FORCE turns it on, and
+/// otherwise stdout must be a terminal that is not `dumb`.
+fn use_color(choice: ColorArg) -> bool {
+    let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => false,
+        ColorArg::Auto if set("CLICOLOR_FORCE") => true,
+        ColorArg::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+        }
+    }
+}

@@ -1,2 +1,145 @@
 //! Byte offsets to 1-based lines and character columns, computed only when something is
 //! printed or compared with line numbers from a diff.
+//!
+//! Sources are bytes, not `str`: a migration may hold a GBK comment. Columns count characters
+//! the way an editor does on a UTF-8 file: every byte that does not continue a UTF-8 sequence
+//! starts a character, so a stray invalid byte counts as one character and a tab as one.
+
+use std::ops::Range;
+
+/// A 1-based line and character column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Line starts of one source, for repeated offset lookups.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset at which each line starts; always begins with 0.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(source: &[u8]) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(newline_offsets(source).map(|i| i + 1));
+        LineIndex {
+            starts,
+            len: source.len(),
+        }
+    }
+
+    /// 1-based line of a byte offset (an offset past the end counts as the last line).
+    pub fn line(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len);
+        // `starts` is sorted and starts with 0, so the partition point is at least 1.
+        self.starts.partition_point(|&start| start <= offset)
+    }
+
+    /// Byte range of a 1-based line, without its line ending (`\n` or `\r\n`).
+    pub fn line_range(&self, source: &[u8], line: usize) -> Range<usize> {
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.len);
+        let mut end = self
+            .starts
+            .get(line)
+            .map(|next| next - 1)
+            .unwrap_or(self.len);
+        if end > start && source.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn position(&self, source: &[u8], offset: usize) -> Position {
+        let offset = offset.min(self.len);
+        let line = self.line(offset);
+        let start = self.starts[line - 1];
+        Position {
+            line,
+            column: char_count(&source[start..offset]) + 1,
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        // A trailing newline does not open a new, empty line for our purposes.
+        if self.len > 0 && self.starts.last() == Some(&self.len) {
+            self.starts.len() - 1
+        } else {
+            self.starts.len()
+        }
+    }
+}
+
+fn newline_offsets(source: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    source
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+}
+
+/// Characters in `bytes`: bytes that do not continue a UTF-8 sequence.
+pub fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_on_ascii() {
+        let src = b"ab\ncd\n";
+        let idx = LineIndex::new(src);
+        assert_eq!(idx.position(src, 0), Position { line: 1, column: 1 });
+        assert_eq!(idx.position(src, 4), Position { line: 2, column: 2 });
+        assert_eq!(idx.line_count(), 2);
+        assert_eq!(idx.line_range(src, 2), 3..5);
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let src = "# 创建时间\nx = \"create_time\"  # 时间\n".as_bytes();
+        let idx = LineIndex::new(src);
+        let offset = src.windows(11).position(|w| w == b"create_time").unwrap();
+        assert_eq!(idx.position(src, offset), Position { line: 2, column: 6 });
+        let src = "(\"时间\", \"create_time\")".as_bytes();
+        let offset = src.windows(11).position(|w| w == b"create_time").unwrap();
+        assert_eq!(LineIndex::new(src).position(src, offset).column, 9);
+    }
+
+    #[test]
+    fn crlf_is_not_part_of_the_line() {
+        let src = b"a\r\nbc\r\n";
+        let idx = LineIndex::new(src);
+        assert_eq!(idx.line_range(src, 1), 0..1);
+        assert_eq!(idx.line_range(src, 2), 3..5);
+        assert_eq!(idx.position(src, 4), Position { line: 2, column: 2 });
+    }
+
+    #[test]
+    fn invalid_bytes_count_as_one_character_each() {
+        let src = b"\xb4\xb4 x";
+        assert_eq!(LineIndex::new(src).position(src, 3).column, 4);
+    }
+
+    #[test]
+    fn empty_source_and_last_line_without_newline() {
+        let idx = LineIndex::new(b"");
+        assert_eq!(idx.position(b"", 0), Position { line: 1, column: 1 });
+        assert_eq!(idx.line_count(), 1);
+        let src = b"a\nb";
+        let idx = LineIndex::new(src);
+        assert_eq!(idx.line_count(), 2);
+        assert_eq!(idx.line_range(src, 2), 2..3);
+        assert_eq!(idx.line(100), 2);
+    }
+}

@@ -43,6 +43,12 @@ pub struct Problem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProblemKind {}
 
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.kind)
+    }
+}
+
 impl Problem {
     /// A fatal problem means a row could not be read: the run stops with exit status 2.
     pub fn is_fatal(&self) -> bool {

@@ -1,1 +1,127 @@
-//! TODO
+//! Findings -> text. Each format is a printer over `impl Write`, so tests render into a
+//! `Vec<u8>`; whether to colour is decided by the caller and passed in.
+
+mod concise;
+mod full;
+
+use std::io::{self, Write};
+
+use owo_colors::Style;
+
+use crate::check::{CheckedFile, Finding, Severity};
+use crate::text::{LineIndex, Position};
+
+/// How findings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// rustc-style: the source line, a caret under the name, the suggestions.
+    Full,
+    /// `path:line:col: severity[rule] message`, one line each.
+    Concise,
+}
+
+/// Everything a run found, in a stable order: by path, then position.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Files with at least one finding.
+    pub files: Vec<CheckedFile>,
+    /// How many files were checked, clean ones included.
+    pub files_checked: usize,
+}
+
+impl Report {
+    pub fn sort(&mut self) {
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings()
+            .filter(|(_, finding)| finding.severity == severity)
+            .count()
+    }
+
+    /// Every finding with its file, in report order.
+    pub fn findings(&self) -> impl Iterator<Item = (&CheckedFile, &Finding)> {
+        self.files
+            .iter()
+            .flat_map(|file| file.findings.iter().map(move |finding| (file, finding)))
+    }
+}
+
+/// Print the findings of `report` in `format`.
+pub fn print(out: &mut impl Write, report: &Report, format: Format, color: bool) -> io::Result<()> {
+    let palette = Palette::new(color);
+    match format {
+        Format::Full => full::print(out, report, &palette),
+        Format::Concise => concise::print(out, report, &palette),
+    }
+}
+
+/// The one-line summary the human formats end with.
+pub fn summary(out: &mut impl Write, report: &Report, color: bool) -> io::Result<()> {
+    let palette = Palette::new(color);
+    let files = plural(report.files_checked, "migration file", "migration files");
+    let (errors, warnings) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+    );
+    if errors == 0 && warnings == 0 {
+        return writeln!(out, "checked {files}: no problems found");
+    }
+    let errors = plural(errors, "error", "errors");
+    let warnings = plural(warnings, "warning", "warnings");
+    writeln!(
+        out,
+        "checked {files}: {}, {}",
+        palette.severity(Severity::Error).style(errors),
+        palette.severity(Severity::Warning).style(warnings)
+    )
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
+    }
+}
+
+/// The style of a severity's name, for other printers of the binary.
+pub fn severity_style(severity: Severity, color: bool) -> Style {
+    Palette::new(color).severity(severity)
+}
+
+/// The styles of one run; every style is plain when colour is off.
+struct Palette {
+    color: bool,
+}
+
+impl Palette {
+    fn new(color: bool) -> Palette {
+        Palette { color }
+    }
+
+    fn pick(&self, style: Style) -> Style {
+        if self.color { style } else { Style::new() }
+    }
+
+    fn severity(&self, severity: Severity) -> Style {
+        match severity {
+            Severity::Error => self.pick(Style::new().red().bold()),
+            Severity::Warning => self.pick(Style::new().yellow().bold()),
+        }
+    }
+
+    fn emphasis(&self) -> Style {
+        self.pick(Style::new().bold())
+    }
+
+    fn gutter(&self) -> Style {
+        self.pick(Style::new().blue().bold())
+    }
+}
+
+/// Start position of a finding, for printers that show only where it is.
+fn start(file: &CheckedFile, lines: &LineIndex, finding: &Finding) -> Position {
+    lines.position(&file.source, finding.span.start)
+}

@@ -1,1 +1,120 @@
-//! TODO
+//! Where migration files come from: the staged index, the whole repository (`--all`), the
+//! commits since a revision (`--since`), or paths on the command line.
+//!
+//! Each mode first lists what to check (a [`Plan`]); contents are read one file at a time by
+//! [`Plan::read`], so a run over thousands of migrations holds one file in memory at a time.
+//! git2 types stay inside this module.
+
+mod git;
+mod paths;
+mod pattern;
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+pub use git::Repo;
+pub use pattern::is_migration;
+
+use crate::error::Error;
+
+/// One file's content, ready to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Relative to the repository root, `/`-separated (as given, outside a repository).
+    pub path: String,
+    pub content: Vec<u8>,
+    /// 1-based line ranges (end exclusive) the change adds; `None` when every line counts.
+    pub added_lines: Option<Vec<Range<usize>>>,
+}
+
+impl SourceFile {
+    /// Whether a finding on this 1-based line belongs to the change being checked.
+    pub fn touches(&self, line: usize) -> bool {
+        match &self.added_lines {
+            None => true,
+            Some(ranges) => ranges.iter().any(|r| r.contains(&line)),
+        }
+    }
+}
+
+/// What a mode decided to check, before any content is read.
+pub struct Plan {
+    repo: Option<Repo>,
+    items: Vec<Item>,
+    /// Problems met while listing (a missing path, say): reported, and the run goes on.
+    pub errors: Vec<Error>,
+}
+
+struct Item {
+    path: String,
+    origin: Origin,
+    added_lines: Option<Vec<Range<usize>>>,
+}
+
+enum Origin {
+    Disk(PathBuf),
+    Blob(git2::Oid),
+}
+
+impl Plan {
+    /// How many files will be checked.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Paths in the order they will be read.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.items.iter().map(|item| item.path.as_str())
+    }
+
+    /// Read the files one at a time, in plan order.
+    pub fn files(&self) -> impl Iterator<Item = Result<SourceFile, Error>> + '_ {
+        self.items.iter().map(|item| self.read(item))
+    }
+
+    fn read(&self, item: &Item) -> Result<SourceFile, Error> {
+        let content = match (&item.origin, &self.repo) {
+            (Origin::Disk(path), _) => std::fs::read(path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?,
+            (Origin::Blob(id), Some(repo)) => repo.blob(*id, &item.path)?,
+            // Plans with blobs are only built with their repository.
+            (Origin::Blob(_), None) => {
+                return Err(Error::Git {
+                    context: "reading a staged file",
+                    message: format!("no repository to read {} from", item.path),
+                });
+            }
+        };
+        Ok(SourceFile {
+            path: item.path.clone(),
+            content,
+            added_lines: item.added_lines.clone(),
+        })
+    }
+}
+
+/// `check-migrate PATH...`: files and directories from the working tree.
+pub fn from_paths(paths: &[PathBuf]) -> Plan {
+    paths::plan(paths)
+}
+
+/// `check-migrate`: migration files staged in the index.
+pub fn staged(repo: Repo) -> Result<Plan, Error> {
+    repo.staged()
+}
+
+/// `check-migrate --all`: every tracked migration and untracked ones git does not ignore.
+pub fn all(repo: Repo) -> Result<Plan, Error> {
+    repo.all()
+}
+
+/// `check-migrate --since REV`: migrations changed between the merge base of REV and `HEAD`.
+pub fn since(repo: Repo, rev: &str) -> Result<Plan, Error> {
+    repo.since(rev)
+}

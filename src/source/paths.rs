@@ -1,0 +1,117 @@
+//! Path mode: files named on the command line and migrations found under named directories,
+//! read from the working tree. Directories are walked the way ripgrep walks them: `.gitignore`,
+//! `.ignore` and hidden files are respected, so a virtualenv's Django migrations are not
+//! checked.
+
+use std::path::{Component, Path, PathBuf};
+
+use super::{Item, Origin, Plan, is_migration};
+use crate::error::Error;
+
+pub fn plan(paths: &[PathBuf]) -> Plan {
+    let root = repository_root();
+    let mut plan = Plan {
+        repo: None,
+        items: Vec::new(),
+        errors: Vec::new(),
+    };
+    for path in paths {
+        if path.is_dir() {
+            walk(path, root.as_deref(), &mut plan);
+        } else if path.exists() {
+            // A file named explicitly that is not a migration is skipped: the pre-commit
+            // framework and shells pass whatever matched their own filters.
+            add(path, root.as_deref(), &mut plan);
+        } else {
+            plan.errors.push(Error::MissingPath { path: path.clone() });
+        }
+    }
+    plan.items.sort_by(|a, b| a.path.cmp(&b.path));
+    plan.items.dedup_by(|a, b| a.path == b.path);
+    plan
+}
+
+fn walk(dir: &Path, root: Option<&Path>, plan: &mut Plan) {
+    for entry in ignore::WalkBuilder::new(dir).build() {
+        match entry {
+            Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                add(entry.path(), root, plan);
+            }
+            Ok(_) => {}
+            Err(err) => plan.errors.push(Error::Walk {
+                path: dir.to_path_buf(),
+                message: err.to_string(),
+            }),
+        }
+    }
+}
+
+fn add(path: &Path, root: Option<&Path>, plan: &mut Plan) {
+    let absolute = absolute(path);
+    if !is_migration(&slashed(&absolute)) {
+        return;
+    }
+    let shown = root
+        .and_then(|root| absolute.strip_prefix(root).ok())
+        .map(slashed)
+        .unwrap_or_else(|| slashed(&lexical_normal(path)));
+    plan.items.push(Item {
+        path: shown,
+        origin: Origin::Disk(path.to_path_buf()),
+        added_lines: None,
+    });
+}
+
+/// The working tree root of the repository around the current directory, if any: paths are
+/// shown relative to it in every mode.
+fn repository_root() -> Option<PathBuf> {
+    let repo = git2::Repository::open_from_env().ok()?;
+    let workdir = repo.workdir()?;
+    Some(absolute(workdir))
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    lexical_normal(&joined)
+}
+
+/// Drop `.` and resolve `..` without touching the file system (a symlinked directory keeps
+/// the name the user gave it).
+fn lexical_normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn slashed(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        text.into_owned()
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexical_normal_resolves_dots() {
+        assert_eq!(
+            lexical_normal(Path::new("./a/b/../c/./d.py")),
+            PathBuf::from("a/c/d.py")
+        );
+        assert_eq!(lexical_normal(Path::new("../x")), PathBuf::from("../x"));
+    }
+}
