@@ -1,0 +1,150 @@
+//! Files that broke the old script: odd encodings, line ends, sizes and shapes. Each gives a
+//! clear finding or a clean pass, never a panic, and columns stay right.
+
+use tempfile::TempDir;
+
+use crate::support::{Run, run_in};
+
+const HEAD: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [\n";
+
+/// Write `content` as `app/migrations/0002_odd.py` in a fresh directory and check it with the
+/// built-in library, concise format.
+fn check(content: &[u8]) -> Run {
+    let dir = TempDir::new().expect("temporary directory");
+    let path = dir.path().join("app/migrations");
+    std::fs::create_dir_all(&path).expect("create migrations");
+    std::fs::write(path.join("0002_odd.py"), content).expect("write migration");
+    let run = run_in(dir.path(), &["--format", "concise", "app"]);
+    assert!(!run.stderr.contains("panicked"), "{run:?}");
+    assert!(run.code == 0 || run.code == 1, "{run:?}");
+    run
+}
+
+fn add_field(line_prefix: &str) -> String {
+    format!(
+        "{HEAD}{line_prefix}migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n    ]\n"
+    )
+}
+
+#[test]
+fn crlf_line_ends_keep_lines_and_columns() {
+    let text = add_field("        ").replace('\n', "\r\n");
+    let run = check(text.as_bytes());
+    assert_eq!(
+        run.lines()[0],
+        "app/migrations/0002_odd.py:6:38: error[field-name] `create_time` should be `created_at`"
+    );
+}
+
+#[test]
+fn utf8_bom_does_not_shift_columns() {
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend(add_field("        ").as_bytes());
+    let run = check(&bytes);
+    assert_eq!(
+        run.lines()[0],
+        "app/migrations/0002_odd.py:6:38: error[field-name] `create_time` should be `created_at`"
+    );
+}
+
+#[test]
+fn tabs_count_as_one_column() {
+    let run = check(add_field("\t\t").as_bytes());
+    assert_eq!(
+        run.lines()[0],
+        "app/migrations/0002_odd.py:6:32: error[field-name] `create_time` should be `created_at`"
+    );
+}
+
+#[test]
+fn gbk_comment_is_read_and_names_still_checked() {
+    // "创建时间" in GBK: not UTF-8, as an old Windows editor would save it.
+    let mut bytes = b"# \xb4\xb4\xbd\xa8\xca\xb1\xbc\xe4\n".to_vec();
+    bytes.extend(add_field("        ").as_bytes());
+    let run = check(&bytes);
+    assert_eq!(
+        run.lines()[0],
+        "app/migrations/0002_odd.py:7:38: error[field-name] `create_time` should be `created_at`"
+    );
+}
+
+#[test]
+fn chinese_text_before_a_name_counts_characters() {
+    let text = format!(
+        "{HEAD}        migrations.AddField(\"订单\", \"create_time\", models.DateTimeField(verbose_name=\"创建时间\")),\n    ]\n"
+    );
+    let run = check(text.as_bytes());
+    assert_eq!(
+        run.lines()[0],
+        "app/migrations/0002_odd.py:6:36: error[field-name] `create_time` should be `created_at`"
+    );
+}
+
+#[test]
+fn chinese_text_keeps_the_caret_under_the_name() {
+    let text = format!(
+        "{HEAD}        migrations.AddField(\"订单\", \"create_time\", models.DateTimeField()),\n    ]\n"
+    );
+    let dir = TempDir::new().expect("temporary directory");
+    let path = dir.path().join("app/migrations");
+    std::fs::create_dir_all(&path).expect("create migrations");
+    std::fs::write(path.join("0002_odd.py"), text).expect("write migration");
+    let run = run_in(dir.path(), &["--color", "never", "app"]);
+    // Each Chinese character takes two terminal columns, so the caret moves by two per char.
+    assert!(
+        run.stdout.contains(
+            "6 |         migrations.AddField(\"订单\", \"create_time\", models.DateTimeField()),\n  |                                      ^^^^^^^^^^^ field of model `订单`, added here\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn empty_file_passes() {
+    let run = check(b"");
+    assert_eq!(run.code, 0);
+    assert_eq!(run.lines(), ["checked 1 migration file: no problems found"]);
+}
+
+#[test]
+fn ten_megabyte_file_is_checked() {
+    let mut text = String::from(HEAD);
+    let entry = "        migrations.AddField(\"post\", \"title\", models.CharField(max_length=200, help_text=\"a long help text that pads the file out\")),\n";
+    while text.len() < 10 * 1024 * 1024 {
+        text.push_str(entry);
+    }
+    let line = text.lines().count() + 1;
+    text.push_str("        migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n    ]\n");
+    let run = check(text.as_bytes());
+    assert_eq!(
+        run.lines()[0],
+        format!("app/migrations/0002_odd.py:{line}:38: error[field-name] `create_time` should be `created_at`")
+    );
+}
+
+#[test]
+fn deeply_nested_brackets_do_not_crash() {
+    let depth = 100_000;
+    let text = format!(
+        "{HEAD}        migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n    ]\nX = {}{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let run = check(text.as_bytes());
+    assert_eq!(
+        run.lines()[0],
+        "app/migrations/0002_odd.py:6:38: error[field-name] `create_time` should be `created_at`"
+    );
+    let unbalanced = format!("{HEAD}{}\n", "(".repeat(depth));
+    let run = check(unbalanced.as_bytes());
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("error[syntax-error]"), "{run:?}");
+}
+
+#[test]
+fn binary_garbage_is_a_syntax_error_not_a_panic() {
+    let bytes: Vec<u8> = (0..4096u32).map(|i| (i * 2654435761 % 251) as u8).collect();
+    let run = check(&bytes);
+    assert!(run.stdout.contains("syntax-error"), "{run:?}");
+}

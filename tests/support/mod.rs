@@ -1,0 +1,163 @@
+//! Test helpers: the real binary with a clean environment, and throwaway git repositories
+//! built with the real `git` binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+/// Variables that would make git (or our binary) look somewhere other than the test's repo.
+const LEAKY_VARS: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_PREFIX",
+    "NO_COLOR",
+    "CLICOLOR_FORCE",
+    "GITHUB_ACTIONS",
+];
+
+/// The fixtures folder of the test suite.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// What a run printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Non-empty stdout lines.
+    pub fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().filter(|l| !l.is_empty()).collect()
+    }
+}
+
+/// Apply the clean environment to any command: no git variables from outside, a home of its
+/// own so no user config leaks in.
+pub fn clean(cmd: &mut Command, home: &Path) {
+    for var in LEAKY_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("LC_ALL", "C");
+}
+
+/// The real binary, to be run in `dir`.
+pub fn check_migrate(dir: &Path, home: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_check-migrate"));
+    cmd.current_dir(dir);
+    clean(&mut cmd, home);
+    cmd
+}
+
+/// Run the binary in `dir` with `args`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let home = TempDir::new().expect("temporary home");
+    let output = check_migrate(dir, home.path())
+        .args(args)
+        .output()
+        .expect("run check-migrate");
+    Run::from(output)
+}
+
+/// A throwaway git repository.
+pub struct Repo {
+    dir: TempDir,
+    home: TempDir,
+}
+
+impl Repo {
+    pub fn new() -> Repo {
+        let repo = Repo {
+            dir: TempDir::new().expect("temporary repository"),
+            home: TempDir::new().expect("temporary home"),
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo.git(&["config", "user.name", "Test"]);
+        repo.git(&["config", "user.email", "test@example.com"]);
+        repo.git(&["config", "core.autocrlf", "false"]);
+        repo
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// A git command in the repository with the clean environment.
+    pub fn git_cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new("git");
+        cmd.current_dir(self.path()).args(args);
+        clean(&mut cmd, self.home());
+        cmd
+    }
+
+    /// Run git; panics with git's stderr when it fails, since the test setup is then broken.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = self.git_cmd(args).output().expect("run git");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Run git expecting any outcome.
+    pub fn git_run(&self, args: &[&str]) -> Run {
+        Run::from(self.git_cmd(args).output().expect("run git"))
+    }
+
+    pub fn write(&self, path: &str, content: impl AsRef<[u8]>) {
+        let full = self.path().join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).expect("create directories");
+        }
+        std::fs::write(full, content).expect("write file");
+    }
+
+    pub fn commit_all(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--no-verify", "-m", message]);
+    }
+
+    /// Run the binary in the repository root.
+    pub fn check(&self, args: &[&str]) -> Run {
+        self.check_in(".", args)
+    }
+
+    /// Run the binary in a subdirectory of the repository.
+    pub fn check_in(&self, subdir: &str, args: &[&str]) -> Run {
+        let output = check_migrate(&self.path().join(subdir), self.home())
+            .args(args)
+            .output()
+            .expect("run check-migrate");
+        Run::from(output)
+    }
+}
