@@ -1,8 +1,10 @@
-//! Integration tests: the real binary over fixture migrations and throwaway git repositories.
+//! Integration tests: the real binary over fixture migrations and throwaway git repositories,
+//! and the installer with the hook it puts in place.
 
 mod support;
 
 mod fixtures;
 mod git_modes;
 mod hook_commit;
+mod install;
 mod odd_files;
