@@ -1,5 +1,6 @@
 //! Tests of the field library, with helpers that load small CSVs written in the tests.
 
+mod bklog;
 mod format;
 mod rules;
 
