@@ -1,6 +1,7 @@
 //! Tests of the field library, with helpers that load small CSVs written in the tests.
 
 mod bklog;
+mod builtin;
 mod format;
 mod rules;
 
