@@ -2,9 +2,17 @@
 //! format (`correct_name,description,wrong_names`), validates it, and embeds our own default
 //! from `data/field_library.csv`.
 
+mod load;
+mod problem;
+mod records;
+#[cfg(test)]
+mod tests;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
+
+pub use problem::ProblemKind;
 
 /// The built-in library, compiled into the binary.
 pub const BUILTIN_CSV: &str = include_str!("../../data/field_library.csv");
@@ -40,22 +48,6 @@ pub struct Problem {
     pub kind: ProblemKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ProblemKind {}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.kind)
-    }
-}
-
-impl Problem {
-    /// A fatal problem means a row could not be read: the run stops with exit status 2.
-    pub fn is_fatal(&self) -> bool {
-        todo!("library")
-    }
-}
-
 /// A library file could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum LibraryError {
@@ -70,8 +62,26 @@ pub enum LibraryError {
 /// Wrong names and their suggestions, from one or more CSV sources.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
+    /// What [`Library::lookup`] answers, rebuilt from `correct` and `listings` after each source.
     wrong: HashMap<String, Vec<Suggestion>>,
     problems: Vec<Problem>,
+    /// Every correct name, with its first row and first non-empty description.
+    correct: HashMap<String, Declared>,
+    /// Every name listed as wrong, with the rows listing it in library order, one per correct
+    /// name.
+    listings: HashMap<String, Vec<Listing>>,
+}
+
+#[derive(Debug, Clone)]
+struct Declared {
+    at: Location,
+    description: String,
+}
+
+#[derive(Debug, Clone)]
+struct Listing {
+    correct: String,
+    at: Location,
 }
 
 impl Library {
@@ -82,20 +92,26 @@ impl Library {
 
     /// The built-in library.
     pub fn builtin() -> Library {
-        todo!("library")
+        let mut library = Library::empty();
+        library.add_csv(BUILTIN_ORIGIN, BUILTIN_CSV.as_bytes());
+        library
     }
 
     /// Add the rows of one CSV source; problems are recorded, never silently dropped.
     pub fn add_csv(&mut self, origin: &str, bytes: &[u8]) {
-        let _ = (origin, bytes);
-        todo!("library")
+        self.load(origin, bytes);
+        self.rebuild();
     }
 
     /// Read a file and add its rows. Only failing to read the file is an error here; what is in
     /// it is reported through [`Library::problems`].
     pub fn add_file(&mut self, path: &Path) -> Result<(), LibraryError> {
-        let _ = path;
-        todo!("library")
+        let bytes = std::fs::read(path).map_err(|source| LibraryError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        self.add_csv(&path.display().to_string(), &bytes);
+        Ok(())
     }
 
     /// The suggestions for `name` when the library marks it wrong, in library order.
@@ -103,12 +119,54 @@ impl Library {
         self.wrong.get(name).map(Vec::as_slice)
     }
 
-    /// Every wrong name.
+    /// Every wrong name, in no particular order. Names that are also declared correct are not
+    /// among them.
     pub fn wrong_names(&self) -> impl Iterator<Item = &str> {
         self.wrong.keys().map(String::as_str)
     }
 
+    /// Whether some row declares `name` correct (its first cell).
+    pub fn is_correct(&self, name: &str) -> bool {
+        self.correct.contains_key(name)
+    }
+
+    /// The number of wrong names [`Library::lookup`] answers for.
+    pub fn len(&self) -> usize {
+        self.wrong.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.wrong.is_empty()
+    }
+
+    /// Problems of every source, in the order the sources were added and their rows read.
     pub fn problems(&self) -> &[Problem] {
         &self.problems
+    }
+
+    /// Whether the run must stop: some row could not be read.
+    pub fn has_fatal_problems(&self) -> bool {
+        self.problems.iter().any(Problem::is_fatal)
+    }
+
+    /// Each wrong name that is not also correct, with its correct names in library order.
+    fn rebuild(&mut self) {
+        let suggestion = |name: &str| Suggestion {
+            name: name.to_owned(),
+            description: self
+                .correct
+                .get(name)
+                .map(|d| d.description.clone())
+                .unwrap_or_default(),
+        };
+        self.wrong = self
+            .listings
+            .iter()
+            .filter(|(name, _)| !self.correct.contains_key(*name))
+            .map(|(name, listings)| {
+                let suggestions = listings.iter().map(|l| suggestion(&l.correct)).collect();
+                (name.clone(), suggestions)
+            })
+            .collect();
     }
 }
