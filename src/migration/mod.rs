@@ -8,6 +8,8 @@ use tree_sitter::{Parser, Tree};
 
 mod extract;
 mod strings;
+#[cfg(test)]
+mod tests;
 mod walk;
 
 /// The Django operation a name was found in.
