@@ -1,9 +1,11 @@
 //! Unit tests of the migration parser, grouped by the kind of input they feed it; the
 //! helpers here check the invariant every test relies on: a span is exactly its name.
 
+mod errors;
 mod literals;
 mod negative;
 mod operations;
+mod robustness;
 
 use std::ops::Range;
 
