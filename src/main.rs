@@ -173,9 +173,8 @@ fn check_library(cli: &Cli, file: Option<&PathBuf>, color: bool) -> Result<ExitC
         (severity, report::severity_style(severity, color))
     };
     let mut out = io::stdout().lock();
-    let write = |out: &mut io::StdoutLock<'_>, text: String| {
-        writeln!(out, "{text}").map_err(Error::Output)
-    };
+    let write =
+        |out: &mut io::StdoutLock<'_>, text: String| writeln!(out, "{text}").map_err(Error::Output);
     for problem in problems {
         let (severity, style) = palette(problem.is_fatal());
         write(

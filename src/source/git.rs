@@ -100,13 +100,13 @@ impl Repo {
             .head()
             .and_then(|head| head.peel_to_commit())
             .map_err(git("reading HEAD"))?;
-        let base = self
-            .repo
-            .merge_base(other.id(), head.id())
-            .map_err(|err| Error::UnknownRevision {
-                rev: rev.to_string(),
-                message: format!("no common ancestor with HEAD ({})", err.message()),
-            })?;
+        let base =
+            self.repo
+                .merge_base(other.id(), head.id())
+                .map_err(|err| Error::UnknownRevision {
+                    rev: rev.to_string(),
+                    message: format!("no common ancestor with HEAD ({})", err.message()),
+                })?;
         let base_tree = self
             .repo
             .find_commit(base)
@@ -228,9 +228,14 @@ impl Repo {
         let (old, new) = (read(old)?, read(new)?);
         let mut options = DiffOptions::new();
         options.context_lines(0).force_text(true);
-        let patch =
-            git2::Patch::from_blobs(&old, Some(path.as_ref()), &new, Some(path.as_ref()), Some(&mut options))
-                .map_err(git("diffing a staged file"))?;
+        let patch = git2::Patch::from_blobs(
+            &old,
+            Some(path.as_ref()),
+            &new,
+            Some(path.as_ref()),
+            Some(&mut options),
+        )
+        .map_err(git("diffing a staged file"))?;
         let mut ranges = Vec::new();
         for hunk in 0..patch.num_hunks() {
             let (hunk, _) = patch.hunk(hunk).map_err(git("diffing a staged file"))?;

@@ -17,7 +17,9 @@ mod tests {
     #[test]
     fn migrations_at_any_depth() {
         assert!(is_migration("blog/migrations/0001_initial.py"));
-        assert!(is_migration("src/apps/shop/migrations/0042_order_paid_at.py"));
+        assert!(is_migration(
+            "src/apps/shop/migrations/0042_order_paid_at.py"
+        ));
         assert!(is_migration("migrations/0001_initial.py"));
     }
 
