@@ -50,6 +50,10 @@ struct Cli {
     /// When to colour the output; `auto` honours NO_COLOR, CLICOLOR_FORCE and the terminal.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+
+    /// Print the tree-sitter syntax tree of FILE and exit (for debugging the extraction).
+    #[arg(long, value_name = "FILE", hide = true)]
+    dump_tree: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -70,9 +74,10 @@ enum ColorArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = use_color(cli.color);
-    let result = match &cli.check_library {
-        Some(file) => check_library(&cli, file.as_ref(), color),
-        None => check(&cli, color),
+    let result = match (&cli.dump_tree, &cli.check_library) {
+        (Some(file), _) => dump_tree(file),
+        (None, Some(file)) => check_library(&cli, file.as_ref(), color),
+        (None, None) => check(&cli, color),
     };
     match result {
         Ok(code) => code,
@@ -205,6 +210,16 @@ fn check_library(cli: &Cli, file: Option<&PathBuf>, color: bool) -> Result<ExitC
         ),
     )?;
     Ok(ExitCode::from(if fatal > 0 { 2 } else { 1 }))
+}
+
+fn dump_tree(file: &PathBuf) -> Result<ExitCode, Error> {
+    let source = std::fs::read(file).map_err(|source| Error::Read {
+        path: file.clone(),
+        source,
+    })?;
+    let tree = check_migrate::migration::dump_tree(&source)?;
+    println!("{tree}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn report_error(err: &Error) {

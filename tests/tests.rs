@@ -7,4 +7,5 @@ mod fixtures;
 mod git_modes;
 mod hook_commit;
 mod install;
+mod library_cli;
 mod odd_files;
