@@ -82,7 +82,10 @@ pub struct Settings {
 /// `root` (or the file system root outside a repository) holding `.check-migrate.toml`, or a
 /// `pyproject.toml` with a `[tool.check-migrate]` table.
 pub fn discover(start: &Path, root: Option<&Path>) -> Result<Settings, ConfigError> {
-    for dir in start.ancestors() {
+    // Candidates are named relative to `start` (`..`, `../..`), so messages show short paths.
+    let mut relative = PathBuf::new();
+    for absolute_dir in start.ancestors() {
+        let dir = relative.as_path();
         let own = dir.join(FILE_NAME);
         if own.is_file() {
             return load(&own, root);
@@ -94,9 +97,10 @@ pub fn discover(start: &Path, root: Option<&Path>) -> Result<Settings, ConfigErr
                 return resolve(config, &pyproject, &text, root);
             }
         }
-        if root.is_some_and(|root| dir == root) {
+        if root.is_some_and(|root| absolute_dir == root) {
             break;
         }
+        relative.push("..");
     }
     Ok(Settings::default())
 }
@@ -267,7 +271,13 @@ fn key_line(text: &str, key: &str) -> usize {
         .map_or(1, |index| index + 1)
 }
 
+/// The absolute form of `path`; the empty path (a config in the working directory) is `.`.
 fn absolute(path: &Path) -> PathBuf {
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 

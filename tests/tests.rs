@@ -3,6 +3,8 @@
 
 mod support;
 
+mod adoption;
+
 mod fixtures;
 mod git_modes;
 mod hook_commit;
