@@ -24,7 +24,7 @@ pub mod text;
 
 use std::path::PathBuf;
 
-use check::{CheckOptions, RuleSettings};
+use check::{CheckOptions, Prefilter, RuleSettings};
 use error::Error;
 use library::Library;
 use report::Report;
@@ -96,28 +96,40 @@ pub fn read_library(files: &[PathBuf]) -> Result<Library, Error> {
     Ok(library)
 }
 
+/// How a run checks, beyond which files and which library.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions<'a> {
+    pub pattern: &'a MigrationPattern,
+    pub rules: &'a RuleSettings,
+    /// Walk only the files a literal search says can hold a finding (result-preserving; off
+    /// only to compare the two paths).
+    pub prefilter: bool,
+    /// Threads for checking files from disk.
+    pub jobs: usize,
+}
+
 /// Run one mode against a library. Errors that stop the whole mode (no repository, an
 /// unknown revision) are returned; errors on single files are collected in the outcome.
-pub fn run(
-    mode: &Mode,
-    library: &Library,
-    pattern: &MigrationPattern,
-    rules: &RuleSettings,
-) -> Result<Outcome, Error> {
+pub fn run(mode: &Mode, library: &Library, options: RunOptions<'_>) -> Result<Outcome, Error> {
+    let pattern = options.pattern;
     let plan = match mode {
         Mode::Paths(paths) => source::from_paths(paths, pattern),
         Mode::Staged => source::staged(source::Repo::open(mode.describe())?, pattern)?,
         Mode::All => source::all(source::Repo::open(mode.describe())?, pattern)?,
         Mode::Since(rev) => source::since(source::Repo::open(mode.describe())?, rev, pattern)?,
     };
-    let options = CheckOptions {
-        rules,
+    let prefilter = options.prefilter.then(|| Prefilter::new(library));
+    let check_options = CheckOptions {
+        rules: options.rules,
         report_unused_suppressions: *mode == Mode::All,
+        prefilter: prefilter.as_ref(),
     };
+    let results = plan.map_files(options.jobs, |file| {
+        file.and_then(|file| Ok(check::check_file(file, library, check_options)?))
+    });
     let mut outcome = Outcome::default();
-    for file in plan.files() {
-        let checked = file.and_then(|file| Ok(check::check_file(file, library, options)?));
-        match checked {
+    for result in results {
+        match result {
             Ok(checked) => {
                 outcome.report.files_checked += 1;
                 if !checked.findings.is_empty() {

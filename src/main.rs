@@ -14,7 +14,7 @@ use check_migrate::error::Error;
 use check_migrate::library::{BUILTIN_ORIGIN, Library};
 use check_migrate::report::{self, Format};
 use check_migrate::source;
-use check_migrate::{Mode, Outcome};
+use check_migrate::{Mode, Outcome, RunOptions};
 
 /// Stop wrong field names in Django migrations before they are committed.
 ///
@@ -71,6 +71,15 @@ struct Cli {
     /// When to colour the output; `auto` honours NO_COLOR, CLICOLOR_FORCE and the terminal.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+
+    /// Walk every file's syntax tree, even where a literal search shows it cannot hold a
+    /// finding (to compare the fast path with the full one).
+    #[arg(long, hide = true)]
+    no_prefilter: bool,
+
+    /// Threads for checking files from disk [default: one per core].
+    #[arg(long, value_name = "N", hide = true)]
+    jobs: Option<usize>,
 
     /// Print the tree-sitter syntax tree of FILE and exit (for debugging the extraction).
     #[arg(long, value_name = "FILE", hide = true)]
@@ -147,7 +156,16 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         (None, Some(path)) => Some(Baseline::load(path)?),
         _ => None,
     };
-    let mut outcome = check_migrate::run(&mode, &library, &settings.pattern, &settings.rules)?;
+    let jobs = cli.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let options = RunOptions {
+        pattern: &settings.pattern,
+        rules: &settings.rules,
+        prefilter: !cli.no_prefilter,
+        jobs,
+    };
+    let mut outcome = check_migrate::run(&mode, &library, options)?;
     if let Some(target) = &cli.write_baseline {
         let path = target
             .clone()

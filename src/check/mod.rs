@@ -1,12 +1,14 @@
 //! Names x field library -> findings. A finding is data (a rule, a byte span, the wrong name
 //! and its suggestions); line and column are worked out only when it is printed.
 
+mod prefilter;
 mod rule;
 mod settings;
 mod suppress;
 
 use std::ops::Range;
 
+pub use prefilter::Prefilter;
 pub use rule::{Rule, Severity};
 pub use settings::{Level, RuleSettings};
 use suppress::Suppression;
@@ -110,6 +112,8 @@ pub struct CheckOptions<'a> {
     /// Report suppression comments that suppress nothing (in `--all`, where every finding of
     /// the file is in view).
     pub report_unused_suppressions: bool,
+    /// Files it rules out are parsed for syntax errors only; `None` walks every file.
+    pub prefilter: Option<&'a Prefilter>,
 }
 
 /// Parse one file and check its names against the library.
@@ -118,7 +122,14 @@ pub fn check_file(
     library: &Library,
     options: CheckOptions<'_>,
 ) -> Result<CheckedFile, ParseError> {
-    let parsed = migration::parse(&file.content)?;
+    let walk = options
+        .prefilter
+        .is_none_or(|prefilter| prefilter.may_match(&file.content));
+    let parsed = if walk {
+        migration::parse(&file.content)?
+    } else {
+        migration::parse_syntax(&file.content)?
+    };
     let lines = LineIndex::new(&file.content);
     let mut findings = Vec::new();
     if let Some(error) = parsed.syntax_error {
