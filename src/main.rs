@@ -62,6 +62,8 @@ enum FormatArg {
     Full,
     /// One line per finding: path:line:col: severity[rule] message.
     Concise,
+    /// A JSON array of findings (schema in the documentation of `report::json`).
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -120,9 +122,12 @@ fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool)
     let format = match format {
         FormatArg::Full => Format::Full,
         FormatArg::Concise => Format::Concise,
+        FormatArg::Json => Format::Json,
     };
     report::print(&mut out, &outcome.report, format, color)?;
-    report::summary(&mut out, &outcome.report, color)?;
+    if format.is_human() {
+        report::summary(&mut out, &outcome.report, color)?;
+    }
     out.flush()?;
     if *mode == Mode::Staged && outcome.report.count(Severity::Error) > 0 {
         eprintln!(
