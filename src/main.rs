@@ -43,9 +43,9 @@ struct Cli {
     #[arg(long, value_name = "FILE", num_args = 0..=1)]
     check_library: Option<Option<PathBuf>>,
 
-    /// How findings are printed.
-    #[arg(long, value_enum, default_value_t = FormatArg::Full)]
-    format: FormatArg,
+    /// How findings are printed [default: github when GITHUB_ACTIONS=true, else full].
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
 
     /// When to colour the output; `auto` honours NO_COLOR, CLICOLOR_FORCE and the terminal.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
@@ -64,6 +64,8 @@ enum FormatArg {
     Concise,
     /// A JSON array of findings (schema in the documentation of `report::json`).
     Json,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -116,14 +118,15 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     })
 }
 
-fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool) -> io::Result<()> {
+fn print_outcome(
+    outcome: &Outcome,
+    mode: &Mode,
+    format: Option<FormatArg>,
+    color: bool,
+) -> io::Result<()> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let format = match format {
-        FormatArg::Full => Format::Full,
-        FormatArg::Concise => Format::Concise,
-        FormatArg::Json => Format::Json,
-    };
+    let format = resolve_format(format);
     report::print(&mut out, &outcome.report, format, color)?;
     if format.is_human() {
         report::summary(&mut out, &outcome.report, color)?;
@@ -136,6 +139,19 @@ fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool)
         );
     }
     Ok(())
+}
+
+/// `--format` when given; otherwise annotations inside GitHub Actions (which sets
+/// `GITHUB_ACTIONS=true` in every step), and the human format anywhere else.
+fn resolve_format(choice: Option<FormatArg>) -> Format {
+    match choice {
+        Some(FormatArg::Full) => Format::Full,
+        Some(FormatArg::Concise) => Format::Concise,
+        Some(FormatArg::Json) => Format::Json,
+        Some(FormatArg::Github) => Format::Github,
+        None if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") => Format::Github,
+        None => Format::Full,
+    }
 }
 
 /// Problems that do not stop a run (an ambiguous name suggests every candidate) are announced

@@ -4,6 +4,7 @@
 
 mod concise;
 mod full;
+mod github;
 mod json;
 #[cfg(test)]
 mod sample;
@@ -24,6 +25,8 @@ pub enum Format {
     Concise,
     /// A JSON array of finding objects; the schema is documented in `report::json`.
     Json,
+    /// GitHub Actions workflow commands, which the runner turns into annotations.
+    Github,
 }
 
 impl Format {
@@ -32,7 +35,7 @@ impl Format {
     pub fn is_human(self) -> bool {
         match self {
             Format::Full | Format::Concise => true,
-            Format::Json => false,
+            Format::Json | Format::Github => false,
         }
     }
 }
@@ -78,6 +81,7 @@ pub fn print(out: &mut impl Write, report: &Report, format: Format, color: bool)
         Format::Full => full::print(out, report, &palette),
         Format::Concise => concise::print(out, report, &palette),
         Format::Json => json::print(out, report),
+        Format::Github => github::print(out, report),
     }
 }
 
@@ -163,6 +167,30 @@ fn region(file: &CheckedFile, lines: &LineIndex, finding: &Finding) -> Region {
     }
 }
 
+/// The message, the suggestions' descriptions and the advice as one line of text, for formats
+/// that show a single string per finding.
+fn one_line(finding: &Finding) -> String {
+    let described: Vec<String> = finding
+        .suggestions
+        .iter()
+        .filter_map(|s| {
+            let description = single_line(&s.description);
+            let description = description.trim_end_matches(['.', '。']);
+            (!description.is_empty()).then(|| format!("`{}`: {description}", s.name))
+        })
+        .collect();
+    let mut text = finding.message();
+    if !described.is_empty() {
+        text.push_str(&format!(" ({})", described.join("; ")));
+    }
+    format!("{text}. {}", finding.rule.advice())
+}
+
+/// Library descriptions may hold line breaks; a one-line message must not.
+fn single_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::sample;
@@ -210,6 +238,21 @@ mod tests {
                 let number = |key| f[key].as_u64().expect("a number") as usize;
                 let path = f["path"].as_str().expect("a path").to_string();
                 (path, number("line"), number("column"))
+            })
+            .collect();
+        assert_eq!(printed, expected);
+
+        let github = sample::render(&report, Format::Github);
+        let printed: Vec<(String, usize, usize)> = github
+            .lines()
+            .map(|line| {
+                let value = |key: &str| {
+                    let from = line.find(&format!("{key}=")).expect("the property") + key.len() + 1;
+                    let rest = &line[from..];
+                    rest[..rest.find([',', ':']).unwrap_or(rest.len())].to_string()
+                };
+                let number = |key| value(key).parse().expect("a number");
+                (value(" file"), number(",line"), number(",col"))
             })
             .collect();
         assert_eq!(printed, expected);
