@@ -66,6 +66,8 @@ enum FormatArg {
     Json,
     /// GitHub Actions workflow commands: annotations on the pull request.
     Github,
+    /// SARIF 2.1.0, for code scanning (e.g. GitHub's upload-sarif).
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -149,6 +151,7 @@ fn resolve_format(choice: Option<FormatArg>) -> Format {
         Some(FormatArg::Concise) => Format::Concise,
         Some(FormatArg::Json) => Format::Json,
         Some(FormatArg::Github) => Format::Github,
+        Some(FormatArg::Sarif) => Format::Sarif,
         None if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") => Format::Github,
         None => Format::Full,
     }

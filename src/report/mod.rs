@@ -8,6 +8,7 @@ mod github;
 mod json;
 #[cfg(test)]
 mod sample;
+mod sarif;
 
 use std::io::{self, Write};
 
@@ -27,6 +28,8 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands, which the runner turns into annotations.
     Github,
+    /// A SARIF 2.1.0 log, for code-scanning services.
+    Sarif,
 }
 
 impl Format {
@@ -35,7 +38,7 @@ impl Format {
     pub fn is_human(self) -> bool {
         match self {
             Format::Full | Format::Concise => true,
-            Format::Json | Format::Github => false,
+            Format::Json | Format::Github | Format::Sarif => false,
         }
     }
 }
@@ -82,6 +85,7 @@ pub fn print(out: &mut impl Write, report: &Report, format: Format, color: bool)
         Format::Concise => concise::print(out, report, &palette),
         Format::Json => json::print(out, report),
         Format::Github => github::print(out, report),
+        Format::Sarif => sarif::print(out, report),
     }
 }
 
@@ -256,5 +260,23 @@ mod tests {
             })
             .collect();
         assert_eq!(printed, expected);
+
+        let sarif: serde_json::Value =
+            serde_json::from_str(&sample::render(&report, Format::Sarif)).expect("valid JSON");
+        let printed: Vec<(usize, usize)> = sarif["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| {
+                let region = &r["locations"][0]["physicalLocation"]["region"];
+                let number = |key| region[key].as_u64().expect("a number") as usize;
+                (number("startLine"), number("startColumn"))
+            })
+            .collect();
+        let lines_and_columns: Vec<(usize, usize)> = expected
+            .iter()
+            .map(|(_, line, column)| (*line, *column))
+            .collect();
+        assert_eq!(printed, lines_and_columns);
     }
 }
