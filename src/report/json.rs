@@ -4,22 +4,22 @@
 //! newline, with nothing else on stdout. Findings come in report order: by path, then line,
 //! then column. Each finding is an object with these keys, always present and in this order:
 //!
-//! | key           | type               | meaning                                                |
-//! |---------------|--------------------|--------------------------------------------------------|
-//! | `path`        | string             | the file, relative to the repository root, `/`-separated (as given outside a repository) |
-//! | `line`        | integer            | 1-based line where the finding starts                  |
-//! | `column`      | integer            | 1-based column where it starts, counted in characters (not bytes) |
-//! | `end_line`    | integer            | 1-based line where it ends                             |
-//! | `end_column`  | integer            | 1-based column just past its end (exclusive), in characters |
-//! | `rule`        | string             | `field-name`, `altered-field-name`, `db-column` or `syntax-error` |
-//! | `severity`    | string             | `error` or `warning`                                   |
-//! | `model`       | string or null     | the model as written in the operation; null when unknown |
-//! | `operation`   | string or null     | `CreateModel`, `AddField`, `AlterField` or `RenameField`; null for a syntax error |
-//! | `name`        | string or null     | the wrong name; null for a syntax error                |
-//! | `message`     | string             | the headline, e.g. ``"`create_time` should be `created_at`"`` |
-//! | `suggestions` | array of objects   | every correct name the library offers, in library order: `{"name": string, "description": string}` (the description may be empty) |
-//! | `field`       | string or null     | for `db-column`, the field whose column it names; else null |
-//! | `label`       | string             | where the name sits, e.g. ``"field of model `Post`, created here"`` |
+//! - `path` (string): the file, relative to the repository root and `/`-separated; outside a
+//!   repository, as given on the command line.
+//! - `line`, `column` (integers): where the finding starts, 1-based; the column counts
+//!   characters, not bytes.
+//! - `end_line`, `end_column` (integers): where it ends, exclusive: just past the name.
+//! - `rule` (string): `field-name`, `altered-field-name`, `db-column` or `syntax-error`.
+//! - `severity` (string): `error` or `warning`.
+//! - `model` (string or null): the model as written in the operation; null when unknown.
+//! - `operation` (string or null): `CreateModel`, `AddField`, `AlterField` or `RenameField`;
+//!   null for a syntax error.
+//! - `name` (string or null): the wrong name; null for a syntax error.
+//! - `message` (string): the headline, e.g. ``"`create_time` should be `created_at`"``.
+//! - `suggestions` (array): every correct name the library offers, in library order, each
+//!   `{"name": string, "description": string}`; the description may be empty.
+//! - `field` (string or null): for `db-column`, the field whose column it names; else null.
+//! - `label` (string): where the name sits, e.g. ``"field of model `Post`, created here"``.
 //!
 //! For a syntax error the span may be empty: then `end_line`/`end_column` equal
 //! `line`/`column`. Keys may be added in later versions; none will be renamed or removed.

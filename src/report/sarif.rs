@@ -19,6 +19,8 @@ use crate::text::LineIndex;
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const BASE_ID: &str = "SRCROOT";
 const FINGERPRINT_KEY: &str = "checkMigrate/v1";
+const BASE_DESCRIPTION: &str = "The root of the repository the checked files are in; outside a \
+     repository, the directory check-migrate ran in.";
 
 pub(super) fn print(out: &mut impl Write, report: &Report) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &log(report))?;
@@ -46,11 +48,7 @@ fn log(report: &Report) -> Value {
             "tool": {"driver": driver()},
             "columnKind": "unicodeCodePoints",
             "originalUriBaseIds": {
-                BASE_ID: {
-                    "description": {
-                        "text": "The root of the repository the checked files are in; outside a repository, the directory check-migrate ran in."
-                    }
-                }
+                BASE_ID: {"description": {"text": BASE_DESCRIPTION}}
             },
             "results": results,
         }]
