@@ -4,6 +4,7 @@
 mod support;
 
 mod fixtures;
+mod formats;
 mod git_modes;
 mod hook_commit;
 mod install;
