@@ -3,6 +3,8 @@
 
 mod support;
 
+mod adoption;
+
 mod fixtures;
 mod formats;
 mod git_modes;

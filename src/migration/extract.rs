@@ -1,6 +1,8 @@
 //! Find the Django schema operations in a parsed migration and read the field names out of
 //! their arguments, following Django's own signatures for positional and keyword use.
 
+use std::ops::Range;
+
 use tree_sitter::Node;
 
 use super::strings::{Literal, string_literal, unwrap_parens};
@@ -16,11 +18,17 @@ fn is_deferred_code(node: Node) -> bool {
     )
 }
 
-/// Every name of every operation in the tree, in source order.
-pub(super) fn names(root: Node, source: &[u8]) -> Vec<FieldName> {
+/// Every name of every operation in the tree, in source order, and the byte spans of the
+/// comments outside deferred code (where suppression comments may stand).
+pub(super) fn names(root: Node, source: &[u8]) -> (Vec<FieldName>, Vec<Range<usize>>) {
     let mut found = Vec::new();
+    let mut comments = Vec::new();
     preorder(root, |node| {
         if is_deferred_code(node) {
+            return Step::Skip;
+        }
+        if node.kind() == "comment" {
+            comments.push(node.byte_range());
             return Step::Skip;
         }
         if let Some(kind) = operation_kind(node, source) {
@@ -32,7 +40,7 @@ pub(super) fn names(root: Node, source: &[u8]) -> Vec<FieldName> {
     // duplicate side by side, should that ever be violated.
     found.sort_by_key(|name| (name.span.start, name.span.end));
     found.dedup_by(|a, b| a.span == b.span);
-    found
+    (found, comments)
 }
 
 /// The operation a `call` node performs, judged by the last name of its callee, so that

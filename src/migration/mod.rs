@@ -74,6 +74,8 @@ pub struct Migration {
     pub names: Vec<FieldName>,
     /// The first syntax error (an `ERROR` or missing node) in document order, if any.
     pub syntax_error: Option<Range<usize>>,
+    /// Byte spans of the comments outside function bodies, in source order.
+    pub comments: Vec<Range<usize>>,
 }
 
 /// The parser could not run at all (never because of the input's content).
@@ -89,9 +91,11 @@ pub enum ParseError {
 pub fn parse(source: &[u8]) -> Result<Migration, ParseError> {
     let tree = parse_tree(source)?;
     let root = tree.root_node();
+    let (names, comments) = extract::names(root, source);
     Ok(Migration {
-        names: extract::names(root, source),
+        names,
         syntax_error: walk::first_syntax_error(root),
+        comments,
     })
 }
 

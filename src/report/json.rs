@@ -9,12 +9,13 @@
 //! - `line`, `column` (integers): where the finding starts, 1-based; the column counts
 //!   characters, not bytes.
 //! - `end_line`, `end_column` (integers): where it ends, exclusive: just past the name.
-//! - `rule` (string): `field-name`, `altered-field-name`, `db-column` or `syntax-error`.
-//! - `severity` (string): `error` or `warning`.
+//! - `rule` (string): `field-name`, `altered-field-name`, `db-column`, `syntax-error`,
+//!   `invalid-suppression` or `unused-suppression`.
+//! - `severity` (string): `error` or `warning`, after the config's `[severity]` settings.
 //! - `model` (string or null): the model as written in the operation; null when unknown.
 //! - `operation` (string or null): `CreateModel`, `AddField`, `AlterField` or `RenameField`;
-//!   null for a syntax error.
-//! - `name` (string or null): the wrong name; null for a syntax error.
+//!   null when the finding is not about a name (a syntax error, a suppression comment).
+//! - `name` (string or null): the wrong name; null when the finding is not about a name.
 //! - `message` (string): the headline, e.g. ``"`create_time` should be `created_at`"``.
 //! - `suggestions` (array): every correct name the library offers, in library order, each
 //!   `{"name": string, "description": string}`; the description may be empty.

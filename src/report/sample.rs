@@ -56,6 +56,7 @@ fn named(
         field: None,
         operation: Some(operation),
         suggestions,
+        detail: None,
     }
 }
 
@@ -115,6 +116,7 @@ pub(super) fn shuffled() -> Report {
         field: None,
         operation: None,
         suggestions: Vec::new(),
+        detail: None,
     };
     let broken_findings = vec![
         syntax_error,

@@ -82,12 +82,13 @@ fn tab_indentation() {
 #[test]
 fn empty_and_blank_files() {
     for source in ["", "\n", "   \n\n", "# only a comment\n", "\u{feff}"] {
-        assert_eq!(
-            parse_checked(source.as_bytes()),
-            Migration::default(),
-            "{source:?}"
-        );
+        let parsed = parse_checked(source.as_bytes());
+        assert!(parsed.names.is_empty(), "{source:?}");
+        assert_eq!(parsed.syntax_error, None, "{source:?}");
     }
+    let comments = parse_checked(b"# only a comment\n").comments;
+    assert_eq!(comments.len(), 1);
+    assert_eq!(comments[0], 0..16);
 }
 
 #[test]

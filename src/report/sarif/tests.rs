@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use super::super::sample::{self, BROKEN, INITIAL};
 use super::super::{Format, Report};
 use super::{artifact_location, driver};
+use crate::check::Rule;
 
 fn rendered(report: &Report) -> Value {
     serde_json::from_str(&sample::render(report, Format::Sarif)).expect("valid JSON")
@@ -122,15 +123,8 @@ fn every_rule_is_described_once_in_order() {
     assert_eq!(run["results"], json!([]));
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
-    assert_eq!(
-        ids,
-        [
-            "field-name",
-            "altered-field-name",
-            "db-column",
-            "syntax-error"
-        ]
-    );
+    let all: Vec<&str> = Rule::ALL.into_iter().map(Rule::id).collect();
+    assert_eq!(ids, all);
     assert_eq!(
         rules[0],
         json!({
