@@ -5,7 +5,8 @@
 //! ::error file=PATH,line=L,col=C,endLine=EL,endColumn=EC,title=check-migrate (RULE)::MESSAGE
 //! ```
 //!
-//! `::warning` for warnings. Chosen by default when `GITHUB_ACTIONS=true`.
+//! `::warning` for warnings. Chosen when `GITHUB_ACTIONS=true` and neither `--format` nor the
+//! config names a format.
 
 use std::io::{self, Write};
 

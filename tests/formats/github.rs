@@ -149,3 +149,21 @@ fn github_actions_picks_github_unless_a_format_is_given() {
     let elsewhere = in_actions(dir.path(), "false", &[]);
     assert_eq!(elsewhere, full);
 }
+
+#[test]
+fn a_configured_format_wins_over_github_actions() {
+    let dir = project();
+    std::fs::write(
+        dir.path().join(".check-migrate.toml"),
+        "format = \"concise\"\n",
+    )
+    .expect("write config");
+    let configured = in_actions(dir.path(), "true", &[]);
+    assert!(
+        configured.starts_with(&format!("{BLOG}:10:70: error[db-column] ")),
+        "{configured}"
+    );
+    let flagged = in_actions(dir.path(), "true", &["--format", "json"]);
+    let parsed: Result<serde_json::Value, _> = serde_json::from_str(&flagged);
+    assert!(parsed.is_ok(), "the flag wins over the config: {flagged}");
+}
