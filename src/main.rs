@@ -46,7 +46,8 @@ struct Cli {
     #[arg(long, value_name = "FILE", num_args = 0..=1)]
     check_library: Option<Option<PathBuf>>,
 
-    /// How findings are printed [default: the config's `format`, else full].
+    /// How findings are printed [default: the config's `format`, else github when
+    /// GITHUB_ACTIONS=true, else full].
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
 
@@ -92,6 +93,12 @@ enum FormatArg {
     Full,
     /// One line per finding: path:line:col: severity[rule] message.
     Concise,
+    /// A JSON array of findings (schema in the documentation of `report::json`).
+    Json,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// SARIF 2.1.0, for code scanning (e.g. GitHub's upload-sarif).
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -187,7 +194,7 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     let format = match (cli.format, settings.format.as_deref()) {
         (Some(format), _) => format,
         (None, Some(name)) => FormatArg::from_str(name, false).unwrap_or(FormatArg::Full),
-        (None, None) => FormatArg::Full,
+        (None, None) => default_format(),
     };
     print_outcome(&outcome, &mode, format, color).map_err(Error::Output)?;
     if mode == Mode::All && !stale.is_empty() {
@@ -234,9 +241,14 @@ fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool)
     let format = match format {
         FormatArg::Full => Format::Full,
         FormatArg::Concise => Format::Concise,
+        FormatArg::Json => Format::Json,
+        FormatArg::Github => Format::Github,
+        FormatArg::Sarif => Format::Sarif,
     };
     report::print(&mut out, &outcome.report, format, color)?;
-    report::summary(&mut out, &outcome.report, color)?;
+    if format.is_human() {
+        report::summary(&mut out, &outcome.report, color)?;
+    }
     out.flush()?;
     if *mode == Mode::Staged && outcome.report.count(Severity::Error) > 0 {
         eprintln!(
@@ -246,6 +258,16 @@ fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool)
         );
     }
     Ok(())
+}
+
+/// The format when neither `--format` nor the config names one: annotations inside GitHub
+/// Actions (which sets `GITHUB_ACTIONS=true` in every step), the human format anywhere else.
+fn default_format() -> FormatArg {
+    if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+        FormatArg::Github
+    } else {
+        FormatArg::Full
+    }
 }
 
 /// Problems that do not stop a run (an ambiguous name suggests every candidate) are announced
