@@ -4,6 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
 
@@ -72,6 +73,11 @@ struct Cli {
     /// When to colour the output; `auto` honours NO_COLOR, CLICOLOR_FORCE and the terminal.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+
+    /// Print where the time went (repository, index, diff, read, parse, check, render) to
+    /// stderr.
+    #[arg(long)]
+    timings: bool,
 
     /// Walk every file's syntax tree, even where a literal search shows it cannot hold a
     /// finding (to compare the fast path with the full one).
@@ -147,6 +153,7 @@ fn settings(cli: &Cli) -> Result<(Settings, Option<PathBuf>), Error> {
 }
 
 fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
+    let started = Instant::now();
     let mode = if cli.all {
         Mode::All
     } else if let Some(rev) = &cli.since {
@@ -157,7 +164,9 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         Mode::Paths(cli.paths.clone())
     };
     let (settings, root) = settings(cli)?;
+    let config_time = started.elapsed();
     let library = check_migrate::load_library(&settings.library, &settings.extend_library)?;
+    let library_time = started.elapsed() - config_time;
     warn_library_problems(&library, &settings);
     let baseline = match (&cli.write_baseline, &settings.baseline) {
         (None, Some(path)) => Some(Baseline::load(path)?),
@@ -173,6 +182,10 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         jobs,
     };
     let mut outcome = check_migrate::run(&mode, &library, options)?;
+    outcome.timings.phases.splice(
+        0..0,
+        [("find config", config_time), ("load library", library_time)],
+    );
     if let Some(target) = &cli.write_baseline {
         let path = target
             .clone()
@@ -196,7 +209,9 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         (None, Some(name)) => FormatArg::from_str(name, false).unwrap_or(FormatArg::Full),
         (None, None) => default_format(),
     };
+    let render = Instant::now();
     print_outcome(&outcome, &mode, format, color).map_err(Error::Output)?;
+    outcome.timings.phases.push(("render", render.elapsed()));
     if mode == Mode::All && !stale.is_empty() {
         eprintln!(
             "note: {} baseline entr{} no longer match anything; prune with `check-migrate --all --write-baseline`:",
@@ -219,6 +234,13 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     }
     for err in &outcome.errors {
         report_error(err);
+    }
+    if cli.timings {
+        let mut err = io::stderr().lock();
+        outcome
+            .timings
+            .print(&mut err, started.elapsed())
+            .map_err(Error::Output)?;
     }
     Ok(exit_code(&outcome, true))
 }

@@ -12,11 +12,13 @@ mod pattern;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 pub use git::Repo;
 pub use pattern::{GlobError, MigrationPattern, is_migration};
 
 use crate::error::Error;
+use crate::timings::{FileClock, Step};
 
 /// One file's content, ready to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +46,8 @@ pub struct Plan {
     items: Vec<Item>,
     /// Problems met while listing (a missing path, say): reported, and the run goes on.
     pub errors: Vec<Error>,
+    /// Wall-clock phases of listing (reading the index, diffing...), for `--timings`.
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 struct Item {
@@ -78,6 +82,7 @@ impl Plan {
     pub fn map_files<R: Send>(
         &self,
         jobs: usize,
+        clock: &FileClock,
         check: impl Fn(Result<SourceFile, Error>) -> R + Sync,
     ) -> Vec<R> {
         let from_disk = self
@@ -88,7 +93,7 @@ impl Plan {
             return self
                 .items
                 .iter()
-                .map(|item| check(read(self.repo.as_ref(), item)))
+                .map(|item| check(clock.time(Step::Read, || read(self.repo.as_ref(), item))))
                 .collect();
         }
         let items = &self.items;
@@ -102,7 +107,7 @@ impl Plan {
                 let Some(item) = items.get(index) else {
                     break;
                 };
-                done.push((index, check(read(None, item))));
+                done.push((index, check(clock.time(Step::Read, || read(None, item)))));
             }
             done
         };
