@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::check::{Level, Rule, RuleSettings};
+use crate::check::{AppLabels, Level, Rule, RuleSettings};
 use crate::source::MigrationPattern;
 use crate::text::LineIndex;
 
@@ -30,6 +30,7 @@ struct FileConfig {
     baseline: Option<String>,
     format: Option<String>,
     severity: Option<BTreeMap<String, Level>>,
+    app_labels: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -72,6 +73,7 @@ pub struct Settings {
     pub pattern: MigrationPattern,
     pub rules: RuleSettings,
     pub baseline: Option<PathBuf>,
+    pub labels: AppLabels,
     /// One of [`FORMATS`].
     pub format: Option<String>,
     /// The config file these settings came from.
@@ -235,11 +237,30 @@ fn resolve(
             ),
         ));
     }
+    let mut labels = AppLabels::default();
+    for (dir, label) in config.app_labels.unwrap_or_default() {
+        let dir = dir.trim_matches('/');
+        if dir.is_empty() || !valid_allow(&label) || label.contains('.') {
+            return Err(invalid(
+                &format!("\"{dir}\""),
+                format!(
+                    "`{dir}` = `{label}`: expected a directory and an app label (an identifier)"
+                ),
+            ));
+        }
+        let full = if base.is_empty() {
+            dir.to_string()
+        } else {
+            format!("{base}/{dir}")
+        };
+        labels.insert(&full, &label);
+    }
     Ok(Settings {
         library,
         extend_library,
         pattern,
         rules,
+        labels,
         baseline: config.baseline.map(|name| dir.join(name)),
         format: config.format,
         origin: Some(path.to_path_buf()),

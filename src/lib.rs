@@ -25,12 +25,12 @@ pub mod timings;
 
 use std::path::PathBuf;
 
-use check::{CheckOptions, Prefilter, RuleSettings};
+use check::{AppLabels, CheckOptions, GraphNode, Prefilter, RuleSettings};
 use error::Error;
 use library::Library;
 use report::Report;
 use source::MigrationPattern;
-use timings::Timings;
+use timings::{Step, Timings};
 
 /// What to check: the modes of the product contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +99,35 @@ pub fn read_library(files: &[PathBuf]) -> Result<Library, Error> {
     Ok(library)
 }
 
+/// Put graph findings into the report, with the source of their files for printing.
+fn attach(
+    outcome: &mut Outcome,
+    plan: &source::Plan,
+    findings: Vec<(String, check::Finding)>,
+    rules: &RuleSettings,
+) {
+    for (path, mut finding) in findings {
+        let Some(severity) = rules.severity(finding.rule) else {
+            continue;
+        };
+        finding.severity = severity;
+        if let Some(file) = outcome.report.files.iter_mut().find(|f| f.path == path) {
+            file.findings.push(finding);
+            file.findings.sort_by_key(|f| (f.span.start, f.rule));
+            continue;
+        }
+        match plan.reread(&path) {
+            Some(Ok(source)) => outcome.report.files.push(check::CheckedFile {
+                path,
+                source,
+                findings: vec![finding],
+            }),
+            Some(Err(err)) => outcome.errors.push(err),
+            None => {}
+        }
+    }
+}
+
 /// How a run checks, beyond which files and which library.
 #[derive(Debug, Clone, Copy)]
 pub struct RunOptions<'a> {
@@ -109,6 +138,8 @@ pub struct RunOptions<'a> {
     pub prefilter: bool,
     /// Threads for checking files from disk.
     pub jobs: usize,
+    /// Labels of apps whose `AppConfig.label` is not their directory's name.
+    pub labels: &'a AppLabels,
 }
 
 /// Run one mode against a library. Errors that stop the whole mode (no repository, an
@@ -145,16 +176,49 @@ pub fn run(mode: &Mode, library: &Library, options: RunOptions<'_>) -> Result<Ou
         timings,
         ..Outcome::default()
     };
+    let mut nodes = Vec::new();
     for result in results {
         match result {
-            Ok(checked) => {
+            Ok((checked, header)) => {
                 outcome.report.files_checked += 1;
+                if plan.has_graph() {
+                    nodes.push(GraphNode {
+                        path: checked.path.clone(),
+                        header,
+                    });
+                }
                 if !checked.findings.is_empty() {
                     outcome.report.files.push(checked);
                 }
             }
             Err(err) => outcome.errors.push(err),
         }
+    }
+    if plan.has_graph() {
+        let start = std::time::Instant::now();
+        for file in plan.graph_files() {
+            let node = file.and_then(|file| {
+                let header = outcome
+                    .timings
+                    .files
+                    .time(Step::Parse, || migration::parse_header(&file.content))?;
+                Ok(GraphNode {
+                    path: file.path,
+                    header,
+                })
+            });
+            match node {
+                Ok(node) => nodes.push(node),
+                Err(err) => outcome.errors.push(err),
+            }
+        }
+        nodes.sort_by(|a, b| a.path.cmp(&b.path));
+        let findings = check::check_graph(&nodes, options.labels);
+        attach(&mut outcome, &plan, findings, options.rules);
+        outcome
+            .timings
+            .phases
+            .push(("migration graph", start.elapsed()));
     }
     outcome.errors.extend(plan.errors);
     outcome.report.sort();

@@ -180,6 +180,7 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         rules: &settings.rules,
         prefilter: !cli.no_prefilter,
         jobs,
+        labels: &settings.labels,
     };
     let mut outcome = check_migrate::run(&mode, &library, options)?;
     outcome.timings.phases.splice(
@@ -274,9 +275,9 @@ fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool)
     out.flush()?;
     if *mode == Mode::Staged && outcome.report.count(Severity::Error) > 0 {
         eprintln!(
-            "commit blocked by check-migrate: fix the names above (rename the model field and \
-             regenerate the migration), accept one on purpose with a `# check-migrate: ignore` \
-             comment on its line, or commit anyway with `git commit --no-verify`."
+            "commit blocked by check-migrate: fix the errors above, accept one on purpose with a \
+             `# check-migrate: ignore[rule]` comment on its line, or commit anyway with \
+             `git commit --no-verify`."
         );
     }
     Ok(())

@@ -17,6 +17,14 @@ fn migration(names: &[&str]) -> String {
     text
 }
 
+/// The next migration of the app: `M2`, depending on `0001_initial`.
+fn second(names: &[&str]) -> String {
+    migration(names).replace(
+        "dependencies = []",
+        "dependencies = [(\"blog\", \"0001_initial\")]",
+    )
+}
+
 fn finding(path: &str, line: usize, name: &str, wanted: &str) -> String {
     format!("{path}:{line}:38: error[field-name] `{name}` should be `{wanted}`")
 }
@@ -35,9 +43,9 @@ fn repo_with_initial() -> Repo {
 #[test]
 fn staged_content_not_worktree() {
     let repo = repo_with_initial();
-    repo.write(M2, migration(&["create_time"]));
+    repo.write(M2, second(&["create_time"]));
     repo.git(&["add", M2]);
-    repo.write(M2, migration(&["created_at"]));
+    repo.write(M2, second(&["created_at"]));
     let run = repo.check(&["--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(run.lines()[0], finding(M2, 9, "create_time", "created_at"));
@@ -47,9 +55,9 @@ fn staged_content_not_worktree() {
 #[test]
 fn staged_clean_worktree_broken_passes() {
     let repo = repo_with_initial();
-    repo.write(M2, migration(&["created_at"]));
+    repo.write(M2, second(&["created_at"]));
     repo.git(&["add", M2]);
-    repo.write(M2, migration(&["create_time"]));
+    repo.write(M2, second(&["create_time"]));
     let run = repo.check(&[]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.lines(), ["checked 1 migration file: no problems found"]);
@@ -141,7 +149,7 @@ fn files_named_like_migrations_are_not_checked() {
 #[test]
 fn subdirectory_as_working_directory_prints_root_relative_paths() {
     let repo = repo_with_initial();
-    repo.write(M2, migration(&["create_time"]));
+    repo.write(M2, second(&["create_time"]));
     repo.git(&["add", M2]);
     let run = repo.check_in("blog/migrations", &["--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
@@ -169,7 +177,7 @@ fn symlinked_migration_is_skipped() {
 fn merge_in_progress_checks_the_staged_result() {
     let repo = repo_with_initial();
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(M2, migration(&["create_time"]));
+    repo.write(M2, second(&["create_time"]));
     repo.commit_all("feature migration");
     repo.git(&["checkout", "-q", "main"]);
     repo.write("README.md", "main moves on\n");
@@ -254,7 +262,7 @@ fn since_reports_what_head_adds_since_the_merge_base() {
     repo.write(M1, migration(&["create_time"]));
     repo.commit_all("old, with an old wrong name");
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(M2, migration(&["title", "update_time"]));
+    repo.write(M2, second(&["title", "update_time"]));
     repo.commit_all("feature");
     repo.write(M1, migration(&["create_time", "headline"]));
     repo.commit_all("feature touches the old one");
@@ -268,7 +276,7 @@ fn since_reports_what_head_adds_since_the_merge_base() {
         ]
     );
     // The working tree does not matter: content comes from HEAD.
-    repo.write(M2, migration(&["title"]));
+    repo.write(M2, second(&["title"]));
     assert_eq!(repo.check(&["--since", "main"]).code, 1);
 }
 
@@ -287,7 +295,7 @@ fn since_an_unknown_revision_is_exit_2() {
 #[test]
 fn timings_name_every_phase_of_staged_mode() {
     let repo = repo_with_initial();
-    repo.write(M2, migration(&["created_at"]));
+    repo.write(M2, second(&["created_at"]));
     repo.git(&["add", M2]);
     let run = repo.check(&["--timings"]);
     assert_eq!(run.code, 0, "{run:?}");

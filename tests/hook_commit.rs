@@ -20,6 +20,14 @@ fn migration(names: &[&str]) -> String {
     text
 }
 
+/// The next migration of the app: `M2`, depending on `0001_initial`.
+fn second(names: &[&str]) -> String {
+    migration(names).replace(
+        "dependencies = []",
+        "dependencies = [(\"blog\", \"0001_initial\")]",
+    )
+}
+
 /// PATH with the freshly built binary first, as after `cargo install`.
 fn path_with_binary() -> String {
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_check-migrate"));
@@ -90,7 +98,7 @@ fn head_count(repo: &Repo) -> usize {
 #[test]
 fn commit_blocked_by_a_staged_wrong_name() {
     let repo = hooked_repo();
-    repo.write(M2, migration(&["create_time"]));
+    repo.write(M2, second(&["create_time"]));
     repo.git(&["add", M2]);
     let run = commit(&repo, repo.path(), &["-m", "add times"]);
     assert_ne!(run.code, 0, "{run:?}");
@@ -105,7 +113,7 @@ fn commit_blocked_by_a_staged_wrong_name() {
 #[test]
 fn clean_commit_goes_through() {
     let repo = hooked_repo();
-    repo.write(M2, migration(&["created_at"]));
+    repo.write(M2, second(&["created_at"]));
     repo.git(&["add", M2]);
     let run = commit(&repo, repo.path(), &["-m", "add times"]);
     assert_eq!(run.code, 0, "{run:?}");
@@ -115,9 +123,9 @@ fn clean_commit_goes_through() {
 #[test]
 fn staged_wrong_name_fixed_only_in_worktree_still_blocks() {
     let repo = hooked_repo();
-    repo.write(M2, migration(&["create_time"]));
+    repo.write(M2, second(&["create_time"]));
     repo.git(&["add", M2]);
-    repo.write(M2, migration(&["created_at"]));
+    repo.write(M2, second(&["created_at"]));
     let run = commit(&repo, repo.path(), &["-m", "add times"]);
     assert_ne!(run.code, 0, "{run:?}");
     assert_eq!(head_count(&repo), 1);
@@ -126,9 +134,9 @@ fn staged_wrong_name_fixed_only_in_worktree_still_blocks() {
 #[test]
 fn staged_clean_but_broken_in_worktree_commits() {
     let repo = hooked_repo();
-    repo.write(M2, migration(&["created_at"]));
+    repo.write(M2, second(&["created_at"]));
     repo.git(&["add", M2]);
-    repo.write(M2, migration(&["create_time"]));
+    repo.write(M2, second(&["create_time"]));
     let run = commit(&repo, repo.path(), &["-m", "add times"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(head_count(&repo), 2);
@@ -197,7 +205,7 @@ fn partial_staging_with_add_p_checks_only_the_staged_hunk() {
 #[test]
 fn hook_runs_from_a_subdirectory() {
     let repo = hooked_repo();
-    repo.write(M2, migration(&["create_time"]));
+    repo.write(M2, second(&["create_time"]));
     repo.git(&["add", M2]);
     let run = commit(&repo, &repo.path().join("blog/migrations"), &["-m", "x"]);
     assert_ne!(run.code, 0, "{run:?}");
@@ -217,13 +225,13 @@ fn linked_worktree_commits_are_checked() {
         "side",
         tree.to_str().expect("utf-8 path"),
     ]);
-    std::fs::write(tree.join(M2), migration(&["create_time"])).expect("write migration");
+    std::fs::write(tree.join(M2), second(&["create_time"])).expect("write migration");
     let mut add = repo.git_cmd(&["add", M2]);
     assert!(add.current_dir(&tree).status().expect("git add").success());
     let run = commit(&repo, &tree, &["-m", "x"]);
     assert_ne!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains(&format!("--> {M2}:9:38")), "{run:?}");
-    std::fs::write(tree.join(M2), migration(&["created_at"])).expect("write migration");
+    std::fs::write(tree.join(M2), second(&["created_at"])).expect("write migration");
     let mut add = repo.git_cmd(&["add", M2]);
     assert!(add.current_dir(&tree).status().expect("git add").success());
     assert_eq!(commit(&repo, &tree, &["-m", "x"]).code, 0);
@@ -237,7 +245,7 @@ fn core_hooks_path_is_honoured() {
     repo.git(&["config", "core.hooksPath", ".githooks"]);
     install(&repo, repo.path());
     assert!(repo.path().join(".githooks/pre-commit").is_file());
-    repo.write(M2, migration(&["create_time"]));
+    repo.write(M2, second(&["create_time"]));
     repo.git(&["add", M2]);
     let run = commit(&repo, repo.path(), &["-m", "x"]);
     assert_ne!(run.code, 0, "{run:?}");

@@ -8,6 +8,7 @@ mod adoption;
 mod fixtures;
 mod formats;
 mod git_modes;
+mod graph;
 mod hook_commit;
 mod install;
 mod library_cli;

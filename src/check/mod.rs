@@ -1,6 +1,7 @@
 //! Names x field library -> findings. A finding is data (a rule, a byte span, the wrong name
 //! and its suggestions); line and column are worked out only when it is printed.
 
+mod graph;
 mod prefilter;
 mod rule;
 mod settings;
@@ -8,13 +9,14 @@ mod suppress;
 
 use std::ops::Range;
 
+pub use graph::{AppLabels, GraphNode, check_graph};
 pub use prefilter::Prefilter;
 pub use rule::{Rule, Severity};
 pub use settings::{Level, RuleSettings};
 use suppress::Suppression;
 
 use crate::library::{Library, Suggestion};
-use crate::migration::{self, FieldName, Migration, NameRole, OperationKind, ParseError};
+use crate::migration::{self, FieldName, Header, Migration, NameRole, OperationKind, ParseError};
 use crate::source::SourceFile;
 use crate::text::LineIndex;
 use crate::timings::{FileClock, Step};
@@ -53,7 +55,16 @@ impl Finding {
             Rule::UnusedSuppression => {
                 return "suppression comment suppresses nothing".to_string();
             }
-            _ => {}
+            Rule::MultipleLeaves
+            | Rule::MissingDependency
+            | Rule::DuplicateNumber
+            | Rule::DependencyCycle => {
+                return self
+                    .detail
+                    .clone()
+                    .unwrap_or_else(|| self.rule.summary().to_string());
+            }
+            Rule::FieldName | Rule::AlteredFieldName | Rule::DbColumn => {}
         }
         let Some(name) = &self.name else {
             return "a name should be renamed".to_string();
@@ -83,6 +94,10 @@ impl Finding {
         match (self.rule, self.operation) {
             (Rule::SyntaxError, _) => "first syntax error here".to_string(),
             (Rule::InvalidSuppression | Rule::UnusedSuppression, _) => "this comment".to_string(),
+            (Rule::MultipleLeaves, _) => "a leaf: nothing in its app depends on it".to_string(),
+            (Rule::MissingDependency, _) => "no such migration".to_string(),
+            (Rule::DuplicateNumber, _) => "this migration".to_string(),
+            (Rule::DependencyCycle, _) => "part of a cycle".to_string(),
             (Rule::DbColumn, _) => match &self.field {
                 Some(field) => format!("column of field `{field}` of {model}"),
                 None => format!("column of a field of {model}"),
@@ -120,11 +135,12 @@ pub struct CheckOptions<'a> {
 }
 
 /// Parse one file and check its names against the library.
+/// Also returns the file's migration header, for the graph checks.
 pub fn check_file(
     file: SourceFile,
     library: &Library,
     options: CheckOptions<'_>,
-) -> Result<CheckedFile, ParseError> {
+) -> Result<(CheckedFile, Header), ParseError> {
     let parse = || {
         let walk = options
             .prefilter
@@ -135,11 +151,12 @@ pub fn check_file(
             migration::parse_syntax(&file.content)
         }
     };
-    let parsed = match options.clock {
+    let mut parsed = match options.clock {
         Some(clock) => clock.time(Step::Parse, parse)?,
         None => parse()?,
     };
-    let check = || names_to_findings(file, parsed, library, options);
+    let header = std::mem::take(&mut parsed.header);
+    let check = || (names_to_findings(file, parsed, library, options), header);
     Ok(match options.clock {
         Some(clock) => clock.time(Step::Check, check),
         None => check(),

@@ -11,6 +11,10 @@ pub enum Rule {
     SyntaxError,
     InvalidSuppression,
     UnusedSuppression,
+    MultipleLeaves,
+    MissingDependency,
+    DuplicateNumber,
+    DependencyCycle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20,13 +24,17 @@ pub enum Severity {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 6] = [
+    pub const ALL: [Rule; 10] = [
         Rule::FieldName,
         Rule::AlteredFieldName,
         Rule::DbColumn,
         Rule::SyntaxError,
         Rule::InvalidSuppression,
         Rule::UnusedSuppression,
+        Rule::MultipleLeaves,
+        Rule::MissingDependency,
+        Rule::DuplicateNumber,
+        Rule::DependencyCycle,
     ];
 
     /// The id users write in suppressions, config and `--format` output.
@@ -38,6 +46,10 @@ impl Rule {
             Rule::SyntaxError => "syntax-error",
             Rule::InvalidSuppression => "invalid-suppression",
             Rule::UnusedSuppression => "unused-suppression",
+            Rule::MultipleLeaves => "multiple-leaves",
+            Rule::MissingDependency => "missing-dependency",
+            Rule::DuplicateNumber => "duplicate-number",
+            Rule::DependencyCycle => "dependency-cycle",
         }
     }
 
@@ -47,10 +59,16 @@ impl Rule {
 
     pub fn default_severity(self) -> Severity {
         match self {
-            Rule::AlteredFieldName | Rule::InvalidSuppression | Rule::UnusedSuppression => {
-                Severity::Warning
-            }
-            Rule::FieldName | Rule::DbColumn | Rule::SyntaxError => Severity::Error,
+            Rule::AlteredFieldName
+            | Rule::InvalidSuppression
+            | Rule::UnusedSuppression
+            | Rule::DuplicateNumber => Severity::Warning,
+            Rule::FieldName
+            | Rule::DbColumn
+            | Rule::SyntaxError
+            | Rule::MultipleLeaves
+            | Rule::MissingDependency
+            | Rule::DependencyCycle => Severity::Error,
         }
     }
 
@@ -71,6 +89,14 @@ impl Rule {
             Rule::UnusedSuppression => {
                 "A suppression comment suppresses nothing (reported with --all)."
             }
+            Rule::MultipleLeaves => {
+                "An app has more than one leaf migration: `migrate` will refuse to run."
+            }
+            Rule::MissingDependency => {
+                "A migration depends on a migration of a repository app that does not exist."
+            }
+            Rule::DuplicateNumber => "Two migrations of one app have the same number.",
+            Rule::DependencyCycle => "Migrations depend on each other in a cycle.",
         }
     }
 
@@ -91,6 +117,16 @@ impl Rule {
             Rule::UnusedSuppression => {
                 "Remove the comment, or move it to the operation it was meant for."
             }
+            Rule::MultipleLeaves => {
+                "Merge the leaves with `python manage.py makemigrations --merge` and commit the merge migration."
+            }
+            Rule::MissingDependency => {
+                "Fix the name (see the app's migrations directory), or add the missing migration."
+            }
+            Rule::DuplicateNumber => {
+                "Renumber one of them, or check that a merge migration joins both branches."
+            }
+            Rule::DependencyCycle => "Break the cycle: one of these dependencies must go.",
         }
     }
 }
@@ -134,6 +170,16 @@ mod tests {
             .into_iter()
             .filter(|r| r.default_severity() == Severity::Error)
             .collect();
-        assert_eq!(errors, [Rule::FieldName, Rule::DbColumn, Rule::SyntaxError]);
+        assert_eq!(
+            errors,
+            [
+                Rule::FieldName,
+                Rule::DbColumn,
+                Rule::SyntaxError,
+                Rule::MultipleLeaves,
+                Rule::MissingDependency,
+                Rule::DependencyCycle
+            ]
+        );
     }
 }

@@ -7,6 +7,9 @@ use std::ops::Range;
 use tree_sitter::{Parser, Tree};
 
 mod extract;
+mod header;
+
+pub use header::{Assignment, Header, Reference};
 mod strings;
 #[cfg(test)]
 mod tests;
@@ -76,6 +79,8 @@ pub struct Migration {
     pub syntax_error: Option<Range<usize>>,
     /// Byte spans of the comments outside function bodies, in source order.
     pub comments: Vec<Range<usize>>,
+    /// The class's `dependencies`, `replaces` and `run_before`.
+    pub header: Header,
 }
 
 /// The parser could not run at all (never because of the input's content).
@@ -96,6 +101,7 @@ pub fn parse(source: &[u8]) -> Result<Migration, ParseError> {
         names,
         syntax_error: walk::first_syntax_error(root),
         comments,
+        header: header::header(root, source),
     })
 }
 
@@ -105,8 +111,25 @@ pub fn parse_syntax(source: &[u8]) -> Result<Migration, ParseError> {
     let tree = parse_tree(source)?;
     Ok(Migration {
         syntax_error: walk::first_syntax_error(tree.root_node()),
+        header: header::header(tree.root_node(), source),
         ..Migration::default()
     })
+}
+
+/// Only the header of `source`, parsing no more than the part before `operations` when that
+/// is where the header is (it nearly always is: operations are the bulk of a migration).
+pub fn parse_header(source: &[u8]) -> Result<Header, ParseError> {
+    if let Some(cut) = header::cut(source) {
+        let head = source.get(..cut).unwrap_or(source);
+        let tree = parse_tree(head)?;
+        // A prefix that does not parse cleanly was cut in the wrong place (inside a string,
+        // say): read the whole file instead.
+        if !tree.root_node().has_error() {
+            return Ok(header::header(tree.root_node(), head));
+        }
+    }
+    let tree = parse_tree(source)?;
+    Ok(header::header(tree.root_node(), source))
 }
 
 /// The syntax tree of `source` as one S-expression with field names, for looking at how

@@ -3,6 +3,7 @@
 //! with the environment git gives hooks (`GIT_DIR`, `GIT_WORK_TREE`, `GIT_INDEX_FILE`,
 //! `GIT_CEILING_DIRECTORIES`), so `git commit -a` is seen through its temporary index.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
@@ -89,11 +90,14 @@ impl Repo {
                 )
                 .map_err(git("comparing HEAD with the index"))
         })?;
-        let items = timed(&mut phases, "added lines", || {
+        let (items, touched) = timed(&mut phases, "added lines", || {
             self.changed_files(&mut diff, pattern)
         })?;
+        let graph = timed(&mut phases, "list apps", || {
+            self.index_files_in(&index, &touched, pattern, &items)
+        });
         drop((diff, head));
-        Ok(self.into_plan(items, phases))
+        Ok(self.into_plan(items, graph, phases))
     }
 
     pub(super) fn since(self, rev: &str, pattern: &MigrationPattern) -> Result<Plan, Error> {
@@ -133,11 +137,14 @@ impl Repo {
             )
             .map_err(git("comparing the merge base with HEAD"))?;
         let mut phases = Vec::new();
-        let items = timed(&mut phases, "added lines", || {
+        let (items, touched) = timed(&mut phases, "added lines", || {
             self.changed_files(&mut diff, pattern)
         })?;
+        let graph = timed(&mut phases, "list apps", || {
+            self.tree_files_in(&head_tree, &touched, pattern, &items)
+        });
         drop((diff, base_tree, head_tree, head, other));
-        Ok(self.into_plan(items, phases))
+        Ok(self.into_plan(items, graph, phases))
     }
 
     pub(super) fn all(self, pattern: &MigrationPattern) -> Result<Plan, Error> {
@@ -195,13 +202,19 @@ impl Repo {
             })
             .collect();
         drop(index);
-        Ok(self.into_plan(items, phases))
+        Ok(self.into_plan(items, Vec::new(), phases))
     }
 
-    fn into_plan(self, items: Vec<Item>, phases: Vec<(&'static str, Duration)>) -> Plan {
+    fn into_plan(
+        self,
+        items: Vec<Item>,
+        graph: Vec<Item>,
+        phases: Vec<(&'static str, Duration)>,
+    ) -> Plan {
         Plan {
             repo: Some(self),
             items,
+            graph: Some(graph),
             errors: Vec::new(),
             phases,
         }
@@ -212,12 +225,21 @@ impl Repo {
         &self,
         diff: &mut git2::Diff<'_>,
         pattern: &MigrationPattern,
-    ) -> Result<Vec<Item>, Error> {
+    ) -> Result<(Vec<Item>, BTreeSet<String>), Error> {
         // Rename detection keeps a moved migration from counting as all-new lines.
         diff.find_similar(Some(DiffFindOptions::new().renames(true)))
             .map_err(git("detecting renames"))?;
         let mut items = Vec::new();
+        // Directories of every migration the change touches, deletions included: the apps
+        // whose migration graph the change may alter.
+        let mut touched = BTreeSet::new();
         for delta in diff.deltas() {
+            for file in [delta.old_file(), delta.new_file()] {
+                let path = file.path_bytes().and_then(|p| std::str::from_utf8(p).ok());
+                if let Some(path) = path.filter(|path| pattern.matches(path)) {
+                    touched.insert(parent(path).to_string());
+                }
+            }
             if !KEPT.contains(&delta.status()) {
                 continue;
             }
@@ -244,7 +266,79 @@ impl Repo {
             });
         }
         items.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(items)
+        Ok((items, touched))
+    }
+
+    /// Migrations of the `dirs` in the index, other than those in `items`: the rest of each
+    /// touched app, as it is being committed.
+    fn index_files_in(
+        &self,
+        index: &git2::Index,
+        dirs: &BTreeSet<String>,
+        pattern: &MigrationPattern,
+        items: &[Item],
+    ) -> Vec<Item> {
+        let mut extra = Vec::new();
+        for dir in dirs {
+            let prefix = format!("{dir}/");
+            let Ok(mut position) = index.find_prefix(prefix.as_str()) else {
+                continue;
+            };
+            while let Some(entry) = index.get(position) {
+                position += 1;
+                let Ok(path) = std::str::from_utf8(&entry.path) else {
+                    continue;
+                };
+                if !path.starts_with(&prefix) {
+                    break;
+                }
+                if entry_stage(entry.flags) == 0
+                    && is_file_mode(entry.mode)
+                    && parent(path) == dir
+                    && pattern.matches(path)
+                {
+                    extra.push(Item {
+                        path: path.to_string(),
+                        origin: Origin::Blob(entry.id),
+                        added_lines: Some(Vec::new()),
+                    });
+                }
+            }
+        }
+        without(extra, items)
+    }
+
+    /// Migrations of the `dirs` in `tree`, other than those in `items`.
+    fn tree_files_in(
+        &self,
+        tree: &Tree<'_>,
+        dirs: &BTreeSet<String>,
+        pattern: &MigrationPattern,
+        items: &[Item],
+    ) -> Vec<Item> {
+        let mut extra = Vec::new();
+        for dir in dirs {
+            let Ok(entry) = tree.get_path(std::path::Path::new(dir)) else {
+                continue;
+            };
+            let Ok(subtree) = entry.to_object(&self.repo).and_then(|o| o.peel_to_tree()) else {
+                continue;
+            };
+            for entry in subtree.iter() {
+                let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
+                    continue;
+                };
+                let path = format!("{dir}/{name}");
+                if is_file_mode(entry.filemode() as u32) && pattern.matches(&path) {
+                    extra.push(Item {
+                        path,
+                        origin: Origin::Blob(entry.id()),
+                        added_lines: Some(Vec::new()),
+                    });
+                }
+            }
+        }
+        without(extra, items)
     }
 
     /// The 1-based line ranges of `new` that are not in `old`.
@@ -272,6 +366,19 @@ impl Repo {
         }
         Ok(ranges)
     }
+}
+
+/// The directory part of a `/`-separated path.
+fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// `extra` without the paths already in `items`.
+fn without(extra: Vec<Item>, items: &[Item]) -> Vec<Item> {
+    extra
+        .into_iter()
+        .filter(|item| !items.iter().any(|known| known.path == item.path))
+        .collect()
 }
 
 /// Run `work`, recording its wall-clock time as `name`.

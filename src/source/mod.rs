@@ -44,6 +44,9 @@ impl SourceFile {
 pub struct Plan {
     repo: Option<Repo>,
     items: Vec<Item>,
+    /// The other migrations of the apps the checked files belong to, for the graph checks;
+    /// `None` when the mode has no graph checks (paths), empty when `items` are all of them.
+    graph: Option<Vec<Item>>,
     /// Problems met while listing (a missing path, say): reported, and the run goes on.
     pub errors: Vec<Error>,
     /// Wall-clock phases of listing (reading the index, diffing...), for `--timings`.
@@ -74,6 +77,30 @@ impl Plan {
     /// Paths in the order they will be read.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.items.iter().map(|item| item.path.as_str())
+    }
+
+    /// Whether this mode checks the migration graph of the apps it touches.
+    pub fn has_graph(&self) -> bool {
+        self.graph.is_some()
+    }
+
+    /// The other migrations of the touched apps (see `graph`), read one at a time.
+    pub fn graph_files(&self) -> impl Iterator<Item = Result<SourceFile, Error>> + '_ {
+        self.graph
+            .iter()
+            .flatten()
+            .map(|item| read(self.repo.as_ref(), item))
+    }
+
+    /// The content of a planned file, read again (for printing a graph finding on a file
+    /// whose source was not kept).
+    pub fn reread(&self, path: &str) -> Option<Result<Vec<u8>, Error>> {
+        let item = self
+            .items
+            .iter()
+            .chain(self.graph.iter().flatten())
+            .find(|item| item.path == path)?;
+        Some(read(self.repo.as_ref(), item).map(|file| file.content))
     }
 
     /// Apply `check` to every file, in plan order. Files from disk are spread over up to

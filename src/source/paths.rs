@@ -13,6 +13,7 @@ pub fn plan(paths: &[PathBuf], pattern: &MigrationPattern) -> Plan {
     let mut plan = Plan {
         repo: None,
         items: Vec::new(),
+        graph: None,
         errors: Vec::new(),
         phases: Vec::new(),
     };

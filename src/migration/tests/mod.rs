@@ -2,6 +2,7 @@
 //! helpers here check the invariant every test relies on: a span is exactly its name.
 
 mod errors;
+mod header;
 mod literals;
 mod negative;
 mod operations;

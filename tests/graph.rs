@@ -1,0 +1,359 @@
+//! The migration graph checks with real repositories and real `git commit`: two leaves after
+//! a merge, squashed migrations, external and missing dependencies, app labels, cycles.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{Repo, Run};
+
+/// A migration with these dependencies and one AddField of `field`.
+fn migration(dependencies: &[(&str, &str)], field: &str) -> String {
+    let deps: String = dependencies
+        .iter()
+        .map(|(app, name)| format!("        (\"{app}\", \"{name}\"),\n"))
+        .collect();
+    format!(
+        "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [\n{deps}    ]\n\n    operations = [\n        migrations.AddField(\"post\", \"{field}\", models.IntegerField(default=0)),\n    ]\n"
+    )
+}
+
+/// blog/migrations/0001..0004 in a chain, committed.
+fn chain(repo: &Repo) {
+    repo.write("blog/migrations/__init__.py", "");
+    repo.write("blog/migrations/0001_initial.py", migration(&[], "title"));
+    for (number, field) in [(2, "body"), (3, "slug"), (4, "views")] {
+        repo.write(
+            &format!("blog/migrations/{number:04}_post_{field}.py"),
+            migration(&[("blog", &previous(number))], field),
+        );
+    }
+    repo.commit_all("blog migrations");
+}
+
+fn previous(number: usize) -> String {
+    match number {
+        2 => "0001_initial".to_string(),
+        3 => "0002_post_body".to_string(),
+        4 => "0003_post_slug".to_string(),
+        _ => unreachable!("only a short chain"),
+    }
+}
+
+fn path_with_binary() -> String {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_check-migrate"));
+    let dir = bin.parent().expect("binary directory");
+    format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+fn install_hook(repo: &Repo) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg(script)
+        .arg("--no-build")
+        .arg("--repo")
+        .arg(repo.path());
+    crate::support::clean(&mut cmd, repo.home());
+    cmd.env("PATH", path_with_binary());
+    assert!(cmd.output().expect("install.sh").status.success());
+}
+
+/// A git command with the binary on PATH (so hooks run it); stdout and stderr together.
+fn git_hooked(repo: &Repo, args: &[&str]) -> Run {
+    let out = repo
+        .git_cmd(args)
+        .env("PATH", path_with_binary())
+        .output()
+        .expect("run git");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        stderr: String::new(),
+    }
+}
+
+const A: &str = "blog/migrations/0005_post_likes.py";
+const B: &str = "blog/migrations/0005_post_shares.py";
+
+/// Two branches each add a 0005 migration after 0004; `main` has one, `feature` the other.
+fn diverged() -> Repo {
+    let repo = Repo::new();
+    chain(&repo);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write(B, migration(&[("blog", "0004_post_views")], "shares"));
+    repo.commit_all("feature: shares");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write(A, migration(&[("blog", "0004_post_views")], "likes"));
+    repo.commit_all("main: likes");
+    install_hook(&repo);
+    repo
+}
+
+#[test]
+fn merge_creating_a_second_leaf_is_blocked() {
+    let repo = diverged();
+    let merge = git_hooked(&repo, &["merge", "-q", "--no-ff", "--no-commit", "feature"]);
+    assert_eq!(merge.code, 0, "{merge:?}");
+    let run = git_hooked(&repo, &["commit", "-q", "--no-edit"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "error[multiple-leaves]: app `blog` has 2 leaf migrations: `0005_post_likes` and `0005_post_shares`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "error[multiple-leaves]: app `blog` has 2 leaf migrations: `0005_post_shares` and `0005_post_likes`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("makemigrations --merge"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("warning[duplicate-number]: number 0005 is used by `0005_post_likes` and `0005_post_shares` in blog/migrations"), "{}", run.stdout);
+
+    // Adding the merge migration makes one leaf again, and the merge commit goes through.
+    repo.write(
+        "blog/migrations/0006_merge.py",
+        migration(
+            &[("blog", "0005_post_likes"), ("blog", "0005_post_shares")],
+            "merged",
+        ),
+    );
+    repo.git(&["add", "-A"]);
+    let run = git_hooked(&repo, &["commit", "-q", "--no-edit"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn next_commit_touching_the_app_after_an_unchecked_merge_is_blocked() {
+    let repo = diverged();
+    // A merge without conflicts runs no pre-commit hook.
+    repo.git(&["merge", "-q", "--no-ff", "--no-edit", "feature"]);
+    repo.write("README.md", "unrelated\n");
+    repo.git(&["add", "README.md"]);
+    let run = git_hooked(&repo, &["commit", "-q", "-m", "docs"]);
+    assert_eq!(
+        run.code, 0,
+        "a commit not touching the app is not blocked: {run:?}"
+    );
+    repo.write(
+        "blog/migrations/0006_post_rating.py",
+        migration(&[("blog", "0005_post_likes")], "rating"),
+    );
+    repo.git(&["add", "-A"]);
+    let run = git_hooked(&repo, &["commit", "-q", "-m", "rating"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "app `blog` has 2 leaf migrations: `0005_post_shares` and `0006_post_rating`"
+        ),
+        "{}",
+        run.stdout
+    );
+    // --all sees it too.
+    let run = repo.check(&["--all", "--format", "concise"]);
+    assert_eq!(run.code, 1, "{run:?}");
+}
+
+#[test]
+fn staged_deletion_is_part_of_the_graph() {
+    let repo = Repo::new();
+    chain(&repo);
+    // Deleting 0003 leaves 0004 depending on a migration that is gone.
+    repo.git(&["rm", "-q", "blog/migrations/0003_post_slug.py"]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(
+        run.lines(),
+        [
+            "blog/migrations/0002_post_body.py:6:5: error[multiple-leaves] app `blog` has 2 leaf migrations: `0002_post_body` and `0004_post_views`",
+            "blog/migrations/0004_post_views.py:6:5: error[multiple-leaves] app `blog` has 2 leaf migrations: `0004_post_views` and `0002_post_body`",
+            "blog/migrations/0004_post_views.py:7:9: error[missing-dependency] dependency on `blog.0003_post_slug`, which is not a migration in blog/migrations",
+            "checked 0 migration files: 3 errors, 0 warnings",
+        ]
+    );
+}
+
+#[test]
+fn squashed_migration_with_replaced_files_deleted_passes() {
+    let repo = Repo::new();
+    chain(&repo);
+    repo.git(&[
+        "rm",
+        "-q",
+        "blog/migrations/0001_initial.py",
+        "blog/migrations/0002_post_body.py",
+        "blog/migrations/0003_post_slug.py",
+    ]);
+    repo.write(
+        "blog/migrations/0001_squashed_0003_post_slug.py",
+        migration(&[], "title").replace(
+            "    dependencies = [\n    ]\n",
+            "    replaces = [\n        (\"blog\", \"0001_initial\"),\n        (\"blog\", \"0002_post_body\"),\n        (\"blog\", \"0003_post_slug\"),\n    ]\n\n    dependencies = [\n    ]\n",
+        ),
+    );
+    repo.git(&["add", "-A"]);
+    // 0004 still depends on 0003_post_slug, which the squashed migration answers for.
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = repo.check(&["--all", "--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.lines(),
+        ["checked 2 migration files: no problems found"]
+    );
+}
+
+#[test]
+fn squashed_migration_beside_its_replaced_files_is_one_node() {
+    let repo = Repo::new();
+    chain(&repo);
+    repo.write(
+        "blog/migrations/0001_squashed_0004_post_views.py",
+        migration(&[], "title").replace(
+            "    dependencies = [\n    ]\n",
+            "    replaces = [(\"blog\", \"0001_initial\"), (\"blog\", \"0002_post_body\"), (\"blog\", \"0003_post_slug\"), (\"blog\", \"0004_post_views\")]\n\n    dependencies = [\n    ]\n",
+        ),
+    );
+    repo.write(A, migration(&[("blog", "0004_post_views")], "likes"));
+    let run = repo.check(&["--all", "--format", "concise"]);
+    assert_eq!(run.code, 0, "no second leaf, no duplicate 0001: {run:?}");
+}
+
+#[test]
+fn external_dependencies_are_never_reported() {
+    let repo = Repo::new();
+    let text = "from django.conf import settings\nfrom django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    initial = True\n\n    dependencies = [\n        (\"auth\", \"0012_alter_user_first_name_max_length\"),\n        (\"contenttypes\", \"__latest__\"),\n        (\"blog\", \"__first__\"),\n        migrations.swappable_dependency(settings.AUTH_USER_MODEL),\n    ]\n\n    operations = []\n";
+    repo.write("shop/migrations/0001_initial.py", text);
+    repo.write("blog/migrations/0001_initial.py", migration(&[], "title"));
+    repo.git(&["add", "-A"]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.lines(),
+        ["checked 2 migration files: no problems found"]
+    );
+}
+
+#[test]
+fn typo_in_a_dependency_is_a_missing_dependency() {
+    let repo = Repo::new();
+    chain(&repo);
+    repo.write(A, migration(&[("blog", "0004_post_view")], "likes"));
+    repo.git(&["add", A]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(
+        run.lines(),
+        [
+            "blog/migrations/0004_post_views.py:6:5: error[multiple-leaves] app `blog` has 2 leaf migrations: `0004_post_views` and `0005_post_likes`",
+            "blog/migrations/0005_post_likes.py:6:5: error[multiple-leaves] app `blog` has 2 leaf migrations: `0005_post_likes` and `0004_post_views`",
+            "blog/migrations/0005_post_likes.py:7:9: error[missing-dependency] dependency on `blog.0004_post_view`, which is not a migration in blog/migrations",
+            "checked 1 migration file: 3 errors, 0 warnings",
+        ]
+    );
+}
+
+#[test]
+fn apps_with_the_same_directory_name_use_configured_labels() {
+    let repo = Repo::new();
+    repo.write(
+        "apps/core/migrations/0001_initial.py",
+        migration(&[], "title"),
+    );
+    repo.write(
+        "libs/core/migrations/0001_initial.py",
+        migration(&[], "title"),
+    );
+    repo.write(
+        "libs/core/migrations/0002_more.py",
+        migration(&[("libcore", "0001_initial")], "more"),
+    );
+    repo.write(
+        "apps/core/migrations/0002_uses_lib.py",
+        migration(
+            &[("core", "0001_initial"), ("libcore", "0002_more")],
+            "uses",
+        ),
+    );
+    repo.write(
+        ".check-migrate.toml",
+        "[app-labels]\n\"libs/core\" = \"libcore\"\n",
+    );
+    let run = repo.check(&["--all", "--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    // Without the labels, `libcore` is not an app of the repository (external), and the
+    // libs app's dependency on `libcore.0001_initial` no longer joins its two migrations.
+    let run = repo.check(&["--all", "--format", "concise", "--no-config"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains("libs/core/migrations/0001_initial.py:6:5: error[multiple-leaves] app `core` has 2 leaf migrations"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn dependency_cycle_is_named() {
+    let repo = Repo::new();
+    repo.write(
+        "blog/migrations/0001_initial.py",
+        migration(&[("shop", "0002_order")], "title"),
+    );
+    repo.write("shop/migrations/0001_initial.py", migration(&[], "title"));
+    repo.write(
+        "shop/migrations/0002_order.py",
+        migration(
+            &[("shop", "0001_initial"), ("blog", "0001_initial")],
+            "total",
+        ),
+    );
+    let run = repo.check(&["--all", "--format", "concise"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains("blog/migrations/0001_initial.py:6:5: error[dependency-cycle] dependency cycle: blog.0001_initial -> shop.0002_order -> blog.0001_initial (each depends on the next)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn graph_rules_can_be_switched_off() {
+    let repo = Repo::new();
+    chain(&repo);
+    repo.write(A, migration(&[("blog", "0004_post_view")], "likes"));
+    repo.write(
+        ".check-migrate.toml",
+        "[severity]\nmultiple-leaves = \"off\"\nmissing-dependency = \"warning\"\n",
+    );
+    let run = repo.check(&["--all", "--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.lines(),
+        [
+            "blog/migrations/0005_post_likes.py:7:9: warning[missing-dependency] dependency on `blog.0004_post_view`, which is not a migration in blog/migrations",
+            "checked 5 migration files: 0 errors, 1 warning",
+        ]
+    );
+}
+
+#[test]
+fn since_checks_the_graph_at_head() {
+    let repo = diverged();
+    repo.git(&["merge", "-q", "--no-ff", "--no-edit", "feature"]);
+    let run = repo.check(&["--since", "HEAD~1", "--format", "concise"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("error[multiple-leaves]"), "{run:?}");
+}
