@@ -321,3 +321,63 @@ fn timings_name_every_phase_of_staged_mode() {
         );
     }
 }
+
+#[test]
+fn git_dir_and_work_tree_from_the_environment_are_honoured() {
+    let repo = repo_with_initial();
+    repo.write(M2, second(&["create_time"]));
+    repo.git(&["add", M2]);
+    let elsewhere = tempfile::TempDir::new().expect("temporary directory");
+    let out = crate::support::check_migrate(elsewhere.path(), repo.home())
+        .env("GIT_DIR", repo.path().join(".git"))
+        .env("GIT_WORK_TREE", repo.path())
+        .args(["--format", "concise"])
+        .output()
+        .expect("run check-migrate");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with(&finding(M2, 9, "create_time", "created_at")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn git_ceiling_directories_stop_the_search() {
+    let repo = repo_with_initial();
+    let out = crate::support::check_migrate(&repo.path().join("blog/migrations"), repo.home())
+        .env("GIT_CEILING_DIRECTORIES", repo.path().join("blog"))
+        .output()
+        .expect("run check-migrate");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("error: not a git repository"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn index_file_from_the_environment_is_read() {
+    let repo = repo_with_initial();
+    // Stage into a separate index, as `git commit -a` does; the default index stays clean.
+    let index = repo.path().join(".git/other-index");
+    std::fs::copy(repo.path().join(".git/index"), &index).expect("copy index");
+    repo.write(M2, second(&["create_time"]));
+    let mut add = repo.git_cmd(&["add", M2]);
+    assert!(
+        add.env("GIT_INDEX_FILE", &index)
+            .status()
+            .expect("git add")
+            .success()
+    );
+    assert_eq!(
+        repo.check(&[]).code,
+        0,
+        "the default index has nothing staged"
+    );
+    let out = crate::support::check_migrate(repo.path(), repo.home())
+        .env("GIT_INDEX_FILE", &index)
+        .output()
+        .expect("run check-migrate");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+}
