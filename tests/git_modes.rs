@@ -174,18 +174,31 @@ fn symlinked_migration_is_skipped() {
 }
 
 #[test]
-fn merge_in_progress_checks_the_staged_result() {
+fn merge_in_progress_reports_only_what_the_merge_adds() {
     let repo = repo_with_initial();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.write(M2, second(&["create_time"]));
-    repo.commit_all("feature migration");
+    repo.commit_all("feature migration, committed without the hook");
     repo.git(&["checkout", "-q", "main"]);
     repo.write("README.md", "main moves on\n");
     repo.commit_all("main work");
     repo.git(&["merge", "--no-ff", "--no-commit", "feature"]);
+    // The staged merge result is read; lines the merged branch brings are its own commits'.
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.lines(), ["checked 1 migration file: no problems found"]);
+    // A line the merge itself adds (while resolving it, say) is this commit's doing.
+    repo.write(M2, second(&["create_time", "update_time"]));
+    repo.git(&["add", M2]);
     let run = repo.check(&["--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(run.lines()[0], finding(M2, 9, "create_time", "created_at"));
+    assert_eq!(
+        run.lines(),
+        [
+            finding(M2, 10, "update_time", "updated_at").as_str(),
+            "checked 1 migration file: 1 error, 0 warnings"
+        ]
+    );
 }
 
 #[test]

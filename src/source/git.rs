@@ -75,7 +75,8 @@ impl Repo {
         }
     }
 
-    pub(super) fn staged(self, pattern: &MigrationPattern) -> Result<Plan, Error> {
+    pub(super) fn staged(mut self, pattern: &MigrationPattern) -> Result<Plan, Error> {
+        let merge_heads = self.merge_heads();
         let mut phases = Vec::new();
         let head = timed(&mut phases, "read HEAD", || self.head_tree())?;
         let index = timed(&mut phases, "read index", || {
@@ -90,14 +91,57 @@ impl Repo {
                 )
                 .map_err(git("comparing HEAD with the index"))
         })?;
-        let (items, touched) = timed(&mut phases, "added lines", || {
+        let (mut items, touched) = timed(&mut phases, "added lines", || {
             self.changed_files(&mut diff, pattern)
         })?;
+        if !merge_heads.is_empty() {
+            timed(&mut phases, "merge parents", || {
+                self.new_to_every_parent(&mut items, &merge_heads)
+            })?;
+        }
         let graph = timed(&mut phases, "list apps", || {
             self.index_files_in(&index, &touched, pattern, &items)
         });
         drop((diff, head));
         Ok(self.into_plan(items, graph, phases))
+    }
+
+    /// The other parents of a merge in progress (`MERGE_HEAD`), if any.
+    fn merge_heads(&mut self) -> Vec<Oid> {
+        let mut heads = Vec::new();
+        // No merge in progress is an error here (no MERGE_HEAD): then there are no heads.
+        let _ = self.repo.mergehead_foreach(|id| {
+            heads.push(*id);
+            true
+        });
+        heads
+    }
+
+    /// During a merge, a line counts as added only if it is new to every parent: what the
+    /// merged branch brings was checked when it was committed there, and what the merge
+    /// itself adds (a conflict resolution) is this commit's doing.
+    fn new_to_every_parent(&self, items: &mut [Item], heads: &[Oid]) -> Result<(), Error> {
+        let trees: Vec<Tree<'_>> = heads
+            .iter()
+            .map(|id| self.repo.find_commit(*id).and_then(|commit| commit.tree()))
+            .collect::<Result<_, _>>()
+            .map_err(git("reading MERGE_HEAD"))?;
+        for item in items {
+            let Origin::Blob(new) = item.origin else {
+                continue;
+            };
+            for tree in &trees {
+                let Ok(entry) = tree.get_path(std::path::Path::new(&item.path)) else {
+                    continue;
+                };
+                let other = self.added_lines(entry.id(), new, &item.path)?;
+                item.added_lines = Some(match item.added_lines.take() {
+                    None => other,
+                    Some(ours) => intersect(&ours, &other),
+                });
+            }
+        }
+        Ok(())
     }
 
     pub(super) fn since(self, rev: &str, pattern: &MigrationPattern) -> Result<Plan, Error> {
@@ -368,6 +412,24 @@ impl Repo {
     }
 }
 
+/// Lines in both sets of sorted, disjoint line ranges.
+fn intersect(a: &[Range<usize>], b: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        let range = x.start.max(y.start)..x.end.min(y.end);
+        if !range.is_empty() {
+            out.push(range);
+        }
+        if x.end < y.end {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
 /// The directory part of a `/`-separated path.
 fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
@@ -412,4 +474,19 @@ fn is_file_mode(mode: u32) -> bool {
 /// The merge stage of an index entry (0 outside a conflict).
 fn entry_stage(flags: u16) -> u16 {
     (flags >> 12) & 0x3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::intersect;
+
+    // Slices of one range are what is meant here: one span of lines.
+    #[allow(clippy::single_range_in_vec_init)]
+    #[test]
+    fn intersect_line_ranges() {
+        assert_eq!(intersect(&[1..5, 8..10], &[3..9]), [3..5, 8..9]);
+        assert!(intersect(&[1..3], &[3..4]).is_empty());
+        assert!(intersect(&[], &[1..2]).is_empty());
+        assert_eq!(intersect(&[1..10], &[2..3, 5..6]), [2..3, 5..6]);
+    }
 }
