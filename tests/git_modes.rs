@@ -394,3 +394,16 @@ fn index_file_from_the_environment_is_read() {
         .expect("run check-migrate");
     assert_eq!(out.status.code(), Some(1), "{out:?}");
 }
+
+#[test]
+fn cherry_pick_in_progress_checks_what_it_stages() {
+    let repo = repo_with_initial();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write(M2, second(&["create_time"]));
+    repo.commit_all("feature migration");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["cherry-pick", "--no-commit", "feature"]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.lines()[0], finding(M2, 9, "create_time", "created_at"));
+}
