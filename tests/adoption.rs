@@ -1,32 +1,13 @@
 //! Team adoption: the config file and its errors, suppression comments, and the baseline.
 
-use crate::support::Repo;
+use crate::support::{M1, Repo, finding, migration};
 
-const HEAD: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = []\n\n    operations = [\n";
-
-/// A migration adding `names` to `post`, one AddField per line starting at line 9.
-fn migration(names: &[&str]) -> String {
-    let mut text = String::from(HEAD);
-    for name in names {
-        text.push_str(&format!(
-            "        migrations.AddField(\"post\", \"{name}\", models.DateTimeField(null=True)),\n"
-        ));
-    }
-    text.push_str("    ]\n");
-    text
-}
-
-const M1: &str = "blog/migrations/0001_initial.py";
 const CONCISE: [&str; 2] = ["--format", "concise"];
 
 fn concise(repo: &Repo, args: &[&str]) -> crate::support::Run {
     let mut all = CONCISE.to_vec();
     all.extend_from_slice(args);
     repo.check(&all)
-}
-
-fn finding(path: &str, line: usize, name: &str, wanted: &str) -> String {
-    format!("{path}:{line}:38: error[field-name] `{name}` should be `{wanted}`")
 }
 
 #[test]

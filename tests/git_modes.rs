@@ -1,36 +1,7 @@
 //! The git modes against real repositories: staged (from the index, added lines only),
 //! `--all` and `--since`, and the errors outside a usable repository.
 
-use crate::support::{Repo, run_in};
-
-const HEAD: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = []\n\n    operations = [\n";
-
-/// A migration adding `names` to `post`, one AddField per line starting at line 9.
-fn migration(names: &[&str]) -> String {
-    let mut text = String::from(HEAD);
-    for name in names {
-        text.push_str(&format!(
-            "        migrations.AddField(\"post\", \"{name}\", models.DateTimeField(null=True)),\n"
-        ));
-    }
-    text.push_str("    ]\n");
-    text
-}
-
-/// The next migration of the app: `M2`, depending on `0001_initial`.
-fn second(names: &[&str]) -> String {
-    migration(names).replace(
-        "dependencies = []",
-        "dependencies = [(\"blog\", \"0001_initial\")]",
-    )
-}
-
-fn finding(path: &str, line: usize, name: &str, wanted: &str) -> String {
-    format!("{path}:{line}:38: error[field-name] `{name}` should be `{wanted}`")
-}
-
-const M1: &str = "blog/migrations/0001_initial.py";
-const M2: &str = "blog/migrations/0002_post_times.py";
+use crate::support::{M1, M2, Repo, finding, migration, run_in, second};
 
 fn repo_with_initial() -> Repo {
     let repo = Repo::new();

@@ -1,9 +1,7 @@
 //! The migration graph checks with real repositories and real `git commit`: two leaves after
 //! a merge, squashed migrations, external and missing dependencies, app labels, cycles.
 
-use std::path::{Path, PathBuf};
-
-use crate::support::{Repo, Run};
+use crate::support::Repo;
 
 /// A migration with these dependencies and one AddField of `field`.
 fn migration(dependencies: &[(&str, &str)], field: &str) -> String {
@@ -38,46 +36,6 @@ fn previous(number: usize) -> String {
     }
 }
 
-fn path_with_binary() -> String {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_check-migrate"));
-    let dir = bin.parent().expect("binary directory");
-    format!(
-        "{}:{}",
-        dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
-}
-
-fn install_hook(repo: &Repo) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
-    let mut cmd = std::process::Command::new("sh");
-    cmd.arg(script)
-        .arg("--no-build")
-        .arg("--repo")
-        .arg(repo.path());
-    crate::support::clean(&mut cmd, repo.home());
-    cmd.env("PATH", path_with_binary());
-    assert!(cmd.output().expect("install.sh").status.success());
-}
-
-/// A git command with the binary on PATH (so hooks run it); stdout and stderr together.
-fn git_hooked(repo: &Repo, args: &[&str]) -> Run {
-    let out = repo
-        .git_cmd(args)
-        .env("PATH", path_with_binary())
-        .output()
-        .expect("run git");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        stderr: String::new(),
-    }
-}
-
 const A: &str = "blog/migrations/0005_post_likes.py";
 const B: &str = "blog/migrations/0005_post_shares.py";
 
@@ -91,16 +49,19 @@ fn diverged() -> Repo {
     repo.git(&["checkout", "-q", "main"]);
     repo.write(A, migration(&[("blog", "0004_post_views")], "likes"));
     repo.commit_all("main: likes");
-    install_hook(&repo);
+    repo.install_hook(repo.path());
     repo
 }
 
 #[test]
 fn merge_creating_a_second_leaf_is_blocked() {
     let repo = diverged();
-    let merge = git_hooked(&repo, &["merge", "-q", "--no-ff", "--no-commit", "feature"]);
+    let merge = repo.git_hooked(
+        repo.path(),
+        &["merge", "-q", "--no-ff", "--no-commit", "feature"],
+    );
     assert_eq!(merge.code, 0, "{merge:?}");
-    let run = git_hooked(&repo, &["commit", "-q", "--no-edit"]);
+    let run = repo.git_hooked(repo.path(), &["commit", "-q", "--no-edit"]);
     assert_ne!(run.code, 0, "{run:?}");
     assert!(
         run.stdout.contains(
@@ -132,7 +93,7 @@ fn merge_creating_a_second_leaf_is_blocked() {
         ),
     );
     repo.git(&["add", "-A"]);
-    let run = git_hooked(&repo, &["commit", "-q", "--no-edit"]);
+    let run = repo.git_hooked(repo.path(), &["commit", "-q", "--no-edit"]);
     assert_eq!(run.code, 0, "{run:?}");
 }
 
@@ -143,7 +104,7 @@ fn next_commit_touching_the_app_after_an_unchecked_merge_is_blocked() {
     repo.git(&["merge", "-q", "--no-ff", "--no-edit", "feature"]);
     repo.write("README.md", "unrelated\n");
     repo.git(&["add", "README.md"]);
-    let run = git_hooked(&repo, &["commit", "-q", "-m", "docs"]);
+    let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "docs"]);
     assert_eq!(
         run.code, 0,
         "a commit not touching the app is not blocked: {run:?}"
@@ -153,7 +114,7 @@ fn next_commit_touching_the_app_after_an_unchecked_merge_is_blocked() {
         migration(&[("blog", "0005_post_likes")], "rating"),
     );
     repo.git(&["add", "-A"]);
-    let run = git_hooked(&repo, &["commit", "-q", "-m", "rating"]);
+    let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "rating"]);
     assert_ne!(run.code, 0, "{run:?}");
     assert!(
         run.stdout.contains(

@@ -1,62 +1,15 @@
 //! The hook as git runs it: `install.sh` puts it in place, and real `git commit` invocations
 //! (plain, `-a`, `-- path`, partial staging, worktrees) are blocked or let through.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::support::{Repo, Run};
+use crate::support::{M1, M2, Repo, Run, migration, second};
 
-const HEAD: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = []\n\n    operations = [\n";
-const M1: &str = "blog/migrations/0001_initial.py";
-const M2: &str = "blog/migrations/0002_post_times.py";
-
-fn migration(names: &[&str]) -> String {
-    let mut text = String::from(HEAD);
-    for name in names {
-        text.push_str(&format!(
-            "        migrations.AddField(\"post\", \"{name}\", models.DateTimeField(null=True)),\n"
-        ));
-    }
-    text.push_str("    ]\n");
-    text
-}
-
-/// The next migration of the app: `M2`, depending on `0001_initial`.
-fn second(names: &[&str]) -> String {
-    migration(names).replace(
-        "dependencies = []",
-        "dependencies = [(\"blog\", \"0001_initial\")]",
-    )
-}
-
-/// PATH with the freshly built binary first, as after `cargo install`.
-fn path_with_binary() -> String {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_check-migrate"));
-    let dir = bin.parent().expect("binary directory");
-    format!(
-        "{}:{}",
-        dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
-}
-
-fn install(repo: &Repo, target: &Path) -> Run {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
-    let mut cmd = std::process::Command::new("sh");
-    cmd.arg(script)
-        .arg("--no-build")
-        .arg("--repo")
-        .arg(target)
-        .current_dir(repo.path());
-    crate::support::clean(&mut cmd, repo.home());
-    cmd.env("PATH", path_with_binary());
-    let out = cmd.output().expect("run install.sh");
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert_eq!(run.code, 0, "install.sh failed: {run:?}");
-    run
+/// `git commit -q` with the hook's binary on PATH.
+fn commit(repo: &Repo, dir: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["commit", "-q"];
+    all.extend_from_slice(args);
+    repo.git_hooked(dir, &all)
 }
 
 /// A repository with one clean migration committed and the hook installed.
@@ -65,27 +18,8 @@ fn hooked_repo() -> Repo {
     repo.write("blog/migrations/__init__.py", "");
     repo.write(M1, migration(&["title"]));
     repo.commit_all("initial");
-    install(&repo, repo.path());
+    repo.install_hook(repo.path());
     repo
-}
-
-/// `git commit` with the binary on PATH, the way a developer runs it. git sends a hook's
-/// stdout to its own stderr, so `stdout` here holds both streams, hook output included.
-fn commit(repo: &Repo, dir: &Path, args: &[&str]) -> Run {
-    let mut cmd = repo.git_cmd(&["commit", "-q"]);
-    cmd.args(args)
-        .current_dir(dir)
-        .env("PATH", path_with_binary());
-    let out = cmd.output().expect("run git commit");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        stderr: String::new(),
-    }
 }
 
 fn head_count(repo: &Repo) -> usize {
@@ -177,7 +111,7 @@ fn partial_staging_with_add_p_checks_only_the_staged_hunk() {
         |names: &[String]| migration(&names.iter().map(String::as_str).collect::<Vec<_>>());
     repo.write(M1, as_refs(&names));
     repo.commit_all("initial");
-    install(&repo, repo.path());
+    repo.install_hook(repo.path());
     // Two hunks far apart: a clean one at the top, a wrong name at the bottom.
     names[0] = "published_at".to_string();
     names[11] = "create_time".to_string();
@@ -243,7 +177,7 @@ fn core_hooks_path_is_honoured() {
     repo.write(M1, migration(&["title"]));
     repo.commit_all("initial");
     repo.git(&["config", "core.hooksPath", ".githooks"]);
-    install(&repo, repo.path());
+    repo.install_hook(repo.path());
     assert!(repo.path().join(".githooks/pre-commit").is_file());
     repo.write(M2, second(&["create_time"]));
     repo.git(&["add", M2]);
@@ -254,7 +188,7 @@ fn core_hooks_path_is_honoured() {
 #[test]
 fn first_commit_with_the_hook_installed() {
     let repo = Repo::new();
-    install(&repo, repo.path());
+    repo.install_hook(repo.path());
     repo.write(M1, migration(&["create_time"]));
     repo.git(&["add", "-A"]);
     let run = commit(&repo, repo.path(), &["-m", "first"]);

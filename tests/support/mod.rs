@@ -156,3 +156,85 @@ impl Repo {
         Run::from(output)
     }
 }
+
+/// The start of a test migration of app `blog`, up to its operations list.
+const MIGRATION_HEAD: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = []\n\n    operations = [\n";
+
+/// `blog/migrations/0001_initial.py` in the tests that need one app.
+pub const M1: &str = "blog/migrations/0001_initial.py";
+/// The app's next migration, written with [`second`].
+pub const M2: &str = "blog/migrations/0002_post_times.py";
+
+/// A first migration adding `names` to `post`, one AddField per line from line 9.
+pub fn migration(names: &[&str]) -> String {
+    let mut text = String::from(MIGRATION_HEAD);
+    for name in names {
+        text.push_str(&format!(
+            "        migrations.AddField(\"post\", \"{name}\", models.DateTimeField(null=True)),\n"
+        ));
+    }
+    text.push_str("    ]\n");
+    text
+}
+
+/// The same, as the app's second migration (it depends on `0001_initial`; lines unchanged).
+pub fn second(names: &[&str]) -> String {
+    migration(names).replace(
+        "dependencies = []",
+        "dependencies = [(\"blog\", \"0001_initial\")]",
+    )
+}
+
+/// The concise line of a `field-name` finding in a file written by [`migration`].
+pub fn finding(path: &str, line: usize, name: &str, wanted: &str) -> String {
+    format!("{path}:{line}:38: error[field-name] `{name}` should be `{wanted}`")
+}
+
+/// PATH with the freshly built binary first, as after `cargo install`.
+pub fn path_with_binary() -> String {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_check-migrate"));
+    let dir = bin.parent().map(Path::to_path_buf).unwrap_or_default();
+    format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+impl Repo {
+    /// `install.sh --no-build --repo target`, as a user would run it with the binary on PATH.
+    pub fn install_hook(&self, target: &Path) -> Run {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
+        let mut cmd = Command::new("sh");
+        cmd.arg(script)
+            .arg("--no-build")
+            .arg("--repo")
+            .arg(target)
+            .current_dir(self.path());
+        clean(&mut cmd, self.home());
+        cmd.env("PATH", path_with_binary());
+        let run = Run::from(cmd.output().expect("run install.sh"));
+        assert_eq!(run.code, 0, "install.sh failed: {run:?}");
+        run
+    }
+
+    /// A git command in `dir` with the binary on PATH, so the hooks it runs find it. git sends
+    /// a hook's stdout to its own stderr, so `stdout` here holds both streams.
+    pub fn git_hooked(&self, dir: &Path, args: &[&str]) -> Run {
+        let out = self
+            .git_cmd(args)
+            .current_dir(dir)
+            .env("PATH", path_with_binary())
+            .output()
+            .expect("run git");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+            stderr: String::new(),
+        }
+    }
+}
