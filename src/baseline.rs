@@ -120,6 +120,26 @@ impl Baseline {
         Ok(count)
     }
 
+    /// List entries that matched nothing, so the file can be pruned.
+    pub fn print_stale(out: &mut impl std::io::Write, stale: &[Entry]) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "note: {} baseline entr{} no longer match anything; prune with `check-migrate --all --write-baseline`:",
+            stale.len(),
+            if stale.len() == 1 { "y" } else { "ies" }
+        )?;
+        for entry in stale {
+            let model = entry
+                .model
+                .as_deref()
+                .map(|m| format!("{m}."))
+                .unwrap_or_default();
+            let name = entry.name.as_deref().unwrap_or("<no name>");
+            writeln!(out, "  {} {model}{name} [{}]", entry.path, entry.rule)?;
+        }
+        Ok(())
+    }
+
     /// Drop the findings the baseline accepts from `report`; returns the entries that
     /// matched nothing (stale, to be pruned).
     pub fn apply(&self, report: &mut Report) -> Vec<Entry> {

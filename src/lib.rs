@@ -70,10 +70,7 @@ pub struct Outcome {
 /// `extend` files. Rows that cannot be read make the library unusable: that is an error, never
 /// a silent skip.
 pub fn load_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, Error> {
-    let mut library = read_library(replace)?;
-    for file in extend {
-        library.add_file(file)?;
-    }
+    let library = read_library(replace, extend)?;
     let fatal: Vec<String> = library
         .problems()
         .iter()
@@ -86,14 +83,16 @@ pub fn load_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, 
     Ok(library)
 }
 
-/// The built-in library, or the given files merged in order, with every problem recorded
-/// (for `--check-library`, which lists them rather than stopping at the first).
-pub fn read_library(files: &[PathBuf]) -> Result<Library, Error> {
-    if files.is_empty() {
-        return Ok(Library::builtin());
-    }
-    let mut library = Library::empty();
-    for file in files {
+/// The built-in library (or the `replace` files merged in order), extended with the `extend`
+/// files, with every problem recorded (for `--check-library`, which lists them rather than
+/// stopping at the first).
+pub fn read_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, Error> {
+    let mut library = if replace.is_empty() {
+        Library::builtin()
+    } else {
+        Library::empty()
+    };
+    for file in replace.iter().chain(extend) {
         library.add_file(file)?;
     }
     Ok(library)

@@ -13,7 +13,7 @@ use check_migrate::check::Severity;
 use check_migrate::config::{self, Settings};
 use check_migrate::error::Error;
 use check_migrate::library::{BUILTIN_ORIGIN, Library};
-use check_migrate::report::{self, Format};
+use check_migrate::report::{self, Format, Verdict};
 use check_migrate::source;
 use check_migrate::{Mode, Outcome, RunOptions};
 
@@ -214,24 +214,7 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     print_outcome(&outcome, &mode, format, color).map_err(Error::Output)?;
     outcome.timings.phases.push(("render", render.elapsed()));
     if mode == Mode::All && !stale.is_empty() {
-        eprintln!(
-            "note: {} baseline entr{} no longer match anything; prune with `check-migrate --all --write-baseline`:",
-            stale.len(),
-            if stale.len() == 1 { "y" } else { "ies" }
-        );
-        for entry in &stale {
-            eprintln!(
-                "  {} {}{} [{}]",
-                entry.path,
-                entry
-                    .model
-                    .as_deref()
-                    .map(|m| format!("{m}."))
-                    .unwrap_or_default(),
-                entry.name.as_deref().unwrap_or("<no name>"),
-                entry.rule
-            );
-        }
+        Baseline::print_stale(&mut io::stderr().lock(), &stale).map_err(Error::Output)?;
     }
     for err in &outcome.errors {
         report_error(err);
@@ -312,77 +295,30 @@ fn warn_library_problems(library: &Library, settings: &Settings) {
 }
 
 fn check_library(cli: &Cli, file: Option<&PathBuf>, color: bool) -> Result<ExitCode, Error> {
-    let (files, library) = match file {
-        Some(file) => (
-            vec![file.clone()],
-            check_migrate::read_library(std::slice::from_ref(file))?,
-        ),
+    let (replace, extend) = match file {
+        Some(file) => (vec![file.clone()], Vec::new()),
         None => {
             let (settings, _) = settings(cli)?;
-            let mut library = check_migrate::read_library(&settings.library)?;
-            for extra in &settings.extend_library {
-                library.add_file(extra)?;
-            }
-            let files = settings
-                .library
-                .iter()
-                .chain(&settings.extend_library)
-                .cloned()
-                .collect();
-            (files, library)
+            (settings.library, settings.extend_library)
         }
     };
-    let names = if files.is_empty() {
-        BUILTIN_ORIGIN.to_string()
-    } else {
-        files
-            .iter()
-            .map(|f| f.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let problems = library.problems();
-    let palette = |fatal: bool| {
-        let severity = if fatal {
-            Severity::Error
-        } else {
-            Severity::Warning
-        };
-        (severity, report::severity_style(severity, color))
-    };
-    let mut out = io::stdout().lock();
-    let write =
-        |out: &mut io::StdoutLock<'_>, text: String| writeln!(out, "{text}").map_err(Error::Output);
-    for problem in problems {
-        let (severity, style) = palette(problem.is_fatal());
-        write(
-            &mut out,
-            format!(
-                "{}: {}: {problem}",
-                problem.location,
-                style.style(severity.as_str())
-            ),
-        )?;
+    let library = check_migrate::read_library(&replace, &extend)?;
+    let mut names: Vec<String> = replace
+        .iter()
+        .chain(&extend)
+        .map(|f| f.display().to_string())
+        .collect();
+    if replace.is_empty() {
+        names.insert(0, BUILTIN_ORIGIN.to_string());
     }
-    let fatal = problems.iter().filter(|p| p.is_fatal()).count();
-    if problems.is_empty() {
-        write(
-            &mut out,
-            format!(
-                "{names}: no problems ({} wrong names)",
-                library.wrong_names().count()
-            ),
-        )?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    write(
-        &mut out,
-        format!(
-            "{names}: {} problem(s), {fatal} of them unreadable rows",
-            problems.len()
-        ),
-    )?;
-    Ok(ExitCode::from(if fatal > 0 { 2 } else { 1 }))
+    let verdict =
+        report::print_library_check(&mut io::stdout().lock(), &library, &names.join(", "), color)
+            .map_err(Error::Output)?;
+    Ok(match verdict {
+        Verdict::Clean => ExitCode::SUCCESS,
+        Verdict::Problems => ExitCode::from(1),
+        Verdict::Unreadable => ExitCode::from(2),
+    })
 }
 
 fn dump_tree(file: &PathBuf) -> Result<ExitCode, Error> {

@@ -6,9 +6,12 @@ mod concise;
 mod full;
 mod github;
 mod json;
+mod library;
 #[cfg(test)]
 mod sample;
 mod sarif;
+
+pub use library::{Verdict, print_library_check};
 
 use std::io::{self, Write};
 
@@ -116,11 +119,6 @@ fn plural(count: usize, one: &str, many: &str) -> String {
     } else {
         format!("{count} {many}")
     }
-}
-
-/// The style of a severity's name, for other printers of the binary.
-pub fn severity_style(severity: Severity, color: bool) -> Style {
-    Palette::new(color).severity(severity)
 }
 
 /// The styles of one run; every style is plain when colour is off.
