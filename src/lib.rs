@@ -132,8 +132,9 @@ fn attach(
 pub struct RunOptions<'a> {
     pub pattern: &'a MigrationPattern,
     pub rules: &'a RuleSettings,
-    /// Walk only the files a literal search says can hold a finding (result-preserving; off
-    /// only to compare the two paths).
+    /// Take the fast paths: walk only the files a literal search says can hold a finding, and
+    /// read the index and diff it against `HEAD` git's way. Both are result-preserving; off
+    /// only to compare with the exhaustive paths.
     pub prefilter: bool,
     /// Threads for checking files from disk.
     pub jobs: usize,
@@ -154,7 +155,7 @@ pub fn run(mode: &Mode, library: &Library, options: RunOptions<'_>) -> Result<Ou
     };
     let plan = match mode {
         Mode::Paths(paths) => timings.phase("list files", || source::from_paths(paths, pattern)),
-        Mode::Staged => source::staged(open(&mut timings)?, pattern)?,
+        Mode::Staged => source::staged(open(&mut timings)?, pattern, !options.prefilter)?,
         Mode::All => source::all(open(&mut timings)?, pattern)?,
         Mode::Since(rev) => source::since(open(&mut timings)?, rev, pattern)?,
     };

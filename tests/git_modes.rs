@@ -378,3 +378,131 @@ fn cherry_pick_in_progress_checks_what_it_stages() {
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(run.lines()[0], finding(M2, 9, "create_time", "created_at"));
 }
+
+/// The staged mode's own index reader and cache-tree comparison must give what libgit2's
+/// reader and tree-to-index diff give, in every shape of change; `--no-prefilter` takes the
+/// libgit2 path.
+#[test]
+fn fast_index_comparison_matches_libgit2() {
+    type Step = fn(&Repo);
+    let scenarios: Vec<(&str, Step, bool)> = vec![
+        (
+            "add and modify",
+            |r| {
+                r.write(M1, migration(&["title", "create_time"]));
+                r.write(M2, second(&["update_time"]));
+                r.write("shop/migrations/0001_initial.py", migration(&["is_delete"]));
+                r.git(&["add", "-A"]);
+            },
+            true,
+        ),
+        (
+            "delete",
+            |r| {
+                r.git(&["rm", "-q", M1]);
+            },
+            true,
+        ),
+        (
+            "exact rename",
+            |r| {
+                r.git(&["mv", M1, "blog/migrations/0001_renamed.py"]);
+            },
+            true,
+        ),
+        (
+            "rename with an edit",
+            |r| {
+                r.git(&["mv", M1, "blog/migrations/0001_renamed.py"]);
+                r.write(
+                    "blog/migrations/0001_renamed.py",
+                    migration(&["title", "creator", "create_time"]),
+                );
+                r.git(&["add", "-A"]);
+            },
+            false,
+        ),
+        (
+            "mode change",
+            |r| {
+                r.git(&["update-index", "--chmod=+x", M1]);
+            },
+            true,
+        ),
+        (
+            "directory replaces a file",
+            |r| {
+                r.git(&["rm", "-q", "blog/models.py"]);
+                r.write(
+                    "blog/models.py/migrations/0001_initial.py",
+                    migration(&["create_time"]),
+                );
+                r.git(&["add", "-A"]);
+            },
+            true,
+        ),
+        (
+            "whole app deleted and another added",
+            |r| {
+                r.git(&["rm", "-q", "-r", "blog"]);
+                r.write(
+                    "deep/a/b/c/migrations/0001_initial.py",
+                    migration(&["create_time"]),
+                );
+                r.git(&["add", "-A"]);
+            },
+            false,
+        ),
+        (
+            "intent to add",
+            |r| {
+                r.write(M2, second(&["create_time"]));
+                r.git(&["add", "-N", M2]);
+            },
+            true,
+        ),
+        (
+            "index version 4",
+            |r| {
+                r.write(M2, second(&["create_time"]));
+                r.git(&["add", M2]);
+                r.git(&["update-index", "--index-version", "4"]);
+            },
+            true,
+        ),
+    ];
+    for (name, step, fast_expected) in scenarios {
+        let repo = Repo::new();
+        repo.write("blog/models.py", "from django.db import models\n");
+        repo.write("blog/migrations/__init__.py", "");
+        repo.write(M1, migration(&["title", "create_time"]));
+        repo.write("docs/readme.md", "docs\n");
+        repo.commit_all("initial");
+        step(&repo);
+        let fast = repo.check(&["--format", "concise", "--timings"]);
+        let full = repo.check(&["--format", "concise", "--no-prefilter"]);
+        assert_eq!(fast.stdout, full.stdout, "{name}");
+        assert_eq!(fast.code, full.code, "{name}: {fast:?}");
+        assert_eq!(
+            !fast.stderr.contains("(libgit2)"),
+            fast_expected,
+            "{name}: {}",
+            fast.stderr
+        );
+    }
+}
+
+#[test]
+fn split_index_is_a_clear_error() {
+    let repo = repo_with_initial();
+    repo.write(M2, second(&["create_time"]));
+    repo.git(&["add", M2]);
+    repo.git(&["update-index", "--split-index"]);
+    let run = repo.check(&[]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("`git update-index --no-split-index` turns it off"),
+        "{run:?}"
+    );
+}

@@ -5,11 +5,12 @@
 
 use std::collections::BTreeSet;
 use std::ops::Range;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use git2::{Delta, DiffFindOptions, DiffOptions, ErrorCode, FileMode, Oid, Repository, Tree};
 
-use super::{Item, MigrationPattern, Origin, Plan};
+use super::{Item, MigrationPattern, Origin, Plan, index, staged};
 use crate::error::Error;
 
 /// Only these diff statuses bring content into the commit; deletions bring none.
@@ -20,6 +21,9 @@ const KEPT: [Delta; 5] = [
     Delta::Copied,
     Delta::Typechange,
 ];
+
+/// The index entry flag of `git add -N`.
+const INTENT_TO_ADD: u16 = 1 << 13;
 
 /// An open, non-bare repository.
 pub struct Repo {
@@ -37,6 +41,9 @@ impl Repo {
     /// Open the repository around the current directory, as git would for a hook. `what`
     /// names the mode in the error when there is none.
     pub fn open(what: &'static str) -> Result<Repo, Error> {
+        // libgit2 re-hashes every object it reads by default; git does not, and the hook only
+        // reads objects git itself wrote. Skipping it is most of the cost of reading trees.
+        git2::opts::strict_hash_verification(false);
         let repo = Repository::open_from_env().map_err(|err| match err.code() {
             ErrorCode::NotFound => Error::NotARepository { what },
             _ => Error::Git {
@@ -75,35 +82,149 @@ impl Repo {
         }
     }
 
-    pub(super) fn staged(mut self, pattern: &MigrationPattern) -> Result<Plan, Error> {
+    pub(super) fn staged(
+        mut self,
+        pattern: &MigrationPattern,
+        exhaustive: bool,
+    ) -> Result<Plan, Error> {
         let merge_heads = self.merge_heads();
         let mut phases = Vec::new();
         let head = timed(&mut phases, "read HEAD", || self.head_tree())?;
-        let index = timed(&mut phases, "read index", || {
-            self.repo.index().map_err(git("reading the index"))
-        })?;
-        let mut diff = timed(&mut phases, "diff HEAD..index", || {
-            self.repo
-                .diff_tree_to_index(
-                    head.as_ref(),
-                    Some(&index),
-                    Some(&mut diff_options(pattern)),
-                )
-                .map_err(git("comparing HEAD with the index"))
-        })?;
-        let (mut items, touched) = timed(&mut phases, "added lines", || {
-            self.changed_files(&mut diff, pattern)
-        })?;
+        let fast = if exhaustive {
+            None
+        } else {
+            timed(&mut phases, "read index", || self.read_index())
+        };
+        let compared = match &fast {
+            Some(index) => timed(&mut phases, "diff HEAD..index", || {
+                staged::changes(&self.repo, head.as_ref(), index, pattern)
+                    .map_err(git("comparing HEAD with the index"))
+            })?,
+            None => None,
+        };
+        let (mut items, graph) = match (compared, fast) {
+            (Some(changes), Some(index)) => {
+                let (items, touched) =
+                    timed(&mut phases, "added lines", || self.items_of(&changes))?;
+                let graph = timed(&mut phases, "list apps", || {
+                    index_files_in(&index, &touched, pattern, &items)
+                });
+                (items, graph)
+            }
+            _ => self.staged_through_libgit2(head.as_ref(), pattern, &mut phases)?,
+        };
         if !merge_heads.is_empty() {
             timed(&mut phases, "merge parents", || {
                 self.new_to_every_parent(&mut items, &merge_heads)
             })?;
         }
-        let graph = timed(&mut phases, "list apps", || {
-            self.index_files_in(&index, &touched, pattern, &items)
-        });
-        drop((diff, head));
+        drop(head);
         Ok(self.into_plan(items, graph, phases))
+    }
+
+    /// The index as the staged mode reads it, from the file git names (`GIT_INDEX_FILE`, as
+    /// during `git commit -a`, or the repository's own). `None` when this reader does not
+    /// handle it; libgit2 then does the work.
+    fn read_index(&self) -> Option<index::Index> {
+        let path = std::env::var_os("GIT_INDEX_FILE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.repo.path().join("index"));
+        match std::fs::read(&path) {
+            Ok(data) => index::read(&data),
+            // No index yet (a new repository): nothing is staged.
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Some(index::Index::default()),
+            Err(_) => None,
+        }
+    }
+
+    /// Items and touched directories from the fast comparison's changes.
+    fn items_of(&self, changes: &[staged::Change]) -> Result<(Vec<Item>, BTreeSet<String>), Error> {
+        let mut items = Vec::new();
+        let mut touched = BTreeSet::new();
+        for change in changes {
+            for side in [&change.old, &change.new].into_iter().flatten() {
+                touched.insert(parent(&side.path).to_string());
+            }
+            let Some(new) = change
+                .new
+                .as_ref()
+                .filter(|new| staged::is_file_mode(new.mode))
+            else {
+                continue;
+            };
+            let added_lines = match &change.old {
+                Some(old) => Some(self.added_lines(old.id, new.id, &new.path)?),
+                None => None,
+            };
+            items.push(Item {
+                path: new.path.clone(),
+                origin: Origin::Blob(new.id),
+                added_lines,
+            });
+        }
+        items.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok((items, touched))
+    }
+
+    /// The same comparison through libgit2: its index reader and tree-to-index diff with
+    /// rename detection. Used when the fast reader declines, or when asked to be exhaustive.
+    fn staged_through_libgit2(
+        &self,
+        head: Option<&Tree<'_>>,
+        pattern: &MigrationPattern,
+        phases: &mut Vec<(&'static str, Duration)>,
+    ) -> Result<(Vec<Item>, Vec<Item>), Error> {
+        let index = timed(phases, "read index (libgit2)", || {
+            self.repo.index().map_err(|err| {
+                let hint = match err.message() {
+                    m if m.contains("'link'") => {
+                        " (a split index: `git update-index --no-split-index` turns it off)"
+                    }
+                    m if m.contains("'sdir'") => {
+                        " (a sparse index: `git config index.sparse false` turns it off)"
+                    }
+                    _ => "",
+                };
+                Error::Git {
+                    context: "reading the index",
+                    message: format!("{}{hint}", err.message()),
+                }
+            })
+        })?;
+        let mut diff = timed(phases, "diff HEAD..index (libgit2)", || {
+            self.repo
+                .diff_tree_to_index(head, Some(&index), Some(&mut diff_options(pattern)))
+                .map_err(git("comparing HEAD with the index"))
+        })?;
+        let (mut items, touched) = timed(phases, "added lines", || {
+            self.changed_files(&mut diff, pattern)
+        })?;
+        // An intent-to-add entry (`git add -N`) is not committed; libgit2's diff shows it as an
+        // empty file, git's does not.
+        let intent_to_add = |entry: &git2::IndexEntry| entry.flags_extended & INTENT_TO_ADD != 0;
+        let pending: Vec<String> = index
+            .iter()
+            .filter(|entry| intent_to_add(entry))
+            .filter_map(|entry| String::from_utf8(entry.path).ok())
+            .collect();
+        items.retain(|item| !pending.contains(&item.path));
+        let entries: Vec<index::Entry> = index
+            .iter()
+            .filter(|entry| entry_stage(entry.flags) == 0 && !intent_to_add(entry))
+            .filter_map(|entry| {
+                Some(index::Entry {
+                    path: String::from_utf8(entry.path).ok()?,
+                    mode: entry.mode,
+                    id: entry.id.as_bytes().try_into().ok()?,
+                })
+            })
+            .collect();
+        let listed = index::Index {
+            entries,
+            ..index::Index::default()
+        };
+        let graph = index_files_in(&listed, &touched, pattern, &items);
+        Ok((items, graph))
     }
 
     /// The other parents of a merge in progress (`MERGE_HEAD`), if any.
@@ -313,45 +434,6 @@ impl Repo {
         Ok((items, touched))
     }
 
-    /// Migrations of the `dirs` in the index, other than those in `items`: the rest of each
-    /// touched app, as it is being committed.
-    fn index_files_in(
-        &self,
-        index: &git2::Index,
-        dirs: &BTreeSet<String>,
-        pattern: &MigrationPattern,
-        items: &[Item],
-    ) -> Vec<Item> {
-        let mut extra = Vec::new();
-        for dir in dirs {
-            let prefix = format!("{dir}/");
-            let Ok(mut position) = index.find_prefix(prefix.as_str()) else {
-                continue;
-            };
-            while let Some(entry) = index.get(position) {
-                position += 1;
-                let Ok(path) = std::str::from_utf8(&entry.path) else {
-                    continue;
-                };
-                if !path.starts_with(&prefix) {
-                    break;
-                }
-                if entry_stage(entry.flags) == 0
-                    && is_file_mode(entry.mode)
-                    && parent(path) == dir
-                    && pattern.matches(path)
-                {
-                    extra.push(Item {
-                        path: path.to_string(),
-                        origin: Origin::Blob(entry.id),
-                        added_lines: Some(Vec::new()),
-                    });
-                }
-            }
-        }
-        without(extra, items)
-    }
-
     /// Migrations of the `dirs` in `tree`, other than those in `items`.
     fn tree_files_in(
         &self,
@@ -428,6 +510,43 @@ fn intersect(a: &[Range<usize>], b: &[Range<usize>]) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// Migrations of the `dirs` in the index, other than those in `items`: the rest of each
+/// touched app, as it is being committed.
+fn index_files_in(
+    index: &index::Index,
+    dirs: &BTreeSet<String>,
+    pattern: &MigrationPattern,
+    items: &[Item],
+) -> Vec<Item> {
+    let mut extra = Vec::new();
+    for dir in dirs {
+        let prefix = format!("{dir}/");
+        // Entries are sorted by path, so a directory's are one run.
+        let start = index
+            .entries
+            .partition_point(|e| e.path.as_str() < prefix.as_str());
+        for entry in index.entries[start..]
+            .iter()
+            .take_while(|e| e.path.starts_with(&prefix))
+        {
+            if is_file_mode(entry.mode)
+                && parent(&entry.path) == dir
+                && pattern.matches(&entry.path)
+            {
+                let Ok(id) = Oid::from_bytes(&entry.id) else {
+                    continue;
+                };
+                extra.push(Item {
+                    path: entry.path.clone(),
+                    origin: Origin::Blob(id),
+                    added_lines: Some(Vec::new()),
+                });
+            }
+        }
+    }
+    without(extra, items)
 }
 
 /// The directory part of a `/`-separated path.

@@ -6,8 +6,10 @@
 //! git2 types stay inside this module.
 
 mod git;
+mod index;
 mod paths;
 mod pattern;
+mod staged;
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -185,8 +187,10 @@ pub fn from_paths(paths: &[PathBuf], pattern: &MigrationPattern) -> Plan {
 }
 
 /// `check-migrate`: migration files staged in the index.
-pub fn staged(repo: Repo, pattern: &MigrationPattern) -> Result<Plan, Error> {
-    repo.staged(pattern)
+/// `exhaustive` reads the index through libgit2 and diffs every tree, for comparing with the
+/// fast path.
+pub fn staged(repo: Repo, pattern: &MigrationPattern, exhaustive: bool) -> Result<Plan, Error> {
+    repo.staged(pattern, exhaustive)
 }
 
 /// `check-migrate --all`: every tracked migration and untracked ones git does not ignore.
