@@ -1,38 +1,48 @@
 #!/bin/sh
-# Builds and installs the check-migrate binary, and installs its git
-# pre-commit hook (hooks/pre-commit) into a repository.
+# Builds and installs the check-migrate binary, and installs its git hook
+# (hooks/pre-commit) into a repository as both pre-commit and pre-merge-commit:
+# a merge that completes without conflicts runs only the latter.
 #
-# A pre-commit hook that is already there and is not ours is kept as
-# pre-commit.pre-check-migrate and runs before check-migrate; --uninstall puts
-# it back. Run with --help for the options.
+# A hook of either name that is already there and is not ours is kept as
+# <name>.pre-check-migrate and runs before check-migrate; --uninstall puts it
+# back. Run with --help for the options.
 set -eu
 
 MARKER='# check-migrate-hook v1'
 # Any version of the marker means the hook is ours, so a newer install.sh can
 # update a hook written by an older one.
 MARKER_PATTERN='^# check-migrate-hook v[0-9][0-9]*$'
-BACKUP_NAME='pre-commit.pre-check-migrate'
+BACKUP_SUFFIX='.pre-check-migrate'
+MERGE_HOOK='pre-merge-commit'
 
 usage() {
     cat <<'USAGE'
-Usage: ./install.sh [--repo DIR] [--prefix DIR] [--no-build] [--uninstall] [--help]
+Usage: ./install.sh [--repo DIR] [--prefix DIR] [--no-build] [--no-merge-hook]
+                    [--uninstall] [--help]
 
 Installs the check-migrate binary with `cargo install --path . --locked` and
-installs its pre-commit hook into a git repository.
+installs its hook into a git repository as pre-commit and pre-merge-commit.
 
-  --repo DIR     repository to install the hook into (default: the one the
+  --repo DIR     repository to install the hooks into (default: the one the
                  current directory is in)
   --prefix DIR   install the binary into DIR/bin (cargo install --root DIR);
-                 the hook is written to run that binary
+                 the hooks are written to run that binary
   --no-build     do not build or install the binary (it is already installed)
-  --uninstall    remove the check-migrate hook and put back the hook that was
-                 there before; the binary is left installed
+  --no-merge-hook
+                 install only the pre-commit hook; a pre-merge-commit hook of
+                 ours that is already there is removed
+  --uninstall    remove the check-migrate hooks and put back the hooks that
+                 were there before; the binary is left installed
   --help         show this help
 
-The hook goes into the directory git runs hooks from (core.hooksPath is
-honoured; linked worktrees share their main repository's hooks). A pre-commit
-hook that is already there is kept as pre-commit.pre-check-migrate and runs
-first; a failure there stops the commit before check-migrate runs.
+The hooks go into the directory git runs hooks from (core.hooksPath is
+honoured; linked worktrees share their main repository's hooks). git runs
+pre-merge-commit (git 2.24 and later) instead of pre-commit when a merge
+completes without conflicts, so without it such a merge is not checked.
+
+A hook of either name that is already there is kept as
+<name>.pre-check-migrate and runs first; a failure there stops the commit or
+merge before check-migrate runs.
 USAGE
 }
 
@@ -59,6 +69,11 @@ is_ours() {
     [ -f "$1" ] && [ ! -L "$1" ] && grep -q "$MARKER_PATTERN" "$1"
 }
 
+# A dangling symbolic link fails -e but still occupies the name.
+exists() {
+    [ -e "$1" ] || [ -L "$1" ]
+}
+
 # Writes the hook template to $1 with the binary path ($2, may be empty) and
 # the checkout path filled in.
 render_hook() {
@@ -79,6 +94,7 @@ repo=.
 prefix=""
 build=1
 uninstall=0
+merge_hook=1
 while [ $# -gt 0 ]; do
     case $1 in
         --repo)
@@ -103,6 +119,10 @@ while [ $# -gt 0 ]; do
             ;;
         --no-build)
             build=0
+            shift
+            ;;
+        --no-merge-hook)
+            merge_hook=0
             shift
             ;;
         --uninstall)
@@ -152,25 +172,39 @@ case $hooks in
     /*) ;;
     *) hooks=$repo/$hooks ;;
 esac
-hook=$hooks/pre-commit
-backup=$hooks/$BACKUP_NAME
 
-if [ "$uninstall" -eq 1 ]; then
+# Removes our hook $1 and puts back the hook it was chained to, if any. A hook
+# we did not write is left alone.
+remove_hook() {
+    hook=$hooks/$1
+    backup=$hook$BACKUP_SUFFIX
     if is_ours "$hook"; then
-        if [ -e "$backup" ] || [ -L "$backup" ]; then
+        if exists "$backup"; then
             # A rename keeps the kept hook's bytes and mode as they were.
             mv -f -- "$backup" "$hook" || die "could not move $backup back to $hook"
-            say "removed the check-migrate hook from $hooks and put back the previous pre-commit hook (the binary stays; cargo uninstall check-migrate removes it)"
+            say "removed the check-migrate hook $hook and put back the previous $1 hook"
         else
             rm -f -- "$hook" || die "could not remove $hook"
-            say "removed the check-migrate hook $hook (the binary stays; cargo uninstall check-migrate removes it)"
+            say "removed the check-migrate hook $hook"
         fi
-    elif [ -e "$hook" ] || [ -L "$hook" ]; then
+        removed=1
+    elif exists "$hook"; then
         say "$hook is not the check-migrate hook (no '$MARKER' line); left it unchanged"
-    elif [ -e "$backup" ] || [ -L "$backup" ]; then
-        say "no pre-commit hook in $hooks, but $backup is there; left it unchanged (rename it to pre-commit to use it again)"
+    elif exists "$backup"; then
+        say "no $1 hook in $hooks, but $backup is there; left it unchanged (rename it to $1 to use it again)"
     else
-        say "the check-migrate hook is not installed in $hooks; nothing to do"
+        say "no check-migrate $1 hook in $hooks; nothing to do"
+    fi
+}
+
+if [ "$uninstall" -eq 1 ]; then
+    # Both names whatever the options, since either may have been installed
+    # alone.
+    removed=0
+    remove_hook pre-commit
+    remove_hook "$MERGE_HOOK"
+    if [ "$removed" -eq 1 ]; then
+        say "the binary stays installed; cargo uninstall check-migrate removes it"
     fi
     exit 0
 fi
@@ -187,23 +221,41 @@ else
     bin_path=""
 fi
 
+# Sets $action to what installing hook $1 takes, or refuses. Nothing is
+# written here, so a refusal for one name leaves every name untouched.
+plan_hook() {
+    hook=$hooks/$1
+    backup=$hook$BACKUP_SUFFIX
+    if is_ours "$hook"; then
+        action=update
+    elif [ -L "$hook" ] && grep -q "$MARKER_PATTERN" "$hook" 2>/dev/null; then
+        die "$hook is a symbolic link to a check-migrate hook; remove the link and run install.sh again (nothing changed)"
+    elif exists "$hook"; then
+        if [ -d "$hook" ]; then
+            die "$hook is a directory, not a hook; move it away and run install.sh again (nothing changed)"
+        fi
+        if exists "$backup"; then
+            die "$backup already exists, so the current $1 hook cannot be kept under that name; move one of them away and run install.sh again (nothing changed)"
+        fi
+        action=chain
+    else
+        if exists "$backup"; then
+            die "$backup exists but there is no $1 hook; rename it back to $1 or remove it, then run install.sh again (nothing changed)"
+        fi
+        action=fresh
+    fi
+}
+
 # Decide everything that can refuse before building, so a refusal costs
-# nothing and leaves nothing half done.
-if is_ours "$hook"; then
-    action=update
-elif [ -L "$hook" ] && grep -q "$MARKER_PATTERN" "$hook" 2>/dev/null; then
-    die "$hook is a symbolic link to a check-migrate hook; remove the link and run install.sh again"
-elif [ -e "$hook" ] || [ -L "$hook" ]; then
-    [ -d "$hook" ] && die "$hook is a directory, not a hook; move it away and run install.sh again"
-    if [ -e "$backup" ] || [ -L "$backup" ]; then
-        die "$backup already exists, so the current pre-commit hook cannot be kept under that name; move one of them away and run install.sh again (nothing changed)"
-    fi
-    action=chain
-else
-    if [ -e "$backup" ] || [ -L "$backup" ]; then
-        die "$backup exists but there is no pre-commit hook; rename it back to pre-commit or remove it, then run install.sh again (nothing changed)"
-    fi
-    action=fresh
+# nothing and leaves nothing half done. Hook names hold no spaces or colons,
+# so a plan is a list of name:action words.
+plan_hook pre-commit
+plan="pre-commit:$action"
+if [ "$merge_hook" -eq 1 ]; then
+    plan_hook "$MERGE_HOOK"
+    plan="$plan $MERGE_HOOK:$action"
+elif is_ours "$hooks/$MERGE_HOOK"; then
+    plan="$plan $MERGE_HOOK:remove"
 fi
 
 if [ "$build" -eq 1 ]; then
@@ -219,43 +271,60 @@ if [ "$build" -eq 1 ]; then
 fi
 
 mkdir -p -- "$hooks" || die "could not create the hooks directory $hooks"
-tmp=$hooks/.pre-commit.check-migrate.$$
+tmp=$hooks/.check-migrate-hook.$$
 trap 'rm -f -- "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
-render_hook "$tmp" "$bin_path"
-chmod 755 "$tmp" || die "could not make $tmp executable"
 
-case $action in
-    update)
-        if cmp -s -- "$tmp" "$hook" && [ -x "$hook" ]; then
-            say "the check-migrate hook is already installed in $hooks; nothing changed"
-        else
+# Writes our hook as $1 according to $2, the action planned for it.
+write_hook() {
+    hook=$hooks/$1
+    backup=$hook$BACKUP_SUFFIX
+    render_hook "$tmp" "$bin_path"
+    chmod 755 "$tmp" || die "could not make $tmp executable"
+    case $2 in
+        update)
+            if cmp -s -- "$tmp" "$hook" && [ -x "$hook" ]; then
+                say "the check-migrate hook is already installed as $hook; nothing changed"
+            else
+                mv -f -- "$tmp" "$hook" || die "could not write $hook"
+                say "updated the check-migrate hook $hook"
+            fi
+            ;;
+        chain)
+            mv -- "$hook" "$backup" || die "could not rename $hook to $backup"
+            if ! mv -f -- "$tmp" "$hook"; then
+                mv -- "$backup" "$hook" || true
+                die "could not write $hook (the previous hook is back in place)"
+            fi
+            say "installed the check-migrate hook $hook; the previous $1 hook is kept as $backup and runs first"
+            ;;
+        fresh)
             mv -f -- "$tmp" "$hook" || die "could not write $hook"
-            say "updated the check-migrate hook $hook"
-        fi
-        ;;
-    chain)
-        mv -- "$hook" "$backup" || die "could not rename $hook to $backup"
-        if ! mv -f -- "$tmp" "$hook"; then
-            mv -- "$backup" "$hook" || true
-            die "could not write $hook (the previous hook is back in place)"
-        fi
-        say "installed the check-migrate hook $hook; the previous pre-commit hook is kept as $backup and runs first"
-        ;;
-    fresh)
-        mv -f -- "$tmp" "$hook" || die "could not write $hook"
-        say "installed the check-migrate hook $hook"
-        ;;
-esac
+            say "installed the check-migrate hook $hook"
+            ;;
+    esac
+}
 
-# The hook cannot pass a commit without the binary, so say now if it is not
-# where the hook will look.
+for step in $plan; do
+    name=${step%%:*}
+    action=${step#*:}
+    if [ "$action" = remove ]; then
+        # --no-merge-hook asks for no merge hook of ours, so an earlier full
+        # install is undone for that name.
+        remove_hook "$name"
+    else
+        write_hook "$name" "$action"
+    fi
+done
+
+# The hooks cannot pass a commit or merge without the binary, so say now if it
+# is not where they will look.
 if [ -n "$bin_path" ]; then
     [ -x "$bin_path" ] ||
-        printf 'check-migrate install: warning: %s is not there yet; commits will be stopped until it is installed\n' "$bin_path" >&2
+        printf 'check-migrate install: warning: %s is not there yet; commits and merges will be stopped until it is installed\n' "$bin_path" >&2
 elif ! command -v check-migrate >/dev/null 2>&1 &&
     ! { [ -n "${CARGO_HOME:-}" ] && [ -x "$CARGO_HOME/bin/check-migrate" ]; } &&
     ! [ -x "${HOME:-}/.cargo/bin/check-migrate" ]; then
-    printf 'check-migrate install: warning: check-migrate is not on PATH nor in ~/.cargo/bin; commits will be stopped until it is installed\n' >&2
+    printf 'check-migrate install: warning: check-migrate is not on PATH nor in ~/.cargo/bin; commits and merges will be stopped until it is installed\n' >&2
 fi
 exit 0

@@ -1,5 +1,6 @@
-//! install.sh and hooks/pre-commit against real git repositories in temp dirs, with a fake
-//! `check-migrate` on PATH so the hook can be tested without the real binary.
+//! install.sh and hooks/pre-commit (installed as pre-commit and pre-merge-commit) against real
+//! git repositories in temp dirs, with a fake `check-migrate` on PATH so the hooks can be
+//! tested without the real binary.
 #![cfg(unix)]
 
 use std::collections::BTreeMap;
@@ -13,6 +14,8 @@ use tempfile::TempDir;
 
 const MARKER: &str = "# check-migrate-hook v1";
 const BACKUP: &str = "pre-commit.pre-check-migrate";
+const MERGE_HOOK: &str = "pre-merge-commit";
+const MERGE_BACKUP: &str = "pre-merge-commit.pre-check-migrate";
 
 /// Records each run (with its argument count) in the log the test reads, and exits with the
 /// status the test asks for.
@@ -26,6 +29,9 @@ exit "${FAKE_CHECK_MIGRATE_EXIT:-0}"
 const PREVIOUS_HOOK_PASSING: &str = "#!/bin/sh\necho \"previous $#\" >>\"$HOOK_LOG\"\nexit 0\n";
 const PREVIOUS_HOOK_FAILING: &str =
     "#!/bin/sh\necho \"previous $#\" >>\"$HOOK_LOG\"\necho 'previous hook says no' >&2\nexit 1\n";
+const PREVIOUS_MERGE_HOOK_PASSING: &str =
+    "#!/bin/sh\necho \"previous merge $#\" >>\"$HOOK_LOG\"\nexit 0\n";
+const PREVIOUS_MERGE_HOOK_FAILING: &str = "#!/bin/sh\necho \"previous merge $#\" >>\"$HOOK_LOG\"\necho 'previous merge hook says no' >&2\nexit 1\n";
 
 fn source_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -241,6 +247,39 @@ impl Sandbox {
         self.commit_command(repo, name).output().unwrap()
     }
 
+    /// A repository whose current branch and `feature` each added a file since their common
+    /// commit, so that merging `feature` needs a merge commit and has no conflicts. Built
+    /// before any hook is installed.
+    fn diverged_repo(&self, name: &str) -> PathBuf {
+        let repo = self.init_repo(name);
+        fs::write(repo.join("README"), "root\n").unwrap();
+        self.git(&repo, &["add", "README"]);
+        self.git(&repo, &["commit", "-q", "-m", "root"]);
+        self.git(&repo, &["checkout", "-q", "-b", "feature"]);
+        fs::write(repo.join("feature.txt"), "feature\n").unwrap();
+        self.git(&repo, &["add", "feature.txt"]);
+        self.git(&repo, &["commit", "-q", "-m", "feature"]);
+        self.git(&repo, &["checkout", "-q", "-"]);
+        fs::write(repo.join("main.txt"), "main\n").unwrap();
+        self.git(&repo, &["add", "main.txt"]);
+        self.git(&repo, &["commit", "-q", "-m", "main"]);
+        repo
+    }
+
+    /// `git merge --no-ff --no-edit feature`: no conflicts, so git runs pre-merge-commit and
+    /// not pre-commit.
+    fn merge_command(&self, repo: &Path) -> Command {
+        self.git_command(repo, &["merge", "-q", "--no-ff", "--no-edit", "feature"])
+    }
+
+    fn merge(&self, repo: &Path) -> Output {
+        self.merge_command(repo).output().unwrap()
+    }
+
+    fn head(&self, repo: &Path) -> String {
+        self.git(repo, &["rev-parse", "HEAD"]).trim().to_string()
+    }
+
     fn commit_count(&self, repo: &Path) -> usize {
         let output = self
             .git_command(repo, &["rev-list", "--count", "HEAD"])
@@ -268,15 +307,24 @@ fn assert_is_our_hook(hook: &Path) {
     assert_eq!(mode(hook), 0o755, "{} mode", hook.display());
 }
 
+/// Our hook under both names in `dir`, the same file for each.
+fn assert_both_hooks_are_ours(dir: &Path) {
+    let pre_commit = dir.join("pre-commit");
+    let merge = dir.join(MERGE_HOOK);
+    assert_is_our_hook(&pre_commit);
+    assert_is_our_hook(&merge);
+    assert_eq!(fs::read(&pre_commit).unwrap(), fs::read(&merge).unwrap());
+}
+
 #[test]
 fn fresh_install_writes_executable_hook_with_marker() {
     let sandbox = Sandbox::new();
     let repo = sandbox.init_repo("repo");
     let output = sandbox.install_ok(&["--repo", repo.to_str().unwrap()]);
 
-    let hook = hooks_dir(&repo).join("pre-commit");
-    assert_is_our_hook(&hook);
+    assert_both_hooks_are_ours(&hooks_dir(&repo));
     assert!(!hooks_dir(&repo).join(BACKUP).exists());
+    assert!(!hooks_dir(&repo).join(MERGE_BACKUP).exists());
     assert!(
         text(&output.stdout).contains("installed"),
         "{}",
@@ -291,6 +339,11 @@ fn second_install_changes_nothing_and_says_already_installed() {
     write_executable(
         &hooks_dir(&repo).join("pre-commit"),
         PREVIOUS_HOOK_PASSING,
+        0o755,
+    );
+    write_executable(
+        &hooks_dir(&repo).join(MERGE_HOOK),
+        PREVIOUS_MERGE_HOOK_PASSING,
         0o755,
     );
     sandbox.install_ok(&["--repo", repo.to_str().unwrap()]);
@@ -316,7 +369,7 @@ fn install_from_inside_the_repository_needs_no_repo_flag() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", describe(&output));
-    assert_is_our_hook(&hooks_dir(&repo).join("pre-commit"));
+    assert_both_hooks_are_ours(&hooks_dir(&repo));
 }
 
 #[test]
@@ -340,6 +393,12 @@ fn older_copy_of_our_hook_is_updated_in_place() {
         !hooks_dir(&repo).join(BACKUP).exists(),
         "our own old hook must not be kept as a previous hook"
     );
+    // A repository set up before the merge hook existed gets it on the next run.
+    assert_eq!(
+        fs::read(hooks_dir(&repo).join(MERGE_HOOK)).unwrap(),
+        current
+    );
+    assert!(!hooks_dir(&repo).join(MERGE_BACKUP).exists());
     assert!(
         text(&output.stdout).contains("updated"),
         "{}",
@@ -425,6 +484,7 @@ fn uninstall_without_previous_hook_removes_ours() {
 
     assert_eq!(snapshot(&hooks_dir(&repo)), before);
     assert!(!hooks_dir(&repo).join("pre-commit").exists());
+    assert!(!hooks_dir(&repo).join(MERGE_HOOK).exists());
 }
 
 #[test]
@@ -459,8 +519,9 @@ fn relative_core_hooks_path_gets_the_hook() {
 
     sandbox.install_ok(&["--repo", subdir.to_str().unwrap()]);
 
-    assert_is_our_hook(&repo.join("githooks/pre-commit"));
+    assert_both_hooks_are_ours(&repo.join("githooks"));
     assert!(!hooks_dir(&repo).join("pre-commit").exists());
+    assert!(!hooks_dir(&repo).join(MERGE_HOOK).exists());
     let commit = sandbox.commit(&repo, "0001_initial");
     assert!(commit.status.success(), "{}", describe(&commit));
     assert_eq!(sandbox.log(), "check-migrate 0\n");
@@ -478,8 +539,9 @@ fn absolute_core_hooks_path_gets_the_hook() {
 
     sandbox.install_ok(&["--repo", repo.to_str().unwrap()]);
 
-    assert_is_our_hook(&shared_hooks.join("pre-commit"));
+    assert_both_hooks_are_ours(&shared_hooks);
     assert!(!hooks_dir(&repo).join("pre-commit").exists());
+    assert!(!hooks_dir(&repo).join(MERGE_HOOK).exists());
     let commit = sandbox.commit(&repo, "0001_initial");
     assert!(commit.status.success(), "{}", describe(&commit));
     assert_eq!(sandbox.log(), "check-migrate 0\n");
@@ -505,7 +567,7 @@ fn linked_worktree_installs_into_common_hooks_dir() {
 
     sandbox.install_ok(&["--repo", worktree.to_str().unwrap()]);
 
-    assert_is_our_hook(&hooks_dir(&repo).join("pre-commit"));
+    assert_both_hooks_are_ours(&hooks_dir(&repo));
     let commit = sandbox.commit(&worktree, "0001_initial");
     assert!(commit.status.success(), "{}", describe(&commit));
     assert_eq!(sandbox.log(), "check-migrate 0\n");
@@ -607,9 +669,8 @@ fn prefix_hook_carries_absolute_binary_path_and_uses_it() {
         prefix.to_str().unwrap(),
     ]);
 
-    let hook = hooks_dir(&repo).join("pre-commit");
-    assert_is_our_hook(&hook);
-    let content = fs::read_to_string(&hook).unwrap();
+    assert_both_hooks_are_ours(&hooks_dir(&repo));
+    let content = fs::read_to_string(hooks_dir(&repo).join("pre-commit")).unwrap();
     assert!(
         content.contains(&format!("CHECK_MIGRATE_BIN='{}'", binary.display())),
         "{content}"
@@ -700,4 +761,346 @@ fn missing_cargo_is_explained_and_nothing_written() {
     assert!(stderr.contains("rustup.rs"), "{stderr}");
     assert!(stderr.contains("--no-build"), "{stderr}");
     assert_eq!(snapshot(&hooks_dir(&repo)), before);
+}
+
+#[test]
+fn clean_merge_runs_the_merge_hook() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.diverged_repo("repo");
+    sandbox.install_ok(&["--repo", repo.to_str().unwrap()]);
+    let before = sandbox.head(&repo);
+
+    let merge = sandbox.merge(&repo);
+
+    assert!(merge.status.success(), "{}", describe(&merge));
+    assert_eq!(sandbox.log(), "check-migrate 0\n");
+    assert_eq!(sandbox.git(&repo, &["rev-parse", "HEAD^1"]).trim(), before);
+}
+
+#[test]
+fn failing_binary_blocks_merge() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.diverged_repo("repo");
+    sandbox.install_ok(&["--repo", repo.to_str().unwrap()]);
+    let before = sandbox.head(&repo);
+
+    let merge = sandbox
+        .merge_command(&repo)
+        .env("FAKE_CHECK_MIGRATE_EXIT", "1")
+        .output()
+        .unwrap();
+
+    assert!(!merge.status.success(), "{}", describe(&merge));
+    assert!(text(&merge.stderr).contains("fake check-migrate ran"));
+    assert_eq!(sandbox.head(&repo), before);
+}
+
+#[test]
+fn missing_binary_blocks_merge_with_merge_advice() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.diverged_repo("repo");
+    sandbox.install_ok(&["--repo", repo.to_str().unwrap()]);
+    let before = sandbox.head(&repo);
+
+    let merge = sandbox
+        .merge_command(&repo)
+        .env("PATH", sandbox.path_without_binary())
+        .output()
+        .unwrap();
+
+    assert!(!merge.status.success(), "{}", describe(&merge));
+    let stderr = text(&merge.stderr);
+    assert!(stderr.contains("the merge is stopped"), "{stderr}");
+    assert!(stderr.contains("git merge --no-verify"), "{stderr}");
+    assert_eq!(sandbox.head(&repo), before);
+}
+
+#[test]
+fn existing_merge_hook_is_kept_runs_first_and_is_restored_byte_for_byte() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.diverged_repo("repo");
+    // Unusual modes, so that a restore by copying rather than renaming would show.
+    write_executable(
+        &hooks_dir(&repo).join("pre-commit"),
+        PREVIOUS_HOOK_PASSING,
+        0o700,
+    );
+    write_executable(
+        &hooks_dir(&repo).join(MERGE_HOOK),
+        PREVIOUS_MERGE_HOOK_PASSING,
+        0o750,
+    );
+    let before = snapshot(&hooks_dir(&repo));
+
+    let output = sandbox.install_ok(&["--repo", repo.to_str().unwrap()]);
+    assert!(
+        text(&output.stdout).contains(MERGE_BACKUP),
+        "{}",
+        describe(&output)
+    );
+    assert_both_hooks_are_ours(&hooks_dir(&repo));
+    assert_eq!(
+        fs::read_to_string(hooks_dir(&repo).join(MERGE_BACKUP)).unwrap(),
+        PREVIOUS_MERGE_HOOK_PASSING
+    );
+    assert_eq!(
+        fs::read_to_string(hooks_dir(&repo).join(BACKUP)).unwrap(),
+        PREVIOUS_HOOK_PASSING
+    );
+
+    // Each name runs its own kept hook: the kept pre-commit hook stays out of merges.
+    let merge = sandbox.merge(&repo);
+    assert!(merge.status.success(), "{}", describe(&merge));
+    assert_eq!(sandbox.log(), "previous merge 0\ncheck-migrate 0\n");
+
+    sandbox.install_ok(&["--repo", repo.to_str().unwrap(), "--uninstall"]);
+    assert_eq!(snapshot(&hooks_dir(&repo)), before);
+}
+
+#[test]
+fn failing_existing_merge_hook_blocks_merge_before_ours() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.diverged_repo("repo");
+    write_executable(
+        &hooks_dir(&repo).join(MERGE_HOOK),
+        PREVIOUS_MERGE_HOOK_FAILING,
+        0o755,
+    );
+    sandbox.install_ok(&["--repo", repo.to_str().unwrap()]);
+    let before = sandbox.head(&repo);
+
+    let merge = sandbox.merge(&repo);
+
+    assert!(!merge.status.success(), "{}", describe(&merge));
+    assert!(text(&merge.stderr).contains("previous merge hook says no"));
+    assert_eq!(
+        sandbox.log(),
+        "previous merge 0\n",
+        "check-migrate must not run"
+    );
+    assert_eq!(sandbox.head(&repo), before);
+}
+
+#[test]
+fn kept_pre_commit_hook_does_not_run_on_merges() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.diverged_repo("repo");
+    write_executable(
+        &hooks_dir(&repo).join("pre-commit"),
+        PREVIOUS_HOOK_FAILING,
+        0o755,
+    );
+    sandbox.install_ok(&["--repo", repo.to_str().unwrap()]);
+
+    let merge = sandbox.merge(&repo);
+
+    assert!(merge.status.success(), "{}", describe(&merge));
+    assert_eq!(sandbox.log(), "check-migrate 0\n");
+}
+
+#[test]
+fn older_copy_of_our_merge_hook_is_updated_in_place() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.init_repo("repo");
+    let old = format!("#!/bin/sh\n{MARKER}\nexec check-migrate\n");
+    write_executable(&hooks_dir(&repo).join("pre-commit"), &old, 0o755);
+    write_executable(&hooks_dir(&repo).join(MERGE_HOOK), &old, 0o755);
+
+    let output = sandbox.install_ok(&["--repo", repo.to_str().unwrap()]);
+
+    assert_both_hooks_are_ours(&hooks_dir(&repo));
+    assert_ne!(
+        fs::read_to_string(hooks_dir(&repo).join(MERGE_HOOK)).unwrap(),
+        old
+    );
+    assert!(!hooks_dir(&repo).join(BACKUP).exists());
+    assert!(!hooks_dir(&repo).join(MERGE_BACKUP).exists());
+    assert_eq!(
+        text(&output.stdout).matches("updated").count(),
+        2,
+        "{}",
+        describe(&output)
+    );
+}
+
+/// Runs install.sh on a hooks directory that must make it refuse, and checks that it
+/// refused with `reason` and left every file as it was.
+fn assert_refused_and_unchanged(sandbox: &Sandbox, repo: &Path, reason: &str) {
+    let before = snapshot(&hooks_dir(repo));
+    let output = sandbox.install(&["--repo", repo.to_str().unwrap()]);
+    assert!(!output.status.success(), "{}", describe(&output));
+    assert!(
+        text(&output.stderr).contains(reason),
+        "{}",
+        describe(&output)
+    );
+    assert!(
+        text(&output.stderr).contains("nothing changed"),
+        "{}",
+        describe(&output)
+    );
+    assert_eq!(snapshot(&hooks_dir(repo)), before);
+}
+
+#[test]
+fn taken_merge_backup_name_is_refused_and_pre_commit_not_written_either() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.init_repo("repo");
+    write_executable(
+        &hooks_dir(&repo).join(MERGE_HOOK),
+        PREVIOUS_MERGE_HOOK_PASSING,
+        0o755,
+    );
+    write_executable(
+        &hooks_dir(&repo).join(MERGE_BACKUP),
+        "#!/bin/sh\necho something else\n",
+        0o755,
+    );
+
+    assert_refused_and_unchanged(&sandbox, &repo, "already exists");
+    assert!(!hooks_dir(&repo).join("pre-commit").exists());
+}
+
+#[test]
+fn taken_pre_commit_backup_name_leaves_the_merge_hook_alone() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.init_repo("repo");
+    write_executable(
+        &hooks_dir(&repo).join("pre-commit"),
+        PREVIOUS_HOOK_PASSING,
+        0o755,
+    );
+    write_executable(
+        &hooks_dir(&repo).join(BACKUP),
+        "#!/bin/sh\necho something else\n",
+        0o755,
+    );
+    write_executable(
+        &hooks_dir(&repo).join(MERGE_HOOK),
+        PREVIOUS_MERGE_HOOK_PASSING,
+        0o755,
+    );
+
+    assert_refused_and_unchanged(&sandbox, &repo, "already exists");
+    assert!(!hooks_dir(&repo).join(MERGE_BACKUP).exists());
+}
+
+#[test]
+fn merge_backup_without_merge_hook_is_refused() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.init_repo("repo");
+    write_executable(
+        &hooks_dir(&repo).join(MERGE_BACKUP),
+        PREVIOUS_MERGE_HOOK_PASSING,
+        0o755,
+    );
+
+    assert_refused_and_unchanged(&sandbox, &repo, "there is no pre-merge-commit hook");
+}
+
+#[test]
+fn merge_hook_linked_to_our_pre_commit_is_refused() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.init_repo("repo");
+    sandbox.install_ok(&["--repo", repo.to_str().unwrap(), "--no-merge-hook"]);
+    std::os::unix::fs::symlink("pre-commit", hooks_dir(&repo).join(MERGE_HOOK)).unwrap();
+
+    assert_refused_and_unchanged(&sandbox, &repo, "symbolic link");
+}
+
+#[test]
+fn no_merge_hook_installs_only_pre_commit() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.init_repo("repo");
+    // Not ours and not touched, so a taken backup name for it is no reason to refuse.
+    write_executable(
+        &hooks_dir(&repo).join(MERGE_HOOK),
+        PREVIOUS_MERGE_HOOK_PASSING,
+        0o750,
+    );
+    write_executable(
+        &hooks_dir(&repo).join(MERGE_BACKUP),
+        "#!/bin/sh\necho something else\n",
+        0o700,
+    );
+    let before = snapshot(&hooks_dir(&repo));
+
+    sandbox.install_ok(&["--repo", repo.to_str().unwrap(), "--no-merge-hook"]);
+    assert_is_our_hook(&hooks_dir(&repo).join("pre-commit"));
+    let mut expected = before.clone();
+    expected.insert(
+        PathBuf::from("pre-commit"),
+        (
+            Some(fs::read(hooks_dir(&repo).join("pre-commit")).unwrap()),
+            0o755,
+        ),
+    );
+    assert_eq!(snapshot(&hooks_dir(&repo)), expected);
+
+    let output = sandbox.install_ok(&["--repo", repo.to_str().unwrap(), "--no-merge-hook"]);
+    assert_eq!(snapshot(&hooks_dir(&repo)), expected);
+    assert!(
+        text(&output.stdout).contains("already installed"),
+        "{}",
+        describe(&output)
+    );
+
+    // Uninstall takes out what is ours and nothing else.
+    sandbox.install_ok(&["--repo", repo.to_str().unwrap(), "--uninstall"]);
+    assert_eq!(snapshot(&hooks_dir(&repo)), before);
+}
+
+#[test]
+fn no_merge_hook_after_a_full_install_takes_the_merge_hook_out() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.diverged_repo("repo");
+    write_executable(
+        &hooks_dir(&repo).join(MERGE_HOOK),
+        PREVIOUS_MERGE_HOOK_PASSING,
+        0o750,
+    );
+    let merge_hook_before = fs::read(hooks_dir(&repo).join(MERGE_HOOK)).unwrap();
+    sandbox.install_ok(&["--repo", repo.to_str().unwrap()]);
+    assert_both_hooks_are_ours(&hooks_dir(&repo));
+
+    let output = sandbox.install_ok(&["--repo", repo.to_str().unwrap(), "--no-merge-hook"]);
+
+    assert!(
+        text(&output.stdout).contains("removed"),
+        "{}",
+        describe(&output)
+    );
+    assert_is_our_hook(&hooks_dir(&repo).join("pre-commit"));
+    let merge_hook = hooks_dir(&repo).join(MERGE_HOOK);
+    assert_eq!(fs::read(&merge_hook).unwrap(), merge_hook_before);
+    assert_eq!(mode(&merge_hook), 0o750);
+    assert!(!hooks_dir(&repo).join(MERGE_BACKUP).exists());
+    let merge = sandbox.merge(&repo);
+    assert!(merge.status.success(), "{}", describe(&merge));
+    assert_eq!(sandbox.log(), "previous merge 0\n");
+}
+
+#[test]
+fn uninstall_leaves_a_merge_hook_that_is_not_ours() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.init_repo("repo");
+    sandbox.install_ok(&["--repo", repo.to_str().unwrap(), "--no-merge-hook"]);
+    write_executable(
+        &hooks_dir(&repo).join(MERGE_HOOK),
+        PREVIOUS_MERGE_HOOK_PASSING,
+        0o755,
+    );
+
+    let output = sandbox.install_ok(&["--repo", repo.to_str().unwrap(), "--uninstall"]);
+
+    assert!(!hooks_dir(&repo).join("pre-commit").exists());
+    assert_eq!(
+        fs::read_to_string(hooks_dir(&repo).join(MERGE_HOOK)).unwrap(),
+        PREVIOUS_MERGE_HOOK_PASSING
+    );
+    assert!(
+        text(&output.stdout).contains("not the check-migrate hook"),
+        "{}",
+        describe(&output)
+    );
 }

@@ -11,5 +11,6 @@ mod git_modes;
 mod graph;
 mod hook_commit;
 mod install;
+mod install_merge;
 mod library_cli;
 mod odd_files;
