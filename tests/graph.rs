@@ -100,8 +100,15 @@ fn merge_creating_a_second_leaf_is_blocked() {
 #[test]
 fn next_commit_touching_the_app_after_an_unchecked_merge_is_blocked() {
     let repo = diverged();
-    // A merge without conflicts runs no pre-commit hook.
-    repo.git(&["merge", "-q", "--no-ff", "--no-edit", "feature"]);
+    // A merge made without the merge hook.
+    repo.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "--no-edit",
+        "--no-verify",
+        "feature",
+    ]);
     repo.write("README.md", "unrelated\n");
     repo.git(&["add", "README.md"]);
     let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "docs"]);
@@ -313,7 +320,14 @@ fn graph_rules_can_be_switched_off() {
 #[test]
 fn since_checks_the_graph_at_head() {
     let repo = diverged();
-    repo.git(&["merge", "-q", "--no-ff", "--no-edit", "feature"]);
+    repo.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "--no-edit",
+        "--no-verify",
+        "feature",
+    ]);
     let run = repo.check(&["--since", "HEAD~1", "--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stdout.contains("error[multiple-leaves]"), "{run:?}");
