@@ -127,18 +127,25 @@ fn references(value: Node, source: &[u8]) -> Vec<Reference> {
         .collect()
 }
 
-/// Where the part of the file worth parsing for the header ends: the start of the line that
-/// assigns `operations` in the class body, when nothing after it assigns the header's names.
-/// `None`: parse the whole file.
-pub(super) fn cut(source: &[u8]) -> Option<usize> {
+/// The part of the file worth parsing for the header: from the line that starts the
+/// `Migration` class (imports before it do not matter) to the line that assigns `operations`
+/// in the class body, when nothing after that assigns the header's names. `None`: parse the
+/// whole file.
+pub(super) fn cut(source: &[u8]) -> Option<Range<usize>> {
     let mut offset = 0;
-    let mut cut = None;
+    let mut start = 0;
+    let mut end = None;
     for line in source.split_inclusive(|&b| b == b'\n') {
         let code = line.trim_ascii_start();
         let indented = code.len() < line.len();
-        if indented && cut.is_none() && assigns(code, b"operations") {
-            cut = Some(offset);
-        } else if cut.is_some()
+        let class = line
+            .strip_prefix(b"class Migration")
+            .is_some_and(|rest| rest.starts_with(b"(") || rest.starts_with(b":"));
+        if end.is_none() && !indented && class {
+            start = offset;
+        } else if indented && end.is_none() && assigns(code, b"operations") {
+            end = Some(offset);
+        } else if end.is_some()
             && [&b"dependencies"[..], b"replaces", b"run_before"]
                 .iter()
                 .any(|name| assigns(code, name))
@@ -147,7 +154,29 @@ pub(super) fn cut(source: &[u8]) -> Option<usize> {
         }
         offset += line.len();
     }
-    cut
+    end.map(|end| start..end)
+}
+
+/// Move every span of `header` by `by` bytes (it was read from a slice starting there).
+pub(super) fn shift(mut header: Header, by: usize) -> Header {
+    let move_range = |range: &mut Range<usize>| *range = range.start + by..range.end + by;
+    if let Some(span) = header.class_span.as_mut() {
+        move_range(span);
+    }
+    for assignment in [
+        &mut header.dependencies,
+        &mut header.replaces,
+        &mut header.run_before,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        move_range(&mut assignment.span);
+        for entry in &mut assignment.entries {
+            move_range(&mut entry.span);
+        }
+    }
+    header
 }
 
 /// Whether a line of code starts by assigning `name`.
@@ -166,7 +195,11 @@ mod tests {
     fn cut_before_operations() {
         let source = b"class Migration(migrations.Migration):\n    dependencies = []\n    operations = [\n        x,\n    ]\n";
         let at = cut(source).expect("a cut");
-        assert!(source[at..].starts_with(b"    operations = ["));
+        assert_eq!(at.start, 0);
+        assert!(source[at.end..].starts_with(b"    operations = ["));
+        let with_imports =
+            b"import x\n\nclass Migration(migrations.Migration):\n    operations = []\n";
+        assert_eq!(cut(with_imports), Some(10..49));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use tree_sitter::{Parser, Tree};
 
 mod extract;
 mod header;
+mod scan;
 
 pub use header::{Assignment, Header, Reference};
 mod strings;
@@ -120,12 +121,17 @@ pub fn parse_syntax(source: &[u8]) -> Result<Migration, ParseError> {
 /// is where the header is (it nearly always is: operations are the bulk of a migration).
 pub fn parse_header(source: &[u8]) -> Result<Header, ParseError> {
     if let Some(cut) = header::cut(source) {
-        let head = source.get(..cut).unwrap_or(source);
-        let tree = parse_tree(head)?;
-        // A prefix that does not parse cleanly was cut in the wrong place (inside a string,
-        // say): read the whole file instead.
-        if !tree.root_node().has_error() {
-            return Ok(header::header(tree.root_node(), head));
+        let part = source.get(cut.clone()).unwrap_or(source);
+        if let Some(found) = scan::header(part) {
+            return Ok(header::shift(found, cut.start));
+        }
+        let tree = parse_tree(part)?;
+        // A part that does not parse cleanly was cut in the wrong place (inside a string,
+        // say), and one without the class cut off the wrong class's operations: read the
+        // whole file instead.
+        let found = header::header(tree.root_node(), part);
+        if !tree.root_node().has_error() && found.class_span.is_some() {
+            return Ok(header::shift(found, cut.start));
         }
     }
     let tree = parse_tree(source)?;

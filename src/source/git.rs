@@ -469,28 +469,14 @@ impl Repo {
 
     /// The 1-based line ranges of `new` that are not in `old`.
     fn added_lines(&self, old: Oid, new: Oid, path: &str) -> Result<Vec<Range<usize>>, Error> {
-        let read = |id| self.repo.find_blob(id).map_err(git("reading a blob"));
+        let read = |id| {
+            self.repo.find_blob(id).map_err(|err| Error::Git {
+                context: "reading a blob",
+                message: format!("{path}: {}", err.message()),
+            })
+        };
         let (old, new) = (read(old)?, read(new)?);
-        let mut options = DiffOptions::new();
-        options.context_lines(0).force_text(true);
-        let patch = git2::Patch::from_blobs(
-            &old,
-            Some(path.as_ref()),
-            &new,
-            Some(path.as_ref()),
-            Some(&mut options),
-        )
-        .map_err(git("diffing a staged file"))?;
-        let mut ranges = Vec::new();
-        for hunk in 0..patch.num_hunks() {
-            let (hunk, _) = patch.hunk(hunk).map_err(git("diffing a staged file"))?;
-            let start = hunk.new_start() as usize;
-            let count = hunk.new_lines() as usize;
-            if count > 0 {
-                ranges.push(start..start + count);
-            }
-        }
-        Ok(ranges)
+        Ok(super::lines::added(old.content(), new.content()))
     }
 }
 

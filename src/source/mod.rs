@@ -7,6 +7,7 @@
 
 mod git;
 mod index;
+mod lines;
 mod paths;
 mod pattern;
 mod staged;

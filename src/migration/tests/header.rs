@@ -76,6 +76,11 @@ fn prefix_parse_matches_full_parse() {
         // No Migration class, no header at all, an empty file.
         "x = 1\n".to_string(),
         String::new(),
+        // Another class with `operations` comes first; a class whose name only starts alike.
+        "class MigrationBase:\n    operations = []\n\n\nclass Migration(MigrationBase):\n    dependencies = [(\"a\", \"0001\")]\n    operations = []\n".to_string(),
+        "class Migration(migrations.Migration):\n    dependencies = [(\"a\", \"0001\")]\n    operations = []\n\n\nclass MigrationHelper:\n    pass\n".to_string(),
+        // A decorated class.
+        "import x\n\n\n@x.register\nclass Migration(migrations.Migration):\n    dependencies = [(\"a\", \"0001\")]\n    operations = []\n".to_string(),
         // A syntax error in the dependencies.
         "class Migration(migrations.Migration):\n    dependencies = [(\"a\", \"0001\"),, ]\n    operations = []\n".to_string(),
     ];
@@ -84,6 +89,87 @@ fn prefix_parse_matches_full_parse() {
         let fast = parse_header(shape.as_bytes()).expect("parser runs");
         assert_eq!(fast, full, "{shape}");
     }
-    let broken = parse_header(shapes[5].as_bytes()).expect("parser runs");
+    let broken = parse_header(shapes[shapes.len() - 1].as_bytes()).expect("parser runs");
     assert!(!broken.complete);
+}
+
+/// Where the scanner answers, it answers what tree-sitter reads; where it cannot be sure, it
+/// declines and the tree-sitter reading is used.
+#[test]
+fn scanner_agrees_with_tree_sitter() {
+    use super::super::header::{cut, header};
+    use super::super::{parse_tree, scan};
+    let accepted = [
+        "class Migration(migrations.Migration):\n\n    initial = True\n\n    dependencies = [\n        ('cms', '0001_initial'),\n        migrations.swappable_dependency(settings.AUTH_USER_MODEL),\n        (\"tasks\", \"0004_job\"),  # why\n    ]\n\n    operations = []\n",
+        "class Migration(migrations.Migration):\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = []\n",
+        "class Migration(migrations.Migration):\n    dependencies = []\n    operations = []\n",
+        "class Migration(migrations.Migration):\n    atomic = False\n    replaces = [\n        (\"blog\", \"0001_initial\",),\n        (\"blog\", \"0002_b\"),\n    ]\n    dependencies = (\n        (\"auth\", \"0012_x\"),\n    )\n    run_before = [('other', '0001_initial')]\n    operations = []\n",
+        "class Migration(migrations.Migration):\n    # a comment\n\n    dependencies = [\n        # before\n        (\n            'shop',\n            '0003_order',\n        ),\n    ]\n    operations = []\n",
+    ];
+    let declined = [
+        "class Migration(migrations.Migration):\n    dependencies = [(u\"blog\", \"0001\")]\n    operations = []\n",
+        "class Migration(migrations.Migration):\n    dependencies = [(\"bl\\x6fg\", \"0001\")]\n    operations = []\n",
+        "class Migration(migrations.Migration):\n    \"\"\"Docs.\"\"\"\n    dependencies = []\n    operations = []\n",
+        "class Migration(migrations.Migration):\n    dependencies = [((\"blog\", \"0001\"))]\n    operations = []\n",
+        "class Migration(migrations.Migration):\n    dependencies = BASE + [(\"blog\", \"0001\")]\n    operations = []\n",
+        "class Migration(migrations.Migration):\n    dependencies = [(\"blog\", \"0001\"), f(x, \"y\")]\n    operations = []\n",
+        "class Migration(migrations.Migration):\n    initial = 1\n    operations = []\n",
+        "class Migration(migrations.Migration):\n    dependencies: list = []\n    operations = []\n",
+        "class Migration(migrations.Migration):\n\tdependencies = []\n\toperations = []\n",
+        "class Migration(migrations.Migration):\n    dependencies = [(\"blog\" \"x\", \"0001\")]\n    operations = []\n",
+    ];
+    for (source, expect_scan) in accepted
+        .iter()
+        .map(|s| (s, true))
+        .chain(declined.iter().map(|s| (s, false)))
+    {
+        let source = source.as_bytes();
+        let range = cut(source).expect("a header part");
+        let part = &source[range];
+        let tree = parse_tree(part).expect("parser runs");
+        let scanned = scan::header(part);
+        assert_eq!(
+            scanned.is_some(),
+            expect_scan,
+            "{}",
+            String::from_utf8_lossy(part)
+        );
+        if let Some(scanned) = scanned {
+            assert_eq!(
+                scanned,
+                header(tree.root_node(), part),
+                "{}",
+                String::from_utf8_lossy(part)
+            );
+        }
+        let full = parse(source).expect("parser runs").header;
+        assert_eq!(parse_header(source).expect("parser runs"), full);
+    }
+}
+
+/// Every fixture migration of the repository: the fast header equals the full parse's.
+#[test]
+fn fast_header_matches_full_parse_on_fixtures() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project");
+    let mut stack = vec![root];
+    let mut seen = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("fixture directory") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "py") {
+                let source = std::fs::read(&path).expect("fixture");
+                let full = parse(&source).expect("parser runs").header;
+                assert_eq!(
+                    parse_header(&source).expect("parser runs"),
+                    full,
+                    "{}",
+                    path.display()
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 8, "{seen} fixtures");
 }
