@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use crate::baseline::BaselineError;
+use crate::config::ConfigError;
 use crate::library::LibraryError;
 use crate::migration::ParseError;
 
@@ -11,6 +13,12 @@ use crate::migration::ParseError;
 pub enum Error {
     #[error(transparent)]
     Library(#[from] LibraryError),
+
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
 
     /// Each problem as `file:line: message`.
     #[error("the field library cannot be used: {}", problems.join("; "))]

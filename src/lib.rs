@@ -12,7 +12,9 @@
 //! `library` loads the field library (the built-in one in `data/` or BlueKing CSV files);
 //! `text` turns byte offsets into lines and character columns when something is printed.
 
+pub mod baseline;
 pub mod check;
+pub mod config;
 pub mod error;
 pub mod library;
 pub mod migration;
@@ -22,9 +24,11 @@ pub mod text;
 
 use std::path::PathBuf;
 
+use check::{CheckOptions, RuleSettings};
 use error::Error;
 use library::Library;
 use report::Report;
+use source::MigrationPattern;
 
 /// What to check: the modes of the product contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,10 +63,14 @@ pub struct Outcome {
     pub errors: Vec<Error>,
 }
 
-/// The built-in library, or the given files merged in order. Rows that cannot be read make
-/// the library unusable: that is an error, never a silent skip.
-pub fn load_library(files: &[PathBuf]) -> Result<Library, Error> {
-    let library = read_library(files)?;
+/// The built-in library (or the `replace` files, merged in order), extended with the
+/// `extend` files. Rows that cannot be read make the library unusable: that is an error, never
+/// a silent skip.
+pub fn load_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, Error> {
+    let mut library = read_library(replace)?;
+    for file in extend {
+        library.add_file(file)?;
+    }
     let fatal: Vec<String> = library
         .problems()
         .iter()
@@ -90,16 +98,25 @@ pub fn read_library(files: &[PathBuf]) -> Result<Library, Error> {
 
 /// Run one mode against a library. Errors that stop the whole mode (no repository, an
 /// unknown revision) are returned; errors on single files are collected in the outcome.
-pub fn run(mode: &Mode, library: &Library) -> Result<Outcome, Error> {
+pub fn run(
+    mode: &Mode,
+    library: &Library,
+    pattern: &MigrationPattern,
+    rules: &RuleSettings,
+) -> Result<Outcome, Error> {
     let plan = match mode {
-        Mode::Paths(paths) => source::from_paths(paths),
-        Mode::Staged => source::staged(source::Repo::open(mode.describe())?)?,
-        Mode::All => source::all(source::Repo::open(mode.describe())?)?,
-        Mode::Since(rev) => source::since(source::Repo::open(mode.describe())?, rev)?,
+        Mode::Paths(paths) => source::from_paths(paths, pattern),
+        Mode::Staged => source::staged(source::Repo::open(mode.describe())?, pattern)?,
+        Mode::All => source::all(source::Repo::open(mode.describe())?, pattern)?,
+        Mode::Since(rev) => source::since(source::Repo::open(mode.describe())?, rev, pattern)?,
+    };
+    let options = CheckOptions {
+        rules,
+        report_unused_suppressions: *mode == Mode::All,
     };
     let mut outcome = Outcome::default();
     for file in plan.files() {
-        let checked = file.and_then(|file| Ok(check::check_file(file, library)?));
+        let checked = file.and_then(|file| Ok(check::check_file(file, library, options)?));
         match checked {
             Ok(checked) => {
                 outcome.report.files_checked += 1;

@@ -7,10 +7,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 
+use check_migrate::baseline::{self, Baseline};
 use check_migrate::check::Severity;
+use check_migrate::config::{self, Settings};
 use check_migrate::error::Error;
 use check_migrate::library::{BUILTIN_ORIGIN, Library};
 use check_migrate::report::{self, Format};
+use check_migrate::source;
 use check_migrate::{Mode, Outcome};
 
 /// Stop wrong field names in Django migrations before they are committed.
@@ -43,16 +46,38 @@ struct Cli {
     #[arg(long, value_name = "FILE", num_args = 0..=1)]
     check_library: Option<Option<PathBuf>>,
 
-    /// How findings are printed.
-    #[arg(long, value_enum, default_value_t = FormatArg::Full)]
-    format: FormatArg,
+    /// How findings are printed [default: the config's `format`, else full].
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+
+    /// Use this config file instead of looking for `.check-migrate.toml` or `pyproject.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+
+    /// Ignore config files.
+    #[arg(long)]
+    no_config: bool,
+
+    /// Do not report findings recorded in this baseline file [default: the config's
+    /// `baseline`].
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+
+    /// Write the findings of this run to a baseline file and exit [default FILE: the config's
+    /// `baseline`, else .check-migrate-baseline.json at the repository root].
+    #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with = "baseline")]
+    write_baseline: Option<Option<PathBuf>>,
 
     /// When to colour the output; `auto` honours NO_COLOR, CLICOLOR_FORCE and the terminal.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+
+    /// Print the tree-sitter syntax tree of FILE and exit (for debugging the extraction).
+    #[arg(long, value_name = "FILE", hide = true)]
+    dump_tree: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FormatArg {
     /// rustc-style, with the source line and a caret under the name.
     Full,
@@ -70,9 +95,10 @@ enum ColorArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = use_color(cli.color);
-    let result = match &cli.check_library {
-        Some(file) => check_library(&cli, file.as_ref(), color),
-        None => check(&cli, color),
+    let result = match (&cli.dump_tree, &cli.check_library) {
+        (Some(file), _) => dump_tree(file),
+        (None, Some(file)) => check_library(&cli, file.as_ref(), color),
+        (None, None) => check(&cli, color),
     };
     match result {
         Ok(code) => code,
@@ -81,6 +107,27 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The settings of this run: the config file (found, named, or none), with flags on top.
+fn settings(cli: &Cli) -> Result<(Settings, Option<PathBuf>), Error> {
+    let root = source::repository_root();
+    let cwd = std::env::current_dir().map_err(|source| Error::Read {
+        path: PathBuf::from("."),
+        source,
+    })?;
+    let mut settings = match (&cli.config, cli.no_config) {
+        (_, true) => Settings::default(),
+        (Some(path), false) => config::load(path, root.as_deref())?,
+        (None, false) => config::discover(&cwd, root.as_deref())?,
+    };
+    if !cli.library.is_empty() {
+        settings.library = cli.library.clone();
+    }
+    if cli.baseline.is_some() {
+        settings.baseline = cli.baseline.clone();
+    }
+    Ok((settings, root))
 }
 
 fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
@@ -93,20 +140,74 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     } else {
         Mode::Paths(cli.paths.clone())
     };
-    let library = check_migrate::load_library(&cli.library)?;
-    warn_library_problems(&library, &cli.library);
-    let outcome = check_migrate::run(&mode, &library)?;
-    print_outcome(&outcome, &mode, cli.format, color).map_err(Error::Output)?;
+    let (settings, root) = settings(cli)?;
+    let library = check_migrate::load_library(&settings.library, &settings.extend_library)?;
+    warn_library_problems(&library, &settings);
+    let baseline = match (&cli.write_baseline, &settings.baseline) {
+        (None, Some(path)) => Some(Baseline::load(path)?),
+        _ => None,
+    };
+    let mut outcome = check_migrate::run(&mode, &library, &settings.pattern, &settings.rules)?;
+    if let Some(target) = &cli.write_baseline {
+        let path = target
+            .clone()
+            .or_else(|| settings.baseline.clone())
+            .unwrap_or_else(|| root.unwrap_or_default().join(baseline::DEFAULT_FILE));
+        let count = Baseline::write(&path, &outcome.report)?;
+        eprintln!(
+            "wrote {count} finding(s) to the baseline {}",
+            path.display()
+        );
+        for err in &outcome.errors {
+            report_error(err);
+        }
+        return Ok(exit_code(&outcome, false));
+    }
+    let stale = baseline
+        .map(|baseline| baseline.apply(&mut outcome.report))
+        .unwrap_or_default();
+    let format = match (cli.format, settings.format.as_deref()) {
+        (Some(format), _) => format,
+        (None, Some(name)) => FormatArg::from_str(name, false).unwrap_or(FormatArg::Full),
+        (None, None) => FormatArg::Full,
+    };
+    print_outcome(&outcome, &mode, format, color).map_err(Error::Output)?;
+    if mode == Mode::All && !stale.is_empty() {
+        eprintln!(
+            "note: {} baseline entr{} no longer match anything; prune with `check-migrate --all --write-baseline`:",
+            stale.len(),
+            if stale.len() == 1 { "y" } else { "ies" }
+        );
+        for entry in &stale {
+            eprintln!(
+                "  {} {}{} [{}]",
+                entry.path,
+                entry
+                    .model
+                    .as_deref()
+                    .map(|m| format!("{m}."))
+                    .unwrap_or_default(),
+                entry.name.as_deref().unwrap_or("<no name>"),
+                entry.rule
+            );
+        }
+    }
     for err in &outcome.errors {
         report_error(err);
     }
-    Ok(if !outcome.errors.is_empty() {
+    Ok(exit_code(&outcome, true))
+}
+
+/// 2 when something could not be checked, else 1 when an error finding is reported (and
+/// counts), else 0.
+fn exit_code(outcome: &Outcome, findings_count: bool) -> ExitCode {
+    if !outcome.errors.is_empty() {
         ExitCode::from(2)
-    } else if outcome.report.count(Severity::Error) > 0 {
+    } else if findings_count && outcome.report.count(Severity::Error) > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool) -> io::Result<()> {
@@ -122,7 +223,8 @@ fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool)
     if *mode == Mode::Staged && outcome.report.count(Severity::Error) > 0 {
         eprintln!(
             "commit blocked by check-migrate: fix the names above (rename the model field and \
-             regenerate the migration), or commit anyway with `git commit --no-verify`."
+             regenerate the migration), accept one on purpose with a `# check-migrate: ignore` \
+             comment on its line, or commit anyway with `git commit --no-verify`."
         );
     }
     Ok(())
@@ -130,30 +232,43 @@ fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool)
 
 /// Problems that do not stop a run (an ambiguous name suggests every candidate) are announced
 /// in one line, so a hook run stays short; `--check-library` lists them.
-fn warn_library_problems(library: &Library, files: &[PathBuf]) {
+fn warn_library_problems(library: &Library, settings: &Settings) {
     let count = library.problems().len();
     if count == 0 {
         return;
     }
-    let which = if files.is_empty() {
-        String::new()
-    } else {
-        files
-            .iter()
-            .map(|f| format!(" {}", f.display()))
-            .collect::<String>()
-    };
+    let which: String = settings
+        .library
+        .iter()
+        .chain(&settings.extend_library)
+        .map(|f| format!(" --library {}", f.display()))
+        .collect();
     eprintln!(
         "warning: the field library has {count} problem(s); `check-migrate --check-library{which}` lists them"
     );
 }
 
 fn check_library(cli: &Cli, file: Option<&PathBuf>, color: bool) -> Result<ExitCode, Error> {
-    let files: Vec<PathBuf> = match file {
-        Some(file) => vec![file.clone()],
-        None => cli.library.clone(),
+    let (files, library) = match file {
+        Some(file) => (
+            vec![file.clone()],
+            check_migrate::read_library(std::slice::from_ref(file))?,
+        ),
+        None => {
+            let (settings, _) = settings(cli)?;
+            let mut library = check_migrate::read_library(&settings.library)?;
+            for extra in &settings.extend_library {
+                library.add_file(extra)?;
+            }
+            let files = settings
+                .library
+                .iter()
+                .chain(&settings.extend_library)
+                .cloned()
+                .collect();
+            (files, library)
+        }
     };
-    let library = check_migrate::read_library(&files)?;
     let names = if files.is_empty() {
         BUILTIN_ORIGIN.to_string()
     } else {
@@ -173,9 +288,8 @@ fn check_library(cli: &Cli, file: Option<&PathBuf>, color: bool) -> Result<ExitC
         (severity, report::severity_style(severity, color))
     };
     let mut out = io::stdout().lock();
-    let write = |out: &mut io::StdoutLock<'_>, text: String| {
-        writeln!(out, "{text}").map_err(Error::Output)
-    };
+    let write =
+        |out: &mut io::StdoutLock<'_>, text: String| writeln!(out, "{text}").map_err(Error::Output);
     for problem in problems {
         let (severity, style) = palette(problem.is_fatal());
         write(
@@ -206,6 +320,16 @@ fn check_library(cli: &Cli, file: Option<&PathBuf>, color: bool) -> Result<ExitC
         ),
     )?;
     Ok(ExitCode::from(if fatal > 0 { 2 } else { 1 }))
+}
+
+fn dump_tree(file: &PathBuf) -> Result<ExitCode, Error> {
+    let source = std::fs::read(file).map_err(|source| Error::Read {
+        path: file.clone(),
+        source,
+    })?;
+    let tree = check_migrate::migration::dump_tree(&source)?;
+    println!("{tree}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn report_error(err: &Error) {

@@ -2,8 +2,8 @@
 //! printed or compared with line numbers from a diff.
 //!
 //! Sources are bytes, not `str`: a migration may hold a GBK comment. Columns count characters
-//! the way an editor does on a UTF-8 file: every byte that does not continue a UTF-8 sequence
-//! starts a character, so a stray invalid byte counts as one character and a tab as one.
+//! the way an editor does on a UTF-8 file: a tab is one character, and each invalid byte
+//! sequence is one replacement character.
 
 use std::ops::Range;
 
@@ -86,9 +86,13 @@ fn newline_offsets(source: &[u8]) -> impl Iterator<Item = usize> + '_ {
         .map(|(i, _)| i)
 }
 
-/// Characters in `bytes`: bytes that do not continue a UTF-8 sequence.
+/// Characters in `bytes`, decoded as UTF-8 with each invalid sequence counted as one
+/// character (the replacement character an editor would show).
 pub fn char_count(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
+    bytes
+        .utf8_chunks()
+        .map(|chunk| chunk.valid().chars().count() + usize::from(!chunk.invalid().is_empty()))
+        .sum()
 }
 
 #[cfg(test)]
@@ -126,9 +130,11 @@ mod tests {
     }
 
     #[test]
-    fn invalid_bytes_count_as_one_character_each() {
+    fn invalid_bytes_count_as_replacement_characters() {
         let src = b"\xb4\xb4 x";
         assert_eq!(LineIndex::new(src).position(src, 3).column, 4);
+        assert_eq!(char_count("\u{521b}".as_bytes()), 1);
+        assert_eq!(char_count(b"\xe5\x88 x"), 3);
     }
 
     #[test]

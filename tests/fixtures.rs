@@ -11,8 +11,11 @@ use crate::support::{fixtures, run_in};
 fn project() -> TempDir {
     let dir = TempDir::new().expect("temporary directory");
     copy_dir(&fixtures().join("project"), dir.path());
-    std::fs::copy(fixtures().join("library.csv"), dir.path().join("library.csv"))
-        .expect("copy library");
+    std::fs::copy(
+        fixtures().join("library.csv"),
+        dir.path().join("library.csv"),
+    )
+    .expect("copy library");
     dir
 }
 
@@ -133,18 +136,21 @@ fn ambiguous_library_entry_shows_every_suggestion() {
     );
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
-        run.stdout.contains(
-            "error[field-name]: `start_time` should be `begin_at` or `started_at`\n"
-        ),
+        run.stdout
+            .contains("error[field-name]: `start_time` should be `begin_at` or `started_at`\n"),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("   = help: `begin_at`: 开始时间\n"));
-    assert!(run.stdout.contains("   = help: `started_at`: 启动时间\n"));
+    assert!(run.stdout.contains("  = help: `begin_at`: 开始时间\n"));
+    assert!(run.stdout.contains("  = help: `started_at`: 启动时间\n"));
     assert!(run.stdout.contains(
-        "   = note: the field library lists `start_time` under 2 correct names; pick the one that fits."
+        "  = note: the field library lists `start_time` under 2 correct names; pick the one that fits."
     ));
-    assert!(run.stderr.contains("the field library has"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the field library has"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -180,7 +186,12 @@ fn clean_migrations_exit_zero() {
     let dir = project();
     let run = run_in(
         dir.path(),
-        &["--library", "library.csv", "shop/migrations/__init__.py", "shop/models.py"],
+        &[
+            "--library",
+            "library.csv",
+            "shop/migrations/__init__.py",
+            "shop/models.py",
+        ],
     );
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.stdout, "checked 0 migration files: no problems found\n");
@@ -192,7 +203,10 @@ fn clean_migrations_exit_zero() {
             "blog/migrations/0005_rename_and_data.py",
         ],
     );
-    assert_eq!(run.code, 1, "one RenameField to `desc` is an error: {run:?}");
+    assert_eq!(
+        run.code, 1,
+        "one RenameField to `desc` is an error: {run:?}"
+    );
 }
 
 #[test]
@@ -210,7 +224,10 @@ fn missing_path_is_exit_2_and_other_paths_are_still_checked() {
         ],
     );
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stdout.contains("0003_comment_black.py:27:22"), "{run:?}");
+    assert!(
+        run.stdout.contains("0003_comment_black.py:27:22"),
+        "{run:?}"
+    );
     assert!(
         run.stderr
             .contains("error: no/such/migrations/0001.py: no such file or directory"),
@@ -244,8 +261,15 @@ fn color_follows_flag_and_environment() {
     let args = ["--library", "library.csv", file];
     let plain = run_in(dir.path(), &args);
     assert!(!plain.stdout.contains('\x1b'), "not a terminal: no colour");
-    let forced = run_in(dir.path(), &["--color", "always", "--library", "library.csv", file]);
-    assert!(forced.stdout.contains("\x1b[31;1merror[field-name]"), "{}", forced.stdout);
+    let forced = run_in(
+        dir.path(),
+        &["--color", "always", "--library", "library.csv", file],
+    );
+    assert!(
+        forced.stdout.contains("\x1b[31;1merror[field-name]"),
+        "{}",
+        forced.stdout
+    );
 
     let home = TempDir::new().expect("home");
     let with_env = |var: &str, value: &str, extra: &[&str]| {

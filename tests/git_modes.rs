@@ -199,11 +199,18 @@ fn bare_repository_is_a_clear_error() {
     let repo = repo_with_initial();
     let bare = tempfile::TempDir::new().expect("temporary directory");
     let bare_path = bare.path().join("bare.git");
-    repo.git(&["clone", "-q", "--bare", ".", bare_path.to_str().expect("utf-8 path")]);
+    repo.git(&[
+        "clone",
+        "-q",
+        "--bare",
+        ".",
+        bare_path.to_str().expect("utf-8 path"),
+    ]);
     let run = run_in(&bare_path, &[]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
-        run.stderr.contains("is a bare repository: checking staged files needs a working tree"),
+        run.stderr
+            .contains("is a bare repository: checking staged files needs a working tree"),
         "{run:?}"
     );
 }
@@ -214,8 +221,14 @@ fn all_checks_tracked_and_untracked_but_not_ignored() {
     repo.write(M1, migration(&["create_time"]));
     repo.write(".gitignore", "build/\n");
     repo.commit_all("tracked");
-    repo.write("shop/migrations/0001_initial.py", migration(&["update_time"]));
-    repo.write("build/lib/shop/migrations/0001_initial.py", migration(&["update_time"]));
+    repo.write(
+        "shop/migrations/0001_initial.py",
+        migration(&["update_time"]),
+    );
+    repo.write(
+        "build/lib/shop/migrations/0001_initial.py",
+        migration(&["update_time"]),
+    );
     repo.write(M1, migration(&["title", "create_time"]));
     let run = repo.check(&["--all", "--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
@@ -223,7 +236,13 @@ fn all_checks_tracked_and_untracked_but_not_ignored() {
         run.lines(),
         [
             finding(M1, 10, "create_time", "created_at").as_str(),
-            finding("shop/migrations/0001_initial.py", 9, "update_time", "updated_at").as_str(),
+            finding(
+                "shop/migrations/0001_initial.py",
+                9,
+                "update_time",
+                "updated_at"
+            )
+            .as_str(),
             "checked 2 migration files: 2 errors, 0 warnings",
         ]
     );
@@ -259,7 +278,8 @@ fn since_an_unknown_revision_is_exit_2() {
     let run = repo.check(&["--since", "no-such-branch"]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
-        run.stderr.starts_with("error: unknown revision `no-such-branch`"),
+        run.stderr
+            .starts_with("error: unknown revision `no-such-branch`"),
         "{run:?}"
     );
 }

@@ -61,20 +61,30 @@ fn hooked_repo() -> Repo {
     repo
 }
 
-/// `git commit` with the binary on PATH, the way a developer runs it.
+/// `git commit` with the binary on PATH, the way a developer runs it. git sends a hook's
+/// stdout to its own stderr, so `stdout` here holds both streams, hook output included.
 fn commit(repo: &Repo, dir: &Path, args: &[&str]) -> Run {
     let mut cmd = repo.git_cmd(&["commit", "-q"]);
-    cmd.args(args).current_dir(dir).env("PATH", path_with_binary());
+    cmd.args(args)
+        .current_dir(dir)
+        .env("PATH", path_with_binary());
     let out = cmd.output().expect("run git commit");
     Run {
         code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        stdout: format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        stderr: String::new(),
     }
 }
 
 fn head_count(repo: &Repo) -> usize {
-    repo.git(&["rev-list", "--count", "HEAD"]).trim().parse().expect("a count")
+    repo.git(&["rev-list", "--count", "HEAD"])
+        .trim()
+        .parse()
+        .expect("a count")
 }
 
 #[test]
@@ -84,7 +94,10 @@ fn commit_blocked_by_a_staged_wrong_name() {
     repo.git(&["add", M2]);
     let run = commit(&repo, repo.path(), &["-m", "add times"]);
     assert_ne!(run.code, 0, "{run:?}");
-    assert!(run.stdout.contains("`create_time` should be `created_at`"), "{run:?}");
+    assert!(
+        run.stdout.contains("`create_time` should be `created_at`"),
+        "{run:?}"
+    );
     assert!(run.stdout.contains(&format!("--> {M2}:9:38")), "{run:?}");
     assert_eq!(head_count(&repo), 1);
 }
@@ -128,7 +141,10 @@ fn commit_all_uses_temporary_index() {
     repo.write(M1, migration(&["title", "update_time"]));
     let run = commit(&repo, repo.path(), &["-a", "-m", "edit"]);
     assert_ne!(run.code, 0, "{run:?}");
-    assert!(run.stdout.contains("`update_time` should be `updated_at`"), "{run:?}");
+    assert!(
+        run.stdout.contains("`update_time` should be `updated_at`"),
+        "{run:?}"
+    );
     assert_eq!(head_count(&repo), 1);
 }
 
@@ -149,7 +165,8 @@ fn commit_with_pathspec_uses_temporary_index() {
 fn partial_staging_with_add_p_checks_only_the_staged_hunk() {
     let repo = Repo::new();
     let mut names: Vec<String> = (0..12).map(|i| format!("field_{i}")).collect();
-    let as_refs = |names: &[String]| migration(&names.iter().map(String::as_str).collect::<Vec<_>>());
+    let as_refs =
+        |names: &[String]| migration(&names.iter().map(String::as_str).collect::<Vec<_>>());
     repo.write(M1, as_refs(&names));
     repo.commit_all("initial");
     install(&repo, repo.path());
@@ -171,7 +188,10 @@ fn partial_staging_with_add_p_checks_only_the_staged_hunk() {
     repo.git(&["add", M1]);
     let run = commit(&repo, repo.path(), &["-m", "the other hunk"]);
     assert_ne!(run.code, 0, "{run:?}");
-    assert!(run.stdout.contains("`create_time` should be `created_at`"), "{run:?}");
+    assert!(
+        run.stdout.contains("`create_time` should be `created_at`"),
+        "{run:?}"
+    );
 }
 
 #[test]
@@ -189,7 +209,14 @@ fn linked_worktree_commits_are_checked() {
     let repo = hooked_repo();
     let outer = tempfile::TempDir::new().expect("temporary directory");
     let tree = outer.path().join("tree");
-    repo.git(&["worktree", "add", "-q", "-b", "side", tree.to_str().expect("utf-8 path")]);
+    repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "-b",
+        "side",
+        tree.to_str().expect("utf-8 path"),
+    ]);
     std::fs::write(tree.join(M2), migration(&["create_time"])).expect("write migration");
     let mut add = repo.git_cmd(&["add", M2]);
     assert!(add.current_dir(&tree).status().expect("git add").success());

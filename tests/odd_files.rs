@@ -115,11 +115,15 @@ fn ten_megabyte_file_is_checked() {
         text.push_str(entry);
     }
     let line = text.lines().count() + 1;
-    text.push_str("        migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n    ]\n");
+    text.push_str(
+        "        migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n    ]\n",
+    );
     let run = check(text.as_bytes());
     assert_eq!(
         run.lines()[0],
-        format!("app/migrations/0002_odd.py:{line}:38: error[field-name] `create_time` should be `created_at`")
+        format!(
+            "app/migrations/0002_odd.py:{line}:38: error[field-name] `create_time` should be `created_at`"
+        )
     );
 }
 
@@ -144,7 +148,9 @@ fn deeply_nested_brackets_do_not_crash() {
 
 #[test]
 fn binary_garbage_is_a_syntax_error_not_a_panic() {
-    let bytes: Vec<u8> = (0..4096u32).map(|i| (i * 2654435761 % 251) as u8).collect();
+    let bytes: Vec<u8> = (0..4096u64)
+        .map(|i| (i * 2_654_435_761 % 251) as u8)
+        .collect();
     let run = check(&bytes);
     assert!(run.stdout.contains("syntax-error"), "{run:?}");
 }

@@ -3,8 +3,11 @@
 
 mod support;
 
+mod adoption;
+
 mod fixtures;
 mod git_modes;
 mod hook_commit;
 mod install;
+mod library_cli;
 mod odd_files;

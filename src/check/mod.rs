@@ -2,10 +2,14 @@
 //! and its suggestions); line and column are worked out only when it is printed.
 
 mod rule;
+mod settings;
+mod suppress;
 
 use std::ops::Range;
 
 pub use rule::{Rule, Severity};
+pub use settings::{Level, RuleSettings};
+use suppress::Suppression;
 
 use crate::library::{Library, Suggestion};
 use crate::migration::{self, FieldName, NameRole, OperationKind, ParseError};
@@ -28,13 +32,28 @@ pub struct Finding {
     pub operation: Option<OperationKind>,
     /// Every correct name the library offers, in library order.
     pub suggestions: Vec<Suggestion>,
+    /// For the suppression rules: what is wrong with the comment.
+    pub detail: Option<String>,
 }
 
 impl Finding {
     /// The headline: what is wrong, in one sentence.
     pub fn message(&self) -> String {
+        match self.rule {
+            Rule::SyntaxError => return "the file does not parse as Python".to_string(),
+            Rule::InvalidSuppression => {
+                return format!(
+                    "suppression comment: {}",
+                    self.detail.as_deref().unwrap_or("cannot be read")
+                );
+            }
+            Rule::UnusedSuppression => {
+                return "suppression comment suppresses nothing".to_string();
+            }
+            _ => {}
+        }
         let Some(name) = &self.name else {
-            return "the file does not parse as Python".to_string();
+            return "a name should be renamed".to_string();
         };
         let names: Vec<String> = self
             .suggestions
@@ -60,6 +79,7 @@ impl Finding {
         };
         match (self.rule, self.operation) {
             (Rule::SyntaxError, _) => "first syntax error here".to_string(),
+            (Rule::InvalidSuppression | Rule::UnusedSuppression, _) => "this comment".to_string(),
             (Rule::DbColumn, _) => match &self.field {
                 Some(field) => format!("column of field `{field}` of {model}"),
                 None => format!("column of a field of {model}"),
@@ -83,8 +103,21 @@ pub struct CheckedFile {
     pub findings: Vec<Finding>,
 }
 
+/// What a check needs besides the file and the library.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOptions<'a> {
+    pub rules: &'a RuleSettings,
+    /// Report suppression comments that suppress nothing (in `--all`, where every finding of
+    /// the file is in view).
+    pub report_unused_suppressions: bool,
+}
+
 /// Parse one file and check its names against the library.
-pub fn check_file(file: SourceFile, library: &Library) -> Result<CheckedFile, ParseError> {
+pub fn check_file(
+    file: SourceFile,
+    library: &Library,
+    options: CheckOptions<'_>,
+) -> Result<CheckedFile, ParseError> {
     let parsed = migration::parse(&file.content)?;
     let lines = LineIndex::new(&file.content);
     let mut findings = Vec::new();
@@ -93,26 +126,72 @@ pub fn check_file(file: SourceFile, library: &Library) -> Result<CheckedFile, Pa
         // committed does not parse, and the error's position need not be where the mistake is.
         let line = lines.line_range(&file.content, lines.line(error.start));
         let end = error.end.min(line.end).max(error.start);
-        findings.push(Finding {
-            rule: Rule::SyntaxError,
-            severity: Rule::SyntaxError.default_severity(),
-            span: error.start..end,
-            name: None,
-            model: None,
-            field: None,
-            operation: None,
-            suggestions: Vec::new(),
-        });
+        findings.push(Finding::plain(Rule::SyntaxError, error.start..end, None));
+    }
+    let mut suppressions = Vec::new();
+    for comment in &parsed.comments {
+        let text = String::from_utf8_lossy(&file.content[comment.clone()]);
+        let Some(directive) = suppress::parse(&text) else {
+            continue;
+        };
+        let problem = match directive {
+            Ok(directive) => {
+                suppressions.push(Suppression {
+                    span: comment.clone(),
+                    line: lines.line(comment.start),
+                    rules: directive.rules,
+                    used: false,
+                });
+                let unknown: Vec<String> = directive
+                    .unknown
+                    .iter()
+                    .map(|id| format!("`{id}`"))
+                    .collect();
+                (!unknown.is_empty()).then(|| format!("unknown rule {}", unknown.join(", ")))
+            }
+            Err(why) => Some(why),
+        };
+        if let Some(problem) = problem {
+            findings.push(Finding::plain(
+                Rule::InvalidSuppression,
+                comment.clone(),
+                Some(problem),
+            ));
+        }
     }
     for name in parsed.names {
         let Some(suggestions) = library.lookup(&name.name) else {
             continue;
         };
-        if !file.touches(lines.line(name.span.start)) {
+        if options.rules.is_allowed(name.model.as_deref(), &name.name) {
             continue;
         }
-        findings.push(name_finding(name, suggestions));
+        let covered = covered_lines(&lines, &name);
+        let finding = name_finding(name, suggestions);
+        if let Some(used) = suppressions
+            .iter_mut()
+            .find(|s| s.covers(finding.rule, &covered))
+        {
+            used.used = true;
+            continue;
+        }
+        findings.push(finding);
     }
+    if options.report_unused_suppressions {
+        findings.extend(
+            suppressions
+                .iter()
+                .filter(|s| !s.used)
+                .map(|s| Finding::plain(Rule::UnusedSuppression, s.span.clone(), None)),
+        );
+    }
+    findings.retain_mut(|finding| {
+        let Some(severity) = options.rules.severity(finding.rule) else {
+            return false;
+        };
+        finding.severity = severity;
+        finding.rule == Rule::SyntaxError || file.touches(lines.line(finding.span.start))
+    });
     findings.sort_by_key(|f| (f.span.start, f.rule));
     let source = if findings.is_empty() {
         Vec::new()
@@ -124,6 +203,23 @@ pub fn check_file(file: SourceFile, library: &Library) -> Result<CheckedFile, Pa
         source,
         findings,
     })
+}
+
+/// The 1-based line ranges (end exclusive) on which a suppression comment accepts a finding
+/// of this name: the whole operation, except in `CreateModel`, where each field entry stands
+/// alone and only the line the call starts on speaks for every field.
+fn covered_lines(lines: &LineIndex, name: &FieldName) -> [Range<usize>; 2] {
+    let span_lines =
+        |span: &Range<usize>| lines.line(span.start)..lines.line(span.end.saturating_sub(1)) + 1;
+    let operation = span_lines(&name.operation_span);
+    if name.operation == OperationKind::CreateModel {
+        [
+            span_lines(&name.entry_span),
+            operation.start..operation.start + 1,
+        ]
+    } else {
+        [operation.clone(), operation]
+    }
 }
 
 fn name_finding(name: FieldName, suggestions: &[Suggestion]) -> Finding {
@@ -141,5 +237,23 @@ fn name_finding(name: FieldName, suggestions: &[Suggestion]) -> Finding {
         field: name.field,
         operation: Some(name.operation),
         suggestions: suggestions.to_vec(),
+        detail: None,
+    }
+}
+
+impl Finding {
+    /// A finding with no name: a syntax error or a suppression comment.
+    fn plain(rule: Rule, span: Range<usize>, detail: Option<String>) -> Finding {
+        Finding {
+            rule,
+            severity: rule.default_severity(),
+            span,
+            name: None,
+            model: None,
+            field: None,
+            operation: None,
+            suggestions: Vec::new(),
+            detail,
+        }
     }
 }

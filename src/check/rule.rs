@@ -9,6 +9,8 @@ pub enum Rule {
     AlteredFieldName,
     DbColumn,
     SyntaxError,
+    InvalidSuppression,
+    UnusedSuppression,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -18,11 +20,13 @@ pub enum Severity {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 4] = [
+    pub const ALL: [Rule; 6] = [
         Rule::FieldName,
         Rule::AlteredFieldName,
         Rule::DbColumn,
         Rule::SyntaxError,
+        Rule::InvalidSuppression,
+        Rule::UnusedSuppression,
     ];
 
     /// The id users write in suppressions, config and `--format` output.
@@ -32,6 +36,8 @@ impl Rule {
             Rule::AlteredFieldName => "altered-field-name",
             Rule::DbColumn => "db-column",
             Rule::SyntaxError => "syntax-error",
+            Rule::InvalidSuppression => "invalid-suppression",
+            Rule::UnusedSuppression => "unused-suppression",
         }
     }
 
@@ -41,7 +47,9 @@ impl Rule {
 
     pub fn default_severity(self) -> Severity {
         match self {
-            Rule::AlteredFieldName => Severity::Warning,
+            Rule::AlteredFieldName | Rule::InvalidSuppression | Rule::UnusedSuppression => {
+                Severity::Warning
+            }
             Rule::FieldName | Rule::DbColumn | Rule::SyntaxError => Severity::Error,
         }
     }
@@ -57,6 +65,12 @@ impl Rule {
             }
             Rule::DbColumn => "A field's db_column is a name the field library marks as wrong.",
             Rule::SyntaxError => "The migration file does not parse as Python.",
+            Rule::InvalidSuppression => {
+                "A `# check-migrate:` comment cannot be read or names an unknown rule."
+            }
+            Rule::UnusedSuppression => {
+                "A suppression comment suppresses nothing (reported with --all)."
+            }
         }
     }
 
@@ -70,6 +84,12 @@ impl Rule {
             Rule::DbColumn => "Change `db_column` on the model field and regenerate the migration.",
             Rule::SyntaxError => {
                 "Fix the syntax; the rest of the file was still checked as far as it could be read."
+            }
+            Rule::InvalidSuppression => {
+                "Write `# check-migrate: ignore` or `# check-migrate: ignore[rule, ...]` with known rule ids."
+            }
+            Rule::UnusedSuppression => {
+                "Remove the comment, or move it to the operation it was meant for."
             }
         }
     }
@@ -109,11 +129,11 @@ mod tests {
     }
 
     #[test]
-    fn only_altered_field_name_is_a_warning_by_default() {
-        let warnings: Vec<_> = Rule::ALL
+    fn naming_rules_and_syntax_errors_are_errors_by_default() {
+        let errors: Vec<_> = Rule::ALL
             .into_iter()
-            .filter(|r| r.default_severity() == Severity::Warning)
+            .filter(|r| r.default_severity() == Severity::Error)
             .collect();
-        assert_eq!(warnings, vec![Rule::AlteredFieldName]);
+        assert_eq!(errors, [Rule::FieldName, Rule::DbColumn, Rule::SyntaxError]);
     }
 }

@@ -4,6 +4,14 @@
 
 use std::ops::Range;
 
+use tree_sitter::{Parser, Tree};
+
+mod extract;
+mod strings;
+#[cfg(test)]
+mod tests;
+mod walk;
+
 /// The Django operation a name was found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OperationKind {
@@ -66,6 +74,8 @@ pub struct Migration {
     pub names: Vec<FieldName>,
     /// The first syntax error (an `ERROR` or missing node) in document order, if any.
     pub syntax_error: Option<Range<usize>>,
+    /// Byte spans of the comments outside function bodies, in source order.
+    pub comments: Vec<Range<usize>>,
 }
 
 /// The parser could not run at all (never because of the input's content).
@@ -79,6 +89,30 @@ pub enum ParseError {
 
 /// Parse `source` (any bytes: non-UTF-8, BOM, CRLF all allowed) and extract its names.
 pub fn parse(source: &[u8]) -> Result<Migration, ParseError> {
-    let _ = source;
-    todo!("migration parser")
+    let tree = parse_tree(source)?;
+    let root = tree.root_node();
+    let (names, comments) = extract::names(root, source);
+    Ok(Migration {
+        names,
+        syntax_error: walk::first_syntax_error(root),
+        comments,
+    })
+}
+
+/// The syntax tree of `source` as one S-expression with field names, for looking at how
+/// tree-sitter-python reads a file while debugging.
+pub fn dump_tree(source: &[u8]) -> Result<String, ParseError> {
+    let tree = parse_tree(source)?;
+    Ok(walk::sexp(tree.root_node()))
+}
+
+/// Byte offsets in the tree are offsets into `source` as given: tree-sitter reads invalid
+/// UTF-8 as replacement characters without shifting positions, and the grammar treats a
+/// byte order mark as whitespace.
+fn parse_tree(source: &[u8]) -> Result<Tree, ParseError> {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .map_err(|error| ParseError::Language(error.to_string()))?;
+    parser.parse(source, None).ok_or(ParseError::NoTree)
 }

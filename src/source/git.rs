@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use git2::{Delta, DiffFindOptions, DiffOptions, ErrorCode, FileMode, Oid, Repository, Tree};
 
-use super::{Item, Origin, Plan, is_migration};
+use super::{Item, MigrationPattern, Origin, Plan};
 use crate::error::Error;
 
 /// Only these diff statuses bring content into the commit; deletions bring none.
@@ -73,19 +73,23 @@ impl Repo {
         }
     }
 
-    pub(super) fn staged(self) -> Result<Plan, Error> {
+    pub(super) fn staged(self, pattern: &MigrationPattern) -> Result<Plan, Error> {
         let head = self.head_tree()?;
         let index = self.repo.index().map_err(git("reading the index"))?;
         let mut diff = self
             .repo
-            .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut diff_options()))
+            .diff_tree_to_index(
+                head.as_ref(),
+                Some(&index),
+                Some(&mut diff_options(pattern)),
+            )
             .map_err(git("comparing HEAD with the index"))?;
-        let items = self.changed_files(&mut diff)?;
+        let items = self.changed_files(&mut diff, pattern)?;
         drop((diff, head));
         Ok(self.into_plan(items))
     }
 
-    pub(super) fn since(self, rev: &str) -> Result<Plan, Error> {
+    pub(super) fn since(self, rev: &str, pattern: &MigrationPattern) -> Result<Plan, Error> {
         let unknown = |err: git2::Error| Error::UnknownRevision {
             rev: rev.to_string(),
             message: err.message().to_string(),
@@ -100,13 +104,13 @@ impl Repo {
             .head()
             .and_then(|head| head.peel_to_commit())
             .map_err(git("reading HEAD"))?;
-        let base = self
-            .repo
-            .merge_base(other.id(), head.id())
-            .map_err(|err| Error::UnknownRevision {
-                rev: rev.to_string(),
-                message: format!("no common ancestor with HEAD ({})", err.message()),
-            })?;
+        let base =
+            self.repo
+                .merge_base(other.id(), head.id())
+                .map_err(|err| Error::UnknownRevision {
+                    rev: rev.to_string(),
+                    message: format!("no common ancestor with HEAD ({})", err.message()),
+                })?;
         let base_tree = self
             .repo
             .find_commit(base)
@@ -118,15 +122,15 @@ impl Repo {
             .diff_tree_to_tree(
                 Some(&base_tree),
                 Some(&head_tree),
-                Some(&mut diff_options()),
+                Some(&mut diff_options(pattern)),
             )
             .map_err(git("comparing the merge base with HEAD"))?;
-        let items = self.changed_files(&mut diff)?;
+        let items = self.changed_files(&mut diff, pattern)?;
         drop((diff, base_tree, head_tree, head, other));
         Ok(self.into_plan(items))
     }
 
-    pub(super) fn all(self) -> Result<Plan, Error> {
+    pub(super) fn all(self, pattern: &MigrationPattern) -> Result<Plan, Error> {
         let Some(workdir) = self.repo.workdir().map(|dir| dir.to_path_buf()) else {
             return Err(Error::BareRepository {
                 path: self.repo.path().to_path_buf(),
@@ -138,7 +142,7 @@ impl Repo {
             .iter()
             .filter(|entry| entry_stage(entry.flags) == 0 && is_file_mode(entry.mode))
             .filter_map(|entry| String::from_utf8(entry.path).ok())
-            .filter(|path| is_migration(path))
+            .filter(|path| pattern.matches(path))
             .collect();
         let mut options = git2::StatusOptions::new();
         options
@@ -146,8 +150,10 @@ impl Repo {
             .include_untracked(true)
             .recurse_untracked_dirs(true)
             .include_ignored(false)
-            .exclude_submodules(true)
-            .pathspec(MIGRATION_PATHSPEC);
+            .exclude_submodules(true);
+        if let Some(pathspec) = pattern.pathspec() {
+            options.pathspec(pathspec);
+        }
         let statuses = self
             .repo
             .statuses(Some(&mut options))
@@ -157,7 +163,7 @@ impl Repo {
                 .iter()
                 .filter(|entry| entry.status().is_wt_new())
                 .filter_map(|entry| entry.path().ok().map(str::to_string))
-                .filter(|path| is_migration(path)),
+                .filter(|path| pattern.matches(path)),
         );
         drop(statuses);
         paths.sort();
@@ -187,7 +193,11 @@ impl Repo {
     }
 
     /// Migration files a diff brings content to, with the lines it adds.
-    fn changed_files(&self, diff: &mut git2::Diff<'_>) -> Result<Vec<Item>, Error> {
+    fn changed_files(
+        &self,
+        diff: &mut git2::Diff<'_>,
+        pattern: &MigrationPattern,
+    ) -> Result<Vec<Item>, Error> {
         // Rename detection keeps a moved migration from counting as all-new lines.
         diff.find_similar(Some(DiffFindOptions::new().renames(true)))
             .map_err(git("detecting renames"))?;
@@ -203,7 +213,7 @@ impl Repo {
             let Some(path) = new.path_bytes().and_then(|p| std::str::from_utf8(p).ok()) else {
                 continue;
             };
-            if !is_migration(path) {
+            if !pattern.matches(path) {
                 continue;
             }
             let old = delta.old_file();
@@ -228,9 +238,14 @@ impl Repo {
         let (old, new) = (read(old)?, read(new)?);
         let mut options = DiffOptions::new();
         options.context_lines(0).force_text(true);
-        let patch =
-            git2::Patch::from_blobs(&old, Some(path.as_ref()), &new, Some(path.as_ref()), Some(&mut options))
-                .map_err(git("diffing a staged file"))?;
+        let patch = git2::Patch::from_blobs(
+            &old,
+            Some(path.as_ref()),
+            &new,
+            Some(path.as_ref()),
+            Some(&mut options),
+        )
+        .map_err(git("diffing a staged file"))?;
         let mut ranges = Vec::new();
         for hunk in 0..patch.num_hunks() {
             let (hunk, _) = patch.hunk(hunk).map_err(git("diffing a staged file"))?;
@@ -244,14 +259,12 @@ impl Repo {
     }
 }
 
-/// Narrows git's own walk to paths that can be migrations; [`is_migration`] decides exactly.
-/// libgit2 matches pathspecs without `FNM_PATHNAME`, so `*` crosses directories.
-const MIGRATION_PATHSPEC: &str = "*migrations/*.py";
-
-fn diff_options() -> DiffOptions {
+fn diff_options(pattern: &MigrationPattern) -> DiffOptions {
     let mut options = DiffOptions::new();
+    if let Some(pathspec) = pattern.pathspec() {
+        options.pathspec(pathspec);
+    }
     options
-        .pathspec(MIGRATION_PATHSPEC)
         .ignore_submodules(true)
         .include_typechange(true)
         .context_lines(0);

@@ -13,7 +13,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 pub use git::Repo;
-pub use pattern::is_migration;
+pub use pattern::{GlobError, MigrationPattern, is_migration};
 
 use crate::error::Error;
 
@@ -100,21 +100,27 @@ impl Plan {
 }
 
 /// `check-migrate PATH...`: files and directories from the working tree.
-pub fn from_paths(paths: &[PathBuf]) -> Plan {
-    paths::plan(paths)
+pub fn from_paths(paths: &[PathBuf], pattern: &MigrationPattern) -> Plan {
+    paths::plan(paths, pattern)
 }
 
 /// `check-migrate`: migration files staged in the index.
-pub fn staged(repo: Repo) -> Result<Plan, Error> {
-    repo.staged()
+pub fn staged(repo: Repo, pattern: &MigrationPattern) -> Result<Plan, Error> {
+    repo.staged(pattern)
 }
 
 /// `check-migrate --all`: every tracked migration and untracked ones git does not ignore.
-pub fn all(repo: Repo) -> Result<Plan, Error> {
-    repo.all()
+pub fn all(repo: Repo, pattern: &MigrationPattern) -> Result<Plan, Error> {
+    repo.all(pattern)
 }
 
 /// `check-migrate --since REV`: migrations changed between the merge base of REV and `HEAD`.
-pub fn since(repo: Repo, rev: &str) -> Result<Plan, Error> {
-    repo.since(rev)
+pub fn since(repo: Repo, rev: &str, pattern: &MigrationPattern) -> Result<Plan, Error> {
+    repo.since(rev, pattern)
+}
+
+/// The working tree root of the repository around the current directory, if any: paths are
+/// shown relative to it in every mode, and config files are looked for up to it.
+pub fn repository_root() -> Option<PathBuf> {
+    paths::repository_root()
 }

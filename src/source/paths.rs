@@ -5,10 +5,10 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::{Item, Origin, Plan, is_migration};
+use super::{Item, MigrationPattern, Origin, Plan};
 use crate::error::Error;
 
-pub fn plan(paths: &[PathBuf]) -> Plan {
+pub fn plan(paths: &[PathBuf], pattern: &MigrationPattern) -> Plan {
     let root = repository_root();
     let mut plan = Plan {
         repo: None,
@@ -17,11 +17,11 @@ pub fn plan(paths: &[PathBuf]) -> Plan {
     };
     for path in paths {
         if path.is_dir() {
-            walk(path, root.as_deref(), &mut plan);
+            walk(path, root.as_deref(), pattern, &mut plan);
         } else if path.exists() {
             // A file named explicitly that is not a migration is skipped: the pre-commit
             // framework and shells pass whatever matched their own filters.
-            add(path, root.as_deref(), &mut plan);
+            add(path, root.as_deref(), pattern, &mut plan);
         } else {
             plan.errors.push(Error::MissingPath { path: path.clone() });
         }
@@ -31,11 +31,11 @@ pub fn plan(paths: &[PathBuf]) -> Plan {
     plan
 }
 
-fn walk(dir: &Path, root: Option<&Path>, plan: &mut Plan) {
+fn walk(dir: &Path, root: Option<&Path>, pattern: &MigrationPattern, plan: &mut Plan) {
     for entry in ignore::WalkBuilder::new(dir).build() {
         match entry {
             Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                add(entry.path(), root, plan);
+                add(entry.path(), root, pattern, plan);
             }
             Ok(_) => {}
             Err(err) => plan.errors.push(Error::Walk {
@@ -46,15 +46,17 @@ fn walk(dir: &Path, root: Option<&Path>, plan: &mut Plan) {
     }
 }
 
-fn add(path: &Path, root: Option<&Path>, plan: &mut Plan) {
+fn add(path: &Path, root: Option<&Path>, pattern: &MigrationPattern, plan: &mut Plan) {
     let absolute = absolute(path);
-    if !is_migration(&slashed(&absolute)) {
+    let in_repo = root.and_then(|root| relative_to(&absolute, root));
+    let matched = match &in_repo {
+        Some(relative) => pattern.matches(relative),
+        None => pattern.matches(&slashed(&absolute)),
+    };
+    if !matched {
         return;
     }
-    let shown = root
-        .and_then(|root| absolute.strip_prefix(root).ok())
-        .map(slashed)
-        .unwrap_or_else(|| slashed(&lexical_normal(path)));
+    let shown = in_repo.unwrap_or_else(|| slashed(&lexical_normal(path)));
     plan.items.push(Item {
         path: shown,
         origin: Origin::Disk(path.to_path_buf()),
@@ -62,9 +64,17 @@ fn add(path: &Path, root: Option<&Path>, plan: &mut Plan) {
     });
 }
 
-/// The working tree root of the repository around the current directory, if any: paths are
-/// shown relative to it in every mode.
-fn repository_root() -> Option<PathBuf> {
+/// `path` relative to `root`, `/`-separated, if it is inside. Symlinks (a `/tmp` that is a
+/// link, say) are resolved only when the plain comparison fails.
+fn relative_to(path: &Path, root: &Path) -> Option<String> {
+    if let Ok(rest) = path.strip_prefix(root) {
+        return Some(slashed(rest));
+    }
+    let (path, root) = (path.canonicalize().ok()?, root.canonicalize().ok()?);
+    path.strip_prefix(root).ok().map(slashed)
+}
+
+pub(super) fn repository_root() -> Option<PathBuf> {
     let repo = git2::Repository::open_from_env().ok()?;
     let workdir = repo.workdir()?;
     Some(absolute(workdir))

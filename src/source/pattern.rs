@@ -1,29 +1,143 @@
-//! What counts as a migration file: a `.py` file other than `__init__.py` whose parent
-//! directory is named `migrations`, at any depth.
+//! What counts as a migration file. By default: a `.py` file whose parent directory is named
+//! `migrations`, at any depth; teams can replace that with include and exclude globs. Either
+//! way, files Django's migration loader skips (names starting with `_` or `~`, such as
+//! `__init__.py`) never count.
 
-/// `path` is `/`-separated (a git path or a normalised file system path).
-pub fn is_migration(path: &str) -> bool {
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+
+/// The migration pattern of one run.
+#[derive(Debug, Clone, Default)]
+pub struct MigrationPattern {
+    /// `None`: the default pattern.
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+    /// Globs are relative to this directory (`/`-separated, relative to the repository root,
+    /// empty for the root itself).
+    base: String,
+}
+
+/// A glob that could not be compiled.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid glob `{glob}`: {message}")]
+pub struct GlobError {
+    pub glob: String,
+    pub message: String,
+}
+
+impl MigrationPattern {
+    /// A pattern from include and exclude globs (gitignore-like: `*` stays within a
+    /// directory, `**` crosses them), relative to `base`. An empty include keeps the default.
+    pub fn new(include: &[String], exclude: &[String], base: &str) -> Result<Self, GlobError> {
+        Ok(MigrationPattern {
+            include: (!include.is_empty()).then(|| globs(include)).transpose()?,
+            exclude: (!exclude.is_empty()).then(|| globs(exclude)).transpose()?,
+            base: base.trim_matches('/').to_string(),
+        })
+    }
+
+    /// `path` is `/`-separated and relative to the repository root (or absolute outside one).
+    pub fn matches(&self, path: &str) -> bool {
+        let mut parts = path.rsplit('/');
+        let Some(file) = parts.next() else {
+            return false;
+        };
+        if file.starts_with(['_', '~']) || !file.ends_with(".py") || file.len() <= 3 {
+            return false;
+        }
+        let relative = if self.base.is_empty() {
+            path
+        } else {
+            match path
+                .strip_prefix(self.base.as_str())
+                .and_then(|rest| rest.strip_prefix('/'))
+            {
+                Some(rest) => rest,
+                None => return self.include.is_none() && default_match(path),
+            }
+        };
+        if self
+            .exclude
+            .as_ref()
+            .is_some_and(|set| set.is_match(relative))
+        {
+            return false;
+        }
+        match &self.include {
+            Some(set) => set.is_match(relative),
+            None => default_match(path),
+        }
+    }
+
+    /// A libgit2 pathspec that narrows git's own walk to paths that can match, when one is
+    /// known; the exact decision is always [`MigrationPattern::matches`].
+    pub fn pathspec(&self) -> Option<&'static str> {
+        // libgit2 matches pathspecs without `FNM_PATHNAME`, so `*` crosses directories.
+        self.include.is_none().then_some("*migrations/*.py")
+    }
+}
+
+fn default_match(path: &str) -> bool {
     let mut parts = path.rsplit('/');
-    let (Some(file), Some(parent)) = (parts.next(), parts.next()) else {
-        return false;
+    parts.next();
+    parts.next() == Some("migrations")
+}
+
+fn globs(patterns: &[String]) -> Result<GlobSet, GlobError> {
+    let mut set = GlobSetBuilder::new();
+    for pattern in patterns {
+        set.add(glob(pattern)?);
+    }
+    set.build().map_err(|err| GlobError {
+        glob: patterns.join(", "),
+        message: err.to_string(),
+    })
+}
+
+fn glob(pattern: &str) -> Result<Glob, GlobError> {
+    // A pattern without a slash matches at any depth, as in .gitignore.
+    let anchored = pattern.trim_start_matches('/');
+    let full = if pattern.contains('/') {
+        anchored.to_string()
+    } else {
+        format!("**/{anchored}")
     };
-    parent == "migrations" && file.ends_with(".py") && file != "__init__.py" && file.len() > 3
+    GlobBuilder::new(&full)
+        .literal_separator(true)
+        .build()
+        .map_err(|err| GlobError {
+            glob: pattern.to_string(),
+            message: err.kind().to_string(),
+        })
+}
+
+/// The default pattern, for callers that have no configuration.
+pub fn is_migration(path: &str) -> bool {
+    MigrationPattern::default().matches(path)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::is_migration;
+    use super::*;
+
+    fn pattern(include: &[&str], exclude: &[&str], base: &str) -> MigrationPattern {
+        let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        MigrationPattern::new(&own(include), &own(exclude), base).expect("valid globs")
+    }
 
     #[test]
     fn migrations_at_any_depth() {
         assert!(is_migration("blog/migrations/0001_initial.py"));
-        assert!(is_migration("src/apps/shop/migrations/0042_order_paid_at.py"));
+        assert!(is_migration(
+            "src/apps/shop/migrations/0042_order_paid_at.py"
+        ));
         assert!(is_migration("migrations/0001_initial.py"));
     }
 
     #[test]
     fn not_migrations() {
         assert!(!is_migration("blog/migrations/__init__.py"));
+        assert!(!is_migration("blog/migrations/_helpers.py"));
+        assert!(!is_migration("blog/migrations/~0001_initial.py"));
         assert!(!is_migration("blog/migrations/0001_initial.pyc"));
         assert!(!is_migration("blog/migrations/README.md"));
         assert!(!is_migration("blog/migrations/sub/0001_initial.py"));
@@ -31,5 +145,38 @@ mod tests {
         assert!(!is_migration("blog/models.py"));
         assert!(!is_migration("0001_initial.py"));
         assert!(!is_migration("blog/migrations/.py"));
+    }
+
+    #[test]
+    fn include_replaces_the_default_and_exclude_removes() {
+        let p = pattern(&["**/db_migrations/*.py"], &["legacy/**"], "");
+        assert!(p.matches("shop/db_migrations/0001_initial.py"));
+        assert!(!p.matches("shop/migrations/0001_initial.py"));
+        assert!(!p.matches("shop/db_migrations/sub/0001_initial.py"));
+        let p = pattern(&[], &["legacy/**"], "");
+        assert!(p.matches("shop/migrations/0001_initial.py"));
+        assert!(!p.matches("legacy/shop/migrations/0001_initial.py"));
+        assert!(p.pathspec().is_some());
+    }
+
+    #[test]
+    fn globs_are_relative_to_the_config_directory() {
+        let p = pattern(&["apps/*/migrations/*.py"], &[], "backend");
+        assert!(p.matches("backend/apps/shop/migrations/0001_initial.py"));
+        assert!(!p.matches("apps/shop/migrations/0001_initial.py"));
+        assert_eq!(p.pathspec(), None);
+    }
+
+    #[test]
+    fn a_pattern_without_slash_matches_at_any_depth() {
+        let p = pattern(&[], &["0001_initial.py"], "");
+        assert!(!p.matches("shop/migrations/0001_initial.py"));
+        assert!(p.matches("shop/migrations/0002_more.py"));
+    }
+
+    #[test]
+    fn bad_glob_is_an_error() {
+        let err = MigrationPattern::new(&["[".to_string()], &[], "").unwrap_err();
+        assert_eq!(err.glob, "[");
     }
 }

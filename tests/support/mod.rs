@@ -129,11 +129,6 @@ impl Repo {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// Run git expecting any outcome.
-    pub fn git_run(&self, args: &[&str]) -> Run {
-        Run::from(self.git_cmd(args).output().expect("run git"))
-    }
-
     pub fn write(&self, path: &str, content: impl AsRef<[u8]>) {
         let full = self.path().join(path);
         if let Some(parent) = full.parent() {

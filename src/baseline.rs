@@ -1,0 +1,149 @@
+//! The baseline: today's findings written to a file meant to be committed, so a team can adopt
+//! the check on a repository with years of migrations and only new findings are reported.
+//!
+//! An entry is keyed by path, model, name and rule — never by line or column, so edits around
+//! a finding do not invalidate it. The same key may appear several times: each entry absorbs
+//! one finding.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::Finding;
+use crate::report::Report;
+
+const VERSION: u32 = 1;
+
+/// The default file name, at the repository root.
+pub const DEFAULT_FILE: &str = ".check-migrate-baseline.json";
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    version: u32,
+    findings: Vec<Entry>,
+}
+
+/// One accepted finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub path: String,
+    pub model: Option<String>,
+    /// The wrong name (`null` for a syntax error).
+    pub name: Option<String>,
+    pub rule: String,
+}
+
+impl Entry {
+    fn of(path: &str, finding: &Finding) -> Entry {
+        Entry {
+            path: path.to_string(),
+            model: finding.model.clone(),
+            name: finding.name.clone(),
+            rule: finding.rule.id().to_string(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("cannot read baseline {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("baseline {} is not a check-migrate baseline: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+    #[error("cannot write baseline {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A loaded baseline.
+#[derive(Debug, Default)]
+pub struct Baseline {
+    entries: Vec<Entry>,
+}
+
+impl Baseline {
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let file: File = serde_json::from_str(&text).map_err(|err| BaselineError::Invalid {
+            path: path.to_path_buf(),
+            message: err.to_string(),
+        })?;
+        if file.version != VERSION {
+            return Err(BaselineError::Invalid {
+                path: path.to_path_buf(),
+                message: format!(
+                    "version {} is not supported (expected {VERSION})",
+                    file.version
+                ),
+            });
+        }
+        Ok(Baseline {
+            entries: file.findings,
+        })
+    }
+
+    /// Write every finding of `report` to `path`, in a stable order; returns how many.
+    pub fn write(path: &Path, report: &Report) -> Result<usize, BaselineError> {
+        let mut findings: Vec<Entry> = report
+            .findings()
+            .map(|(file, finding)| Entry::of(&file.path, finding))
+            .collect();
+        findings.sort();
+        let count = findings.len();
+        let file = File {
+            version: VERSION,
+            findings,
+        };
+        let mut text =
+            serde_json::to_string_pretty(&file).map_err(|err| BaselineError::Invalid {
+                path: path.to_path_buf(),
+                message: err.to_string(),
+            })?;
+        text.push('\n');
+        std::fs::write(path, text).map_err(|source| BaselineError::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(count)
+    }
+
+    /// Drop the findings the baseline accepts from `report`; returns the entries that
+    /// matched nothing (stale, to be pruned).
+    pub fn apply(&self, report: &mut Report) -> Vec<Entry> {
+        let mut remaining: BTreeMap<&Entry, usize> = BTreeMap::new();
+        for entry in &self.entries {
+            *remaining.entry(entry).or_default() += 1;
+        }
+        for file in &mut report.files {
+            let path = file.path.clone();
+            file.findings.retain(|finding| {
+                let key = Entry::of(&path, finding);
+                match remaining.get_mut(&key) {
+                    Some(count) if *count > 0 => {
+                        *count -= 1;
+                        false
+                    }
+                    _ => true,
+                }
+            });
+        }
+        report.files.retain(|file| !file.findings.is_empty());
+        remaining
+            .into_iter()
+            .flat_map(|(entry, count)| std::iter::repeat_n(entry.clone(), count))
+            .collect()
+    }
+}

@@ -1,0 +1,364 @@
+//! Config file discovery and merging. The first `.check-migrate.toml`, or `pyproject.toml`
+//! with a `[tool.check-migrate]` table, found walking up from the working directory to the
+//! repository root configures the run; `--config FILE` names one. Paths in a config are
+//! relative to the file that names them; command-line flags override it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::check::{Level, Rule, RuleSettings};
+use crate::source::MigrationPattern;
+use crate::text::LineIndex;
+
+pub const FILE_NAME: &str = ".check-migrate.toml";
+const PYPROJECT: &str = "pyproject.toml";
+
+/// The output formats a config may name.
+pub const FORMATS: [&str; 5] = ["full", "concise", "json", "github", "sarif"];
+
+/// The keys of a config, as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FileConfig {
+    library: Option<Vec<String>>,
+    extend_library: Option<Vec<String>>,
+    include: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    allow: Option<Vec<String>>,
+    baseline: Option<String>,
+    format: Option<String>,
+    severity: Option<BTreeMap<String, Level>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Pyproject {
+    tool: Option<Tools>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Tools {
+    #[serde(rename = "check-migrate")]
+    check_migrate: Option<FileConfig>,
+}
+
+/// A config that cannot be used: exit status 2, with the file, the key and what is expected.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}:{line}: {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{}: no [tool.check-migrate] table", path.display())]
+    NoTable { path: PathBuf },
+}
+
+/// The settings of a run, with every path resolved.
+#[derive(Debug, Default)]
+pub struct Settings {
+    /// Libraries replacing the built-in one (empty: the built-in library).
+    pub library: Vec<PathBuf>,
+    /// Libraries added to the built-in one (or to `library`).
+    pub extend_library: Vec<PathBuf>,
+    pub pattern: MigrationPattern,
+    pub rules: RuleSettings,
+    pub baseline: Option<PathBuf>,
+    /// One of [`FORMATS`].
+    pub format: Option<String>,
+    /// The config file these settings came from.
+    pub origin: Option<PathBuf>,
+}
+
+/// Find the config for a run started in `start`: the first directory from `start` up to
+/// `root` (or the file system root outside a repository) holding `.check-migrate.toml`, or a
+/// `pyproject.toml` with a `[tool.check-migrate]` table.
+pub fn discover(start: &Path, root: Option<&Path>) -> Result<Settings, ConfigError> {
+    // Candidates are named relative to `start` (`..`, `../..`), so messages show short paths.
+    let mut relative = PathBuf::new();
+    for absolute_dir in start.ancestors() {
+        let dir = relative.as_path();
+        let own = dir.join(FILE_NAME);
+        if own.is_file() {
+            return load(&own, root);
+        }
+        let pyproject = dir.join(PYPROJECT);
+        if pyproject.is_file() {
+            let text = read(&pyproject)?;
+            if let Some(config) = parse_pyproject(&pyproject, &text)? {
+                return resolve(config, &pyproject, &text, root);
+            }
+        }
+        if root.is_some_and(|root| absolute_dir == root) {
+            break;
+        }
+        relative.push("..");
+    }
+    Ok(Settings::default())
+}
+
+/// Load a config file named on the command line (`.check-migrate.toml` format, or a
+/// `pyproject.toml`, told apart by its name).
+pub fn load(path: &Path, root: Option<&Path>) -> Result<Settings, ConfigError> {
+    let text = read(path)?;
+    let config = if path.file_name().is_some_and(|name| name == PYPROJECT) {
+        parse_pyproject(path, &text)?.ok_or_else(|| ConfigError::NoTable {
+            path: path.to_path_buf(),
+        })?
+    } else {
+        toml::from_str::<FileConfig>(&text).map_err(|err| syntax(path, &text, &err))?
+    };
+    resolve(config, path, &text, root)
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn parse_pyproject(path: &Path, text: &str) -> Result<Option<FileConfig>, ConfigError> {
+    let pyproject: Pyproject = toml::from_str(text).map_err(|err| syntax(path, text, &err))?;
+    Ok(pyproject.tool.and_then(|tool| tool.check_migrate))
+}
+
+/// A TOML or type error, located and phrased with the key it is about.
+fn syntax(path: &Path, text: &str, err: &toml::de::Error) -> ConfigError {
+    let offset = err.span().map_or(0, |span| span.start);
+    let lines = LineIndex::new(text.as_bytes());
+    let line = lines.line(offset);
+    let message = err.message().trim().replace("unknown field", "unknown key");
+    let message = message.replace("expected a sequence", "expected a list");
+    let line_text = text.lines().nth(line - 1).unwrap_or_default();
+    let message = match line_text.split_once('=') {
+        Some((key, _)) if !message.starts_with("unknown key") => {
+            format!("key `{}`: {message}", key.trim())
+        }
+        _ => message,
+    };
+    ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+/// Check the values and resolve paths against the config file's directory.
+fn resolve(
+    config: FileConfig,
+    path: &Path,
+    text: &str,
+    root: Option<&Path>,
+) -> Result<Settings, ConfigError> {
+    let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let invalid = |key: &str, message: String| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line: key_line(text, key),
+        message: format!("key `{key}`: {message}"),
+    };
+    let files = |key: &str, names: Option<Vec<String>>| -> Result<Vec<PathBuf>, ConfigError> {
+        let mut out = Vec::new();
+        for name in names.unwrap_or_default() {
+            let file = dir.join(&name);
+            if !file.is_file() {
+                return Err(invalid(
+                    key,
+                    format!(
+                        "library file `{name}` does not exist (looked for {})",
+                        file.display()
+                    ),
+                ));
+            }
+            out.push(file);
+        }
+        Ok(out)
+    };
+    let library = files("library", config.library)?;
+    let extend_library = files("extend-library", config.extend_library)?;
+
+    let base = root
+        .and_then(|root| {
+            absolute(&dir)
+                .strip_prefix(absolute(root))
+                .ok()
+                .map(Path::to_path_buf)
+        })
+        .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let include = config.include.unwrap_or_default();
+    let exclude = config.exclude.unwrap_or_default();
+    MigrationPattern::new(&include, &[], &base)
+        .map_err(|err| invalid("include", err.to_string()))?;
+    let pattern = MigrationPattern::new(&include, &exclude, &base)
+        .map_err(|err| invalid("exclude", err.to_string()))?;
+
+    let mut rules = RuleSettings::default();
+    for entry in config.allow.unwrap_or_default() {
+        if !valid_allow(&entry) {
+            return Err(invalid(
+                "allow",
+                format!("`{entry}` is not a field name or `Model.name`"),
+            ));
+        }
+        rules.allow(&entry);
+    }
+    for (id, level) in config.severity.unwrap_or_default() {
+        let Some(rule) = Rule::from_id(&id) else {
+            let known: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+            return Err(invalid(
+                &id,
+                format!(
+                    "unknown rule in [severity]; expected one of {}",
+                    known.join(", ")
+                ),
+            ));
+        };
+        rules.set_level(rule, level);
+    }
+    if let Some(format) = &config.format
+        && !FORMATS.contains(&format.as_str())
+    {
+        return Err(invalid(
+            "format",
+            format!(
+                "unknown format `{format}`; expected one of {}",
+                FORMATS.join(", ")
+            ),
+        ));
+    }
+    Ok(Settings {
+        library,
+        extend_library,
+        pattern,
+        rules,
+        baseline: config.baseline.map(|name| dir.join(name)),
+        format: config.format,
+        origin: Some(path.to_path_buf()),
+    })
+}
+
+/// `name` or `Model.name`, each a Python identifier.
+fn valid_allow(entry: &str) -> bool {
+    let identifier = |part: &str| {
+        part.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+    };
+    match entry.split_once('.') {
+        Some((model, name)) => identifier(model) && identifier(name),
+        None => identifier(entry),
+    }
+}
+
+/// The line where `key` is set, for messages about its value (1 when it cannot be found).
+fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|line| {
+            line.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(1, |index| index + 1)
+}
+
+/// The absolute form of `path`; the empty path (a config in the working directory) is `.`.
+fn absolute(path: &Path) -> PathBuf {
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Settings, ConfigError> {
+        let dir = tempfile::TempDir::new().expect("temporary directory");
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, text).expect("write config");
+        std::fs::write(dir.path().join("names.csv"), "a,b,c\nx,y,z\n").expect("write library");
+        load(&path, Some(dir.path()))
+    }
+
+    fn error(text: &str) -> (usize, String) {
+        match parse(text) {
+            Err(ConfigError::Invalid { line, message, .. }) => (line, message),
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_key_is_read() {
+        let settings = parse(
+            "library = [\"names.csv\"]\nextend-library = [\"names.csv\"]\ninclude = [\"**/migrations/*.py\"]\nexclude = [\"legacy/**\"]\nallow = [\"sex\", \"Order.extra\"]\nbaseline = \"base.json\"\nformat = \"concise\"\n\n[severity]\naltered-field-name = \"off\"\n",
+        )
+        .expect("valid config");
+        assert_eq!(settings.library.len(), 1);
+        assert_eq!(settings.extend_library.len(), 1);
+        assert!(!settings.pattern.matches("legacy/a/migrations/0001_x.py"));
+        assert!(settings.rules.is_allowed(Some("order"), "extra"));
+        assert_eq!(settings.rules.severity(Rule::AlteredFieldName), None);
+        assert_eq!(settings.format.as_deref(), Some("concise"));
+        assert!(settings.baseline.is_some_and(|b| b.ends_with("base.json")));
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_and_the_line() {
+        let (line, message) = error("format = \"full\"\nlibraries = [\"x.csv\"]\n");
+        assert_eq!(line, 2);
+        assert!(
+            message.starts_with("unknown key `libraries`, expected one of"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn wrong_type_names_the_key() {
+        let (line, message) = error("\ninclude = 5\n");
+        assert_eq!(line, 2);
+        assert!(
+            message.starts_with("key `include`: invalid type: integer `5`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        let (line, message) = error("library = [\"missing.csv\"]\n");
+        assert_eq!(line, 1);
+        assert!(
+            message.contains("library file `missing.csv` does not exist"),
+            "{message}"
+        );
+        let (_, message) = error("[severity]\nfield-name = \"fatal\"\n");
+        assert!(message.contains("unknown variant `fatal`"), "{message}");
+        let (line, message) = error("[severity]\nno-such-rule = \"off\"\n");
+        assert_eq!(line, 2);
+        assert!(
+            message.starts_with("key `no-such-rule`: unknown rule"),
+            "{message}"
+        );
+        let (_, message) = error("allow = [\"a.b.c\"]\n");
+        assert!(message.contains("`a.b.c` is not a field name"), "{message}");
+        let (_, message) = error("exclude = [\"[\"]\n");
+        assert!(
+            message.starts_with("key `exclude`: invalid glob"),
+            "{message}"
+        );
+        let (_, message) = error("format = \"xml\"\n");
+        assert!(message.contains("unknown format `xml`"), "{message}");
+    }
+}
