@@ -1279,7 +1279,8 @@ def split_total(rng, total, parts, minimum):
     (a few apps carry most of the history)."""
     if parts * minimum > total:
         raise SystemExit("cannot split %d into %d parts of at least %d" % (total, parts, minimum))
-    weights = [rng.paretovariate(1.6) for _ in range(parts)]
+    # capped so no single app holds an implausible share (a few hundred migrations at most)
+    weights = [min(rng.paretovariate(1.6), 20.0) for _ in range(parts)]
     spare = total - parts * minimum
     scale = spare / sum(weights)
     counts = [minimum + int(w * scale) for w in weights]

@@ -157,6 +157,33 @@ sys.stdout.buffer.write(b"".join(p + b"\0" for p in paths))
     grep -q "checked $count migration files" "$BENCH_DIR/$size.all.out" \
         || say "warning: $size: --all did not report checking the $count migrations git lists"
     cd "$ROOT"
+    # The files reported should be exactly those the generator planted a wrong name in; a
+    # difference means the generator or the field library changed, and the numbers may not
+    # compare with earlier runs.
+    python3 - "$manifest" "$BENCH_DIR/$size.staged.out" "$BENCH_DIR/$size.all.out" <<'PY' >&2 \
+        || say "warning: $size: the findings differ from what the generator planted (above)"
+import json, re, sys
+manifest = json.load(open(sys.argv[1], encoding="utf-8"))
+def reported(path):
+    found = set()
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            m = re.match(r"(.+?):\d+:\d+: error\[", line)
+            if m:
+                found.add(m.group(1))
+    return found
+ok = True
+for mode, path, want in [
+    ("staged", sys.argv[2], set(manifest["staged_wrong"])),
+    ("--all", sys.argv[3], set(manifest["wrong_committed"]) | set(manifest["staged_wrong"])),
+]:
+    got = reported(path)
+    if got != want:
+        ok = False
+        print("%s: %d files with errors, %d planted; not reported: %s; unexpected: %s" % (
+            mode, len(got), len(want), sorted(want - got)[:5], sorted(got - want)[:5]))
+sys.exit(0 if ok else 1)
+PY
 
     # The commands are kept as strings so the report quotes exactly what ran; the paths in
     # them were checked above to hold no spaces or quotes.
