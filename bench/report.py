@@ -157,8 +157,8 @@ def section(args):
         "",
         "- Date: %s" % datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "- Machine: %s CPUs (`nproc`), %s, %s" % (m["nproc"], m["cpu"], m["kernel"]),
-        "- Binary: `%s` (release build); %s; %s; Python %s" % (
-            args.binary_version, m["git"], m["hyperfine"], m["python"]),
+        "- Binary: `%s`, release build of commit %s; %s; %s; Python %s" % (
+            args.binary_version, args.source_commit, m["git"], m["hyperfine"], m["python"]),
         "- Repository: `bench/generate.py %s`: %s tracked files (%s bytes), %s apps, "
         "%s migrations (%s bytes), %s committed migrations with a wrong name; staged: %s new "
         "migrations (%s with a wrong name) and an edit to `%s`" % (
@@ -204,6 +204,7 @@ def main():
     p.add_argument("--invocation", required=True)
     p.add_argument("--generator-args", required=True)
     p.add_argument("--list-count", type=int, required=True)
+    p.add_argument("--source-commit", required=True)
     p.add_argument("--command", action="append", default=[])
     args = p.parse_args()
     new = section(args)

@@ -79,6 +79,11 @@ case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
 case $BIN in *"'"*|*'"'*|*' '*) die "the binary's path must not contain quotes or spaces: $BIN" ;; esac
 case $BENCH_DIR in *"'"*|*'"'*|*' '*) die "BENCH_DIR must not contain quotes or spaces" ;; esac
 VERSION=$("$BIN" --version) || die "$BIN --version failed"
+# the version number alone does not say which code was measured
+SOURCE=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+if [ "$SOURCE" != unknown ] && [ -n "$(git status --porcelain --untracked-files=no -- src Cargo.toml Cargo.lock 2>/dev/null)" ]; then
+    SOURCE="$SOURCE (with uncommitted changes to the sources)"
+fi
 
 mkdir -p "$BENCH_DIR"
 GENERATOR_HASH=$(python3 -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],"rb").read()).hexdigest())' bench/generate.py)
@@ -207,7 +212,7 @@ PY
     python3 bench/report.py \
         --size "$size" --report "$REPORT" --dir "$BENCH_DIR" --manifest "$manifest" \
         --binary-version "$VERSION" --invocation "$INVOCATION" \
-        --generator-args "$gen_args" --list-count "$count" \
+        --generator-args "$gen_args" --list-count "$count" --source-commit "$SOURCE" \
         --command "cd $repo" \
         --command "$staged_cmd" \
         --command "$all_cmd" \
