@@ -21,14 +21,16 @@ pub mod migration;
 pub mod report;
 pub mod source;
 pub mod text;
+pub mod timings;
 
 use std::path::PathBuf;
 
-use check::{CheckOptions, RuleSettings};
+use check::{CheckOptions, Prefilter, RuleSettings};
 use error::Error;
 use library::Library;
 use report::Report;
 use source::MigrationPattern;
+use timings::Timings;
 
 /// What to check: the modes of the product contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +63,7 @@ impl Mode {
 pub struct Outcome {
     pub report: Report,
     pub errors: Vec<Error>,
+    pub timings: Timings,
 }
 
 /// The built-in library (or the `replace` files, merged in order), extended with the
@@ -96,28 +99,54 @@ pub fn read_library(files: &[PathBuf]) -> Result<Library, Error> {
     Ok(library)
 }
 
+/// How a run checks, beyond which files and which library.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions<'a> {
+    pub pattern: &'a MigrationPattern,
+    pub rules: &'a RuleSettings,
+    /// Walk only the files a literal search says can hold a finding (result-preserving; off
+    /// only to compare the two paths).
+    pub prefilter: bool,
+    /// Threads for checking files from disk.
+    pub jobs: usize,
+}
+
 /// Run one mode against a library. Errors that stop the whole mode (no repository, an
 /// unknown revision) are returned; errors on single files are collected in the outcome.
-pub fn run(
-    mode: &Mode,
-    library: &Library,
-    pattern: &MigrationPattern,
-    rules: &RuleSettings,
-) -> Result<Outcome, Error> {
+pub fn run(mode: &Mode, library: &Library, options: RunOptions<'_>) -> Result<Outcome, Error> {
+    let pattern = options.pattern;
+    let mut timings = Timings {
+        threads: options.jobs,
+        ..Timings::default()
+    };
+    let open = |timings: &mut Timings| {
+        timings.phase("open repository", || source::Repo::open(mode.describe()))
+    };
     let plan = match mode {
-        Mode::Paths(paths) => source::from_paths(paths, pattern),
-        Mode::Staged => source::staged(source::Repo::open(mode.describe())?, pattern)?,
-        Mode::All => source::all(source::Repo::open(mode.describe())?, pattern)?,
-        Mode::Since(rev) => source::since(source::Repo::open(mode.describe())?, rev, pattern)?,
+        Mode::Paths(paths) => timings.phase("list files", || source::from_paths(paths, pattern)),
+        Mode::Staged => source::staged(open(&mut timings)?, pattern)?,
+        Mode::All => source::all(open(&mut timings)?, pattern)?,
+        Mode::Since(rev) => source::since(open(&mut timings)?, rev, pattern)?,
     };
-    let options = CheckOptions {
-        rules,
+    timings.phases.extend(plan.phases.iter().copied());
+    let prefilter = options.prefilter.then(|| Prefilter::new(library));
+    let check_options = CheckOptions {
+        rules: options.rules,
         report_unused_suppressions: *mode == Mode::All,
+        prefilter: prefilter.as_ref(),
+        clock: Some(&timings.files),
     };
-    let mut outcome = Outcome::default();
-    for file in plan.files() {
-        let checked = file.and_then(|file| Ok(check::check_file(file, library, options)?));
-        match checked {
+    let start = std::time::Instant::now();
+    let results = plan.map_files(options.jobs, &timings.files, |file| {
+        file.and_then(|file| Ok(check::check_file(file, library, check_options)?))
+    });
+    timings.phases.push(("check files", start.elapsed()));
+    let mut outcome = Outcome {
+        timings,
+        ..Outcome::default()
+    };
+    for result in results {
+        match result {
             Ok(checked) => {
                 outcome.report.files_checked += 1;
                 if !checked.findings.is_empty() {

@@ -4,6 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
 
@@ -14,7 +15,7 @@ use check_migrate::error::Error;
 use check_migrate::library::{BUILTIN_ORIGIN, Library};
 use check_migrate::report::{self, Format};
 use check_migrate::source;
-use check_migrate::{Mode, Outcome};
+use check_migrate::{Mode, Outcome, RunOptions};
 
 /// Stop wrong field names in Django migrations before they are committed.
 ///
@@ -46,7 +47,8 @@ struct Cli {
     #[arg(long, value_name = "FILE", num_args = 0..=1)]
     check_library: Option<Option<PathBuf>>,
 
-    /// How findings are printed [default: the config's `format`, else full].
+    /// How findings are printed [default: the config's `format`, else github when
+    /// GITHUB_ACTIONS=true, else full].
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
 
@@ -72,6 +74,20 @@ struct Cli {
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
 
+    /// Print where the time went (repository, index, diff, read, parse, check, render) to
+    /// stderr.
+    #[arg(long)]
+    timings: bool,
+
+    /// Walk every file's syntax tree, even where a literal search shows it cannot hold a
+    /// finding (to compare the fast path with the full one).
+    #[arg(long, hide = true)]
+    no_prefilter: bool,
+
+    /// Threads for checking files from disk [default: one per core].
+    #[arg(long, value_name = "N", hide = true)]
+    jobs: Option<usize>,
+
     /// Print the tree-sitter syntax tree of FILE and exit (for debugging the extraction).
     #[arg(long, value_name = "FILE", hide = true)]
     dump_tree: Option<PathBuf>,
@@ -83,6 +99,12 @@ enum FormatArg {
     Full,
     /// One line per finding: path:line:col: severity[rule] message.
     Concise,
+    /// A JSON array of findings (schema in the documentation of `report::json`).
+    Json,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// SARIF 2.1.0, for code scanning (e.g. GitHub's upload-sarif).
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -131,6 +153,7 @@ fn settings(cli: &Cli) -> Result<(Settings, Option<PathBuf>), Error> {
 }
 
 fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
+    let started = Instant::now();
     let mode = if cli.all {
         Mode::All
     } else if let Some(rev) = &cli.since {
@@ -141,13 +164,28 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         Mode::Paths(cli.paths.clone())
     };
     let (settings, root) = settings(cli)?;
+    let config_time = started.elapsed();
     let library = check_migrate::load_library(&settings.library, &settings.extend_library)?;
+    let library_time = started.elapsed() - config_time;
     warn_library_problems(&library, &settings);
     let baseline = match (&cli.write_baseline, &settings.baseline) {
         (None, Some(path)) => Some(Baseline::load(path)?),
         _ => None,
     };
-    let mut outcome = check_migrate::run(&mode, &library, &settings.pattern, &settings.rules)?;
+    let jobs = cli.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let options = RunOptions {
+        pattern: &settings.pattern,
+        rules: &settings.rules,
+        prefilter: !cli.no_prefilter,
+        jobs,
+    };
+    let mut outcome = check_migrate::run(&mode, &library, options)?;
+    outcome.timings.phases.splice(
+        0..0,
+        [("find config", config_time), ("load library", library_time)],
+    );
     if let Some(target) = &cli.write_baseline {
         let path = target
             .clone()
@@ -169,9 +207,11 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     let format = match (cli.format, settings.format.as_deref()) {
         (Some(format), _) => format,
         (None, Some(name)) => FormatArg::from_str(name, false).unwrap_or(FormatArg::Full),
-        (None, None) => FormatArg::Full,
+        (None, None) => default_format(),
     };
+    let render = Instant::now();
     print_outcome(&outcome, &mode, format, color).map_err(Error::Output)?;
+    outcome.timings.phases.push(("render", render.elapsed()));
     if mode == Mode::All && !stale.is_empty() {
         eprintln!(
             "note: {} baseline entr{} no longer match anything; prune with `check-migrate --all --write-baseline`:",
@@ -195,6 +235,13 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     for err in &outcome.errors {
         report_error(err);
     }
+    if cli.timings {
+        let mut err = io::stderr().lock();
+        outcome
+            .timings
+            .print(&mut err, started.elapsed())
+            .map_err(Error::Output)?;
+    }
     Ok(exit_code(&outcome, true))
 }
 
@@ -216,9 +263,14 @@ fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool)
     let format = match format {
         FormatArg::Full => Format::Full,
         FormatArg::Concise => Format::Concise,
+        FormatArg::Json => Format::Json,
+        FormatArg::Github => Format::Github,
+        FormatArg::Sarif => Format::Sarif,
     };
     report::print(&mut out, &outcome.report, format, color)?;
-    report::summary(&mut out, &outcome.report, color)?;
+    if format.is_human() {
+        report::summary(&mut out, &outcome.report, color)?;
+    }
     out.flush()?;
     if *mode == Mode::Staged && outcome.report.count(Severity::Error) > 0 {
         eprintln!(
@@ -228,6 +280,16 @@ fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool)
         );
     }
     Ok(())
+}
+
+/// The format when neither `--format` nor the config names one: annotations inside GitHub
+/// Actions (which sets `GITHUB_ACTIONS=true` in every step), the human format anywhere else.
+fn default_format() -> FormatArg {
+    if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+        FormatArg::Github
+    } else {
+        FormatArg::Full
+    }
 }
 
 /// Problems that do not stop a run (an ambiguous name suggests every candidate) are announced

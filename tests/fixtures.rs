@@ -286,3 +286,35 @@ fn color_follows_flag_and_environment() {
     assert!(!with_env("NO_COLOR", "1", &["--color", "auto"]).contains('\x1b'));
     assert!(with_env("NO_COLOR", "1", &["--color", "always"]).contains('\x1b'));
 }
+
+/// Skipping the tree walk of files a literal search rules out must not change any result:
+/// the fast path and the full one give the same output on every fixture and library, in path
+/// mode and with `--all` (which also reports unused suppressions).
+#[test]
+fn prefilter_preserves_results() {
+    let repo = crate::support::Repo::new();
+    copy_dir(&fixtures().join("project"), repo.path());
+    std::fs::copy(
+        fixtures().join("library.csv"),
+        repo.path().join("library.csv"),
+    )
+    .expect("copy library");
+    repo.write(
+        "shop/migrations/0003_suppressed.py",
+        "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddField(\"order\", \"create_time\", models.DateTimeField()),  # check-migrate: ignore\n        migrations.AddField(\"order\", \"title\", models.CharField()),  # check-migrate: ignore[nope]\n        migrations.AddField(\"order\", \"paid_at\", models.DateTimeField()),  # check-migrate: ignore\n    ]\n",
+    );
+    repo.commit_all("fixtures");
+    for library in [&["--library", "library.csv"][..], &[]] {
+        for extra in [&["--all"][..], &["."]] {
+            let mut args = vec!["--format", "concise", "--no-config"];
+            args.extend_from_slice(library);
+            args.extend_from_slice(extra);
+            let fast = repo.check(&args);
+            assert!(fast.stdout.contains("0002_broken.py:10:"), "{fast:?}");
+            args.push("--no-prefilter");
+            let full = repo.check(&args);
+            assert_eq!(fast.stdout, full.stdout, "{args:?}");
+            assert_eq!(fast.code, full.code, "{args:?}");
+        }
+    }
+}

@@ -283,3 +283,33 @@ fn since_an_unknown_revision_is_exit_2() {
         "{run:?}"
     );
 }
+
+#[test]
+fn timings_name_every_phase_of_staged_mode() {
+    let repo = repo_with_initial();
+    repo.write(M2, migration(&["created_at"]));
+    repo.git(&["add", M2]);
+    let run = repo.check(&["--timings"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    for phase in [
+        "find config",
+        "load library",
+        "open repository",
+        "read HEAD",
+        "read index",
+        "diff HEAD..index",
+        "added lines",
+        "check files",
+        "render",
+        "read files",
+        "parse",
+        "check",
+        "total",
+    ] {
+        assert!(
+            run.stderr.contains(&format!("\n  {phase} ")),
+            "{phase}: {}",
+            run.stderr
+        );
+    }
+}

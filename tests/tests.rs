@@ -6,6 +6,7 @@ mod support;
 mod adoption;
 
 mod fixtures;
+mod formats;
 mod git_modes;
 mod hook_commit;
 mod install;

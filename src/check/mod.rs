@@ -1,20 +1,23 @@
 //! Names x field library -> findings. A finding is data (a rule, a byte span, the wrong name
 //! and its suggestions); line and column are worked out only when it is printed.
 
+mod prefilter;
 mod rule;
 mod settings;
 mod suppress;
 
 use std::ops::Range;
 
+pub use prefilter::Prefilter;
 pub use rule::{Rule, Severity};
 pub use settings::{Level, RuleSettings};
 use suppress::Suppression;
 
 use crate::library::{Library, Suggestion};
-use crate::migration::{self, FieldName, NameRole, OperationKind, ParseError};
+use crate::migration::{self, FieldName, Migration, NameRole, OperationKind, ParseError};
 use crate::source::SourceFile;
 use crate::text::LineIndex;
+use crate::timings::{FileClock, Step};
 
 /// One reason to stop a commit (or, for a warning, to look twice).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +113,10 @@ pub struct CheckOptions<'a> {
     /// Report suppression comments that suppress nothing (in `--all`, where every finding of
     /// the file is in view).
     pub report_unused_suppressions: bool,
+    /// Files it rules out are parsed for syntax errors only; `None` walks every file.
+    pub prefilter: Option<&'a Prefilter>,
+    /// Where parse and check times are added up, for `--timings`.
+    pub clock: Option<&'a FileClock>,
 }
 
 /// Parse one file and check its names against the library.
@@ -118,7 +125,34 @@ pub fn check_file(
     library: &Library,
     options: CheckOptions<'_>,
 ) -> Result<CheckedFile, ParseError> {
-    let parsed = migration::parse(&file.content)?;
+    let parse = || {
+        let walk = options
+            .prefilter
+            .is_none_or(|prefilter| prefilter.may_match(&file.content));
+        if walk {
+            migration::parse(&file.content)
+        } else {
+            migration::parse_syntax(&file.content)
+        }
+    };
+    let parsed = match options.clock {
+        Some(clock) => clock.time(Step::Parse, parse)?,
+        None => parse()?,
+    };
+    let check = || names_to_findings(file, parsed, library, options);
+    Ok(match options.clock {
+        Some(clock) => clock.time(Step::Check, check),
+        None => check(),
+    })
+}
+
+/// Everything after the parse: suppressions, lookups, severities and the line filter.
+fn names_to_findings(
+    file: SourceFile,
+    parsed: Migration,
+    library: &Library,
+    options: CheckOptions<'_>,
+) -> CheckedFile {
     let lines = LineIndex::new(&file.content);
     let mut findings = Vec::new();
     if let Some(error) = parsed.syntax_error {
@@ -198,11 +232,11 @@ pub fn check_file(
     } else {
         file.content
     };
-    Ok(CheckedFile {
+    CheckedFile {
         path: file.path,
         source,
         findings,
-    })
+    }
 }
 
 /// The 1-based line ranges (end exclusive) on which a suppression comment accepts a finding

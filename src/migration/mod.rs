@@ -99,6 +99,16 @@ pub fn parse(source: &[u8]) -> Result<Migration, ParseError> {
     })
 }
 
+/// Only the syntax error of `source`: for files that cannot hold a name worth reporting,
+/// where walking the whole tree would be wasted.
+pub fn parse_syntax(source: &[u8]) -> Result<Migration, ParseError> {
+    let tree = parse_tree(source)?;
+    Ok(Migration {
+        syntax_error: walk::first_syntax_error(tree.root_node()),
+        ..Migration::default()
+    })
+}
+
 /// The syntax tree of `source` as one S-expression with field names, for looking at how
 /// tree-sitter-python reads a file while debugging.
 pub fn dump_tree(source: &[u8]) -> Result<String, ParseError> {

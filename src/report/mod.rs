@@ -1,8 +1,14 @@
 //! Findings -> text. Each format is a printer over `impl Write`, so tests render into a
-//! `Vec<u8>`; whether to colour is decided by the caller and passed in.
+//! `Vec<u8>`; whether to colour is decided by the caller and passed in. The machine formats
+//! (json, github, sarif) never colour and print nothing but their own grammar.
 
 mod concise;
 mod full;
+mod github;
+mod json;
+#[cfg(test)]
+mod sample;
+mod sarif;
 
 use std::io::{self, Write};
 
@@ -18,6 +24,23 @@ pub enum Format {
     Full,
     /// `path:line:col: severity[rule] message`, one line each.
     Concise,
+    /// A JSON array of finding objects; the schema is documented in `report::json`.
+    Json,
+    /// GitHub Actions workflow commands, which the runner turns into annotations.
+    Github,
+    /// A SARIF 2.1.0 log, for code-scanning services.
+    Sarif,
+}
+
+impl Format {
+    /// Whether people read this format: only those get the summary line, since a machine
+    /// reading stdout must see nothing outside the format's grammar.
+    pub fn is_human(self) -> bool {
+        match self {
+            Format::Full | Format::Concise => true,
+            Format::Json | Format::Github | Format::Sarif => false,
+        }
+    }
 }
 
 /// Everything a run found, in a stable order: by path, then position.
@@ -30,8 +53,14 @@ pub struct Report {
 }
 
 impl Report {
+    /// Put files in path order and each file's findings in position order, so every format
+    /// prints by (path, line, column) whoever built the report.
     pub fn sort(&mut self) {
         self.files.sort_by(|a, b| a.path.cmp(&b.path));
+        for file in &mut self.files {
+            // Stable: findings at the same place keep the order the checks gave them.
+            file.findings.sort_by_key(|f| (f.span.start, f.rule));
+        }
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -54,6 +83,9 @@ pub fn print(out: &mut impl Write, report: &Report, format: Format, color: bool)
     match format {
         Format::Full => full::print(out, report, &palette),
         Format::Concise => concise::print(out, report, &palette),
+        Format::Json => json::print(out, report),
+        Format::Github => github::print(out, report),
+        Format::Sarif => sarif::print(out, report),
     }
 }
 
@@ -124,4 +156,127 @@ impl Palette {
 /// Start position of a finding, for printers that show only where it is.
 fn start(file: &CheckedFile, lines: &LineIndex, finding: &Finding) -> Position {
     lines.position(&file.source, finding.span.start)
+}
+
+/// Where a finding starts and ends (exclusive: just past the name), for the machine formats.
+struct Region {
+    start: Position,
+    end: Position,
+}
+
+fn region(file: &CheckedFile, lines: &LineIndex, finding: &Finding) -> Region {
+    Region {
+        start: start(file, lines, finding),
+        end: lines.position(&file.source, finding.span.end),
+    }
+}
+
+/// The message, the suggestions' descriptions and the advice as one line of text, for formats
+/// that show a single string per finding.
+fn one_line(finding: &Finding) -> String {
+    let described: Vec<String> = finding
+        .suggestions
+        .iter()
+        .filter_map(|s| {
+            let description = single_line(&s.description);
+            let description = description.trim_end_matches(['.', '。']);
+            (!description.is_empty()).then(|| format!("`{}`: {description}", s.name))
+        })
+        .collect();
+    let mut text = finding.message();
+    if !described.is_empty() {
+        text.push_str(&format!(" ({})", described.join("; ")));
+    }
+    format!("{text}. {}", finding.rule.advice())
+}
+
+/// Library descriptions may hold line breaks; a one-line message must not.
+fn single_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sample;
+    use super::*;
+
+    /// (path, line, column) of every finding of `report`, in report order.
+    fn positions(report: &Report) -> Vec<(String, usize, usize)> {
+        report
+            .files
+            .iter()
+            .flat_map(|file| {
+                let lines = LineIndex::new(&file.source);
+                file.findings.iter().map(move |finding| {
+                    let at = start(file, &lines, finding);
+                    (file.path.clone(), at.line, at.column)
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sort_orders_files_and_findings_by_position() {
+        let shuffled = sample::shuffled();
+        let mut expected = positions(&shuffled);
+        expected.sort();
+        assert_ne!(
+            positions(&shuffled),
+            expected,
+            "the sample starts out of order"
+        );
+        assert_eq!(positions(&sample::report()), expected);
+    }
+
+    #[test]
+    fn machine_formats_print_in_report_order() {
+        let report = sample::report();
+        let expected = positions(&report);
+        let json: serde_json::Value =
+            serde_json::from_str(&sample::render(&report, Format::Json)).expect("valid JSON");
+        let printed: Vec<(String, usize, usize)> = json
+            .as_array()
+            .expect("an array")
+            .iter()
+            .map(|f| {
+                let number = |key| f[key].as_u64().expect("a number") as usize;
+                let path = f["path"].as_str().expect("a path").to_string();
+                (path, number("line"), number("column"))
+            })
+            .collect();
+        assert_eq!(printed, expected);
+
+        let github = sample::render(&report, Format::Github);
+        let printed: Vec<(String, usize, usize)> = github
+            .lines()
+            .map(|line| {
+                let value = |key: &str| {
+                    let from = line.find(&format!("{key}=")).expect("the property") + key.len() + 1;
+                    let rest = &line[from..];
+                    rest[..rest.find([',', ':']).unwrap_or(rest.len())].to_string()
+                };
+                let number = |key| value(key).parse().expect("a number");
+                (value(" file"), number(",line"), number(",col"))
+            })
+            .collect();
+        assert_eq!(printed, expected);
+
+        let sarif: serde_json::Value =
+            serde_json::from_str(&sample::render(&report, Format::Sarif)).expect("valid JSON");
+        let printed: Vec<(usize, usize)> = sarif["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| {
+                let region = &r["locations"][0]["physicalLocation"]["region"];
+                let number = |key| region[key].as_u64().expect("a number") as usize;
+                (number("startLine"), number("startColumn"))
+            })
+            .collect();
+        let lines_and_columns: Vec<(usize, usize)> = expected
+            .iter()
+            .map(|(_, line, column)| (*line, *column))
+            .collect();
+        assert_eq!(printed, lines_and_columns);
+    }
 }

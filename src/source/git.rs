@@ -4,6 +4,7 @@
 //! `GIT_CEILING_DIRECTORIES`), so `git commit -a` is seen through its temporary index.
 
 use std::ops::Range;
+use std::time::{Duration, Instant};
 
 use git2::{Delta, DiffFindOptions, DiffOptions, ErrorCode, FileMode, Oid, Repository, Tree};
 
@@ -74,19 +75,25 @@ impl Repo {
     }
 
     pub(super) fn staged(self, pattern: &MigrationPattern) -> Result<Plan, Error> {
-        let head = self.head_tree()?;
-        let index = self.repo.index().map_err(git("reading the index"))?;
-        let mut diff = self
-            .repo
-            .diff_tree_to_index(
-                head.as_ref(),
-                Some(&index),
-                Some(&mut diff_options(pattern)),
-            )
-            .map_err(git("comparing HEAD with the index"))?;
-        let items = self.changed_files(&mut diff, pattern)?;
+        let mut phases = Vec::new();
+        let head = timed(&mut phases, "read HEAD", || self.head_tree())?;
+        let index = timed(&mut phases, "read index", || {
+            self.repo.index().map_err(git("reading the index"))
+        })?;
+        let mut diff = timed(&mut phases, "diff HEAD..index", || {
+            self.repo
+                .diff_tree_to_index(
+                    head.as_ref(),
+                    Some(&index),
+                    Some(&mut diff_options(pattern)),
+                )
+                .map_err(git("comparing HEAD with the index"))
+        })?;
+        let items = timed(&mut phases, "added lines", || {
+            self.changed_files(&mut diff, pattern)
+        })?;
         drop((diff, head));
-        Ok(self.into_plan(items))
+        Ok(self.into_plan(items, phases))
     }
 
     pub(super) fn since(self, rev: &str, pattern: &MigrationPattern) -> Result<Plan, Error> {
@@ -125,9 +132,12 @@ impl Repo {
                 Some(&mut diff_options(pattern)),
             )
             .map_err(git("comparing the merge base with HEAD"))?;
-        let items = self.changed_files(&mut diff, pattern)?;
+        let mut phases = Vec::new();
+        let items = timed(&mut phases, "added lines", || {
+            self.changed_files(&mut diff, pattern)
+        })?;
         drop((diff, base_tree, head_tree, head, other));
-        Ok(self.into_plan(items))
+        Ok(self.into_plan(items, phases))
     }
 
     pub(super) fn all(self, pattern: &MigrationPattern) -> Result<Plan, Error> {
@@ -137,7 +147,10 @@ impl Repo {
                 what: "--all",
             });
         };
-        let index = self.repo.index().map_err(git("reading the index"))?;
+        let mut phases = Vec::new();
+        let index = timed(&mut phases, "read index", || {
+            self.repo.index().map_err(git("reading the index"))
+        })?;
         let mut paths: Vec<String> = index
             .iter()
             .filter(|entry| entry_stage(entry.flags) == 0 && is_file_mode(entry.mode))
@@ -154,10 +167,11 @@ impl Repo {
         if let Some(pathspec) = pattern.pathspec() {
             options.pathspec(pathspec);
         }
-        let statuses = self
-            .repo
-            .statuses(Some(&mut options))
-            .map_err(git("listing untracked files"))?;
+        let statuses = timed(&mut phases, "list untracked", || {
+            self.repo
+                .statuses(Some(&mut options))
+                .map_err(git("listing untracked files"))
+        })?;
         paths.extend(
             statuses
                 .iter()
@@ -181,14 +195,15 @@ impl Repo {
             })
             .collect();
         drop(index);
-        Ok(self.into_plan(items))
+        Ok(self.into_plan(items, phases))
     }
 
-    fn into_plan(self, items: Vec<Item>) -> Plan {
+    fn into_plan(self, items: Vec<Item>, phases: Vec<(&'static str, Duration)>) -> Plan {
         Plan {
             repo: Some(self),
             items,
             errors: Vec::new(),
+            phases,
         }
     }
 
@@ -257,6 +272,18 @@ impl Repo {
         }
         Ok(ranges)
     }
+}
+
+/// Run `work`, recording its wall-clock time as `name`.
+fn timed<T>(
+    phases: &mut Vec<(&'static str, Duration)>,
+    name: &'static str,
+    work: impl FnOnce() -> T,
+) -> T {
+    let start = Instant::now();
+    let out = work();
+    phases.push((name, start.elapsed()));
+    out
 }
 
 fn diff_options(pattern: &MigrationPattern) -> DiffOptions {

@@ -11,11 +11,14 @@ mod pattern;
 
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 pub use git::Repo;
 pub use pattern::{GlobError, MigrationPattern, is_migration};
 
 use crate::error::Error;
+use crate::timings::{FileClock, Step};
 
 /// One file's content, ready to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +46,8 @@ pub struct Plan {
     items: Vec<Item>,
     /// Problems met while listing (a missing path, say): reported, and the run goes on.
     pub errors: Vec<Error>,
+    /// Wall-clock phases of listing (reading the index, diffing...), for `--timings`.
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 struct Item {
@@ -71,32 +76,80 @@ impl Plan {
         self.items.iter().map(|item| item.path.as_str())
     }
 
-    /// Read the files one at a time, in plan order.
-    pub fn files(&self) -> impl Iterator<Item = Result<SourceFile, Error>> + '_ {
-        self.items.iter().map(|item| self.read(item))
-    }
-
-    fn read(&self, item: &Item) -> Result<SourceFile, Error> {
-        let content = match (&item.origin, &self.repo) {
-            (Origin::Disk(path), _) => std::fs::read(path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?,
-            (Origin::Blob(id), Some(repo)) => repo.blob(*id, &item.path)?,
-            // Plans with blobs are only built with their repository.
-            (Origin::Blob(_), None) => {
-                return Err(Error::Git {
-                    context: "reading a staged file",
-                    message: format!("no repository to read {} from", item.path),
-                });
+    /// Apply `check` to every file, in plan order. Files from disk are spread over up to
+    /// `jobs` threads; blobs are read through the one repository handle, which cannot be
+    /// shared between threads (and staged changes are small).
+    pub fn map_files<R: Send>(
+        &self,
+        jobs: usize,
+        clock: &FileClock,
+        check: impl Fn(Result<SourceFile, Error>) -> R + Sync,
+    ) -> Vec<R> {
+        let from_disk = self
+            .items
+            .iter()
+            .all(|item| matches!(item.origin, Origin::Disk(_)));
+        if jobs <= 1 || !from_disk || self.items.len() < 2 {
+            return self
+                .items
+                .iter()
+                .map(|item| check(clock.time(Step::Read, || read(self.repo.as_ref(), item))))
+                .collect();
+        }
+        let items = &self.items;
+        // Workers take the next file from a shared counter and tag each result with its index,
+        // which restores plan order afterwards.
+        let next_index = AtomicUsize::new(0);
+        let ordered = || {
+            let mut done = Vec::new();
+            loop {
+                let index = next_index.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(index) else {
+                    break;
+                };
+                done.push((index, check(clock.time(Step::Read, || read(None, item)))));
             }
+            done
         };
-        Ok(SourceFile {
-            path: item.path.clone(),
-            content,
-            added_lines: item.added_lines.clone(),
-        })
+        let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..jobs.min(items.len()))
+                .map(|_| scope.spawn(ordered))
+                .collect();
+            let mut all = Vec::with_capacity(items.len());
+            for handle in handles {
+                match handle.join() {
+                    Ok(done) => all.extend(done),
+                    // A panic is a bug: surface it rather than report a partial run.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            all
+        });
+        results.sort_by_key(|(index, _)| *index);
+        results.into_iter().map(|(_, result)| result).collect()
     }
+}
+
+fn read(repo: Option<&Repo>, item: &Item) -> Result<SourceFile, Error> {
+    let content = match (&item.origin, repo) {
+        (Origin::Disk(path), _) => std::fs::read(path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?,
+        (Origin::Blob(id), Some(repo)) => repo.blob(*id, &item.path)?,
+        // Plans with blobs are only built with their repository.
+        (Origin::Blob(_), None) => {
+            return Err(Error::Git {
+                context: "reading a staged file",
+                message: format!("no repository to read {} from", item.path),
+            });
+        }
+    };
+    Ok(SourceFile {
+        path: item.path.clone(),
+        content,
+        added_lines: item.added_lines.clone(),
+    })
 }
 
 /// `check-migrate PATH...`: files and directories from the working tree.

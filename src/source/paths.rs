@@ -14,6 +14,7 @@ pub fn plan(paths: &[PathBuf], pattern: &MigrationPattern) -> Plan {
         repo: None,
         items: Vec::new(),
         errors: Vec::new(),
+        phases: Vec::new(),
     };
     for path in paths {
         if path.is_dir() {
