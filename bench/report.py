@@ -156,7 +156,8 @@ def section(args):
             ", ".join(map(str, rss_staged_all)), ", ".join(map(str, rss_all_all))),
         "",
         "- Date: %s" % datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "- Machine: %s CPUs (`nproc`), %s, %s" % (m["nproc"], m["cpu"], m["kernel"]),
+        "- Machine: %s CPUs (`nproc`), %s, %s; load average %s before measuring" % (
+            m["nproc"], m["cpu"], m["kernel"], args.load),
         "- Binary: `%s`, release build of commit %s; %s; %s; Python %s" % (
             args.binary_version, args.source_commit, m["git"], m["hyperfine"], m["python"]),
         "- Repository: `bench/generate.py %s`: %s tracked files (%s bytes), %s apps, "
@@ -205,6 +206,7 @@ def main():
     p.add_argument("--generator-args", required=True)
     p.add_argument("--list-count", type=int, required=True)
     p.add_argument("--source-commit", required=True)
+    p.add_argument("--load", default="unknown", help="1, 5 and 15 minute load averages")
     p.add_argument("--command", action="append", default=[])
     args = p.parse_args()
     new = section(args)

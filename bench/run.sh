@@ -198,6 +198,8 @@ PY
     all_cmd="$hf -i --runs $runs --export-json $BENCH_DIR/$size.all-bench.json -n 'check-migrate --all' '$BIN --all' -n 'xargs cat' '$cat_cmd'"
     version_cmd="$hf --runs $version_runs --export-json $BENCH_DIR/$size.version-bench.json -n 'check-migrate --version' '$BIN --version'"
 
+    # a shared machine's other work shows up as wall time; the report says how busy it was
+    load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
     say "$size: staged mode vs git diff --cached ($runs runs each)"
     (cd "$repo" && eval "$staged_cmd" >&2) || die "$size: hyperfine (staged) failed"
     say "$size: --all vs cat of the $count migrations ($runs runs each)"
@@ -213,6 +215,7 @@ PY
         --size "$size" --report "$REPORT" --dir "$BENCH_DIR" --manifest "$manifest" \
         --binary-version "$VERSION" --invocation "$INVOCATION" \
         --generator-args "$gen_args" --list-count "$count" --source-commit "$SOURCE" \
+        --load "$load" \
         --command "cd $repo" \
         --command "$staged_cmd" \
         --command "$all_cmd" \
