@@ -156,7 +156,7 @@ pub fn run(mode: &Mode, library: &Library, options: RunOptions<'_>) -> Result<Ou
     let plan = match mode {
         Mode::Paths(paths) => timings.phase("list files", || source::from_paths(paths, pattern)),
         Mode::Staged => source::staged(open(&mut timings)?, pattern, !options.prefilter)?,
-        Mode::All => source::all(open(&mut timings)?, pattern)?,
+        Mode::All => source::all(open(&mut timings)?, pattern, !options.prefilter)?,
         Mode::Since(rev) => source::since(open(&mut timings)?, rev, pattern)?,
     };
     timings.phases.extend(plan.phases.iter().copied());

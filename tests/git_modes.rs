@@ -506,3 +506,41 @@ fn split_index_is_a_clear_error() {
         "{run:?}"
     );
 }
+
+/// `--all` lists untracked migrations with its own walk; it must find what libgit2's status
+/// finds (the `--no-prefilter` path), ignore rules and nested repositories included.
+#[test]
+fn untracked_walk_matches_libgit2_status() {
+    let repo = repo_with_initial();
+    let bad = migration(&["create_time"]);
+    repo.write(".gitignore", "build/\n*.generated.py\n");
+    repo.write("shop/migrations/0001_initial.py", &bad);
+    repo.write(".hidden/app/migrations/0001_initial.py", &bad);
+    repo.write("build/app/migrations/0001_initial.py", &bad);
+    repo.write("shop/migrations/0002_x.generated.py", &bad);
+    repo.write("local/app/migrations/0001_initial.py", &bad);
+    std::fs::create_dir_all(repo.path().join(".git/info")).expect("info directory");
+    std::fs::write(repo.path().join(".git/info/exclude"), "local/\n").expect("exclude");
+    repo.write("vendor/lib/app/migrations/0001_initial.py", &bad);
+    let nested = repo
+        .git_cmd(&["init", "-q", "vendor/lib"])
+        .status()
+        .expect("git init");
+    assert!(nested.success());
+    let fast = repo.check(&["--all", "--format", "concise"]);
+    let full = repo.check(&["--all", "--format", "concise", "--no-prefilter"]);
+    assert_eq!(fast.stdout, full.stdout);
+    let files: Vec<&str> = fast
+        .lines()
+        .iter()
+        .filter_map(|line| line.split(':').next())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ".hidden/app/migrations/0001_initial.py",
+            "shop/migrations/0001_initial.py",
+            "checked 3 migration files"
+        ]
+    );
+}

@@ -147,8 +147,14 @@ pub fn check_file(
             .is_none_or(|prefilter| prefilter.may_match(&file.content));
         if walk {
             migration::parse(&file.content)
-        } else {
+        } else if options.rules.severity(Rule::SyntaxError).is_some() {
             migration::parse_syntax(&file.content)
+        } else {
+            // Nothing to report but the graph: the header alone, read the cheap way.
+            migration::parse_header(&file.content).map(|header| Migration {
+                header,
+                ..Migration::default()
+            })
         }
     };
     let mut parsed = match options.clock {

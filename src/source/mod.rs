@@ -195,8 +195,8 @@ pub fn staged(repo: Repo, pattern: &MigrationPattern, exhaustive: bool) -> Resul
 }
 
 /// `check-migrate --all`: every tracked migration and untracked ones git does not ignore.
-pub fn all(repo: Repo, pattern: &MigrationPattern) -> Result<Plan, Error> {
-    repo.all(pattern)
+pub fn all(repo: Repo, pattern: &MigrationPattern, exhaustive: bool) -> Result<Plan, Error> {
+    repo.all(pattern, exhaustive)
 }
 
 /// `check-migrate --since REV`: migrations changed between the merge base of REV and `HEAD`.
