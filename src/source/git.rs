@@ -129,8 +129,16 @@ impl Repo {
         let path = std::env::var_os("GIT_INDEX_FILE")
             .map(PathBuf::from)
             .unwrap_or_else(|| self.repo.path().join("index"));
-        match std::fs::read(&path) {
-            Ok(data) => index::read(&data),
+        match std::fs::File::open(&path) {
+            // Mapped, not read: the pages git just wrote are used where they are, as git does.
+            // SAFETY: the map is read only while this function runs; git replaces the index
+            // by renaming a new file over it, which leaves the mapped file unchanged.
+            Ok(file) => match unsafe { memmap2::Mmap::map(&file) } {
+                Ok(data) => index::read(&data),
+                Err(_) => std::fs::read(&path)
+                    .ok()
+                    .and_then(|data| index::read(&data)),
+            },
             // No index yet (a new repository): nothing is staged.
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Some(index::Index::default()),
             Err(_) => None,
@@ -208,21 +216,15 @@ impl Repo {
             .filter_map(|entry| String::from_utf8(entry.path).ok())
             .collect();
         items.retain(|item| !pending.contains(&item.path));
-        let entries: Vec<index::Entry> = index
-            .iter()
-            .filter(|entry| entry_stage(entry.flags) == 0 && !intent_to_add(entry))
-            .filter_map(|entry| {
-                Some(index::Entry {
-                    path: String::from_utf8(entry.path).ok()?,
-                    mode: entry.mode,
-                    id: entry.id.as_bytes().try_into().ok()?,
-                })
-            })
-            .collect();
-        let listed = index::Index {
-            entries,
-            ..index::Index::default()
-        };
+        let listed = index::Index::from_entries(
+            index
+                .iter()
+                .filter(|entry| entry_stage(entry.flags) == 0 && !intent_to_add(entry))
+                .filter_map(|entry| {
+                    let id = entry.id.as_bytes().try_into().ok()?;
+                    Some((String::from_utf8(entry.path).ok()?, entry.mode, id))
+                }),
+        );
         let graph = index_files_in(&listed, &touched, pattern, &items);
         Ok((items, graph))
     }
@@ -330,8 +332,8 @@ impl Repo {
                 let tracked: Vec<String> = index
                     .entries
                     .iter()
-                    .filter(|entry| is_file_mode(entry.mode) && pattern.matches(&entry.path))
-                    .map(|entry| entry.path.clone())
+                    .filter(|entry| is_file_mode(entry.mode) && pattern.matches(index.path(entry)))
+                    .map(|entry| index.path(entry).to_string())
                     .collect();
                 let untracked = timed(&mut phases, "list untracked", || {
                     untracked_migrations(&workdir, index, pattern)
@@ -567,7 +569,7 @@ fn untracked_migrations(
         };
         let tracked = index
             .entries
-            .binary_search_by(|e| e.path.as_str().cmp(path.as_str()))
+            .binary_search_by(|e| index.path(e).cmp(path.as_str()))
             .is_ok()
             // A path in conflict is tracked too (and, as in libgit2's status, left out).
             || index.conflicted.contains(&path);
@@ -592,20 +594,18 @@ fn index_files_in(
         // Entries are sorted by path, so a directory's are one run.
         let start = index
             .entries
-            .partition_point(|e| e.path.as_str() < prefix.as_str());
+            .partition_point(|e| index.path(e) < prefix.as_str());
         for entry in index.entries[start..]
             .iter()
-            .take_while(|e| e.path.starts_with(&prefix))
+            .take_while(|e| index.path(e).starts_with(&prefix))
         {
-            if is_file_mode(entry.mode)
-                && parent(&entry.path) == dir
-                && pattern.matches(&entry.path)
-            {
+            let path = index.path(entry);
+            if is_file_mode(entry.mode) && parent(path) == dir && pattern.matches(path) {
                 let Ok(id) = Oid::from_bytes(&entry.id) else {
                     continue;
                 };
                 extra.push(Item {
-                    path: entry.path.clone(),
+                    path: path.to_string(),
                     origin: Origin::Blob(id),
                     added_lines: Some(Vec::new()),
                 });

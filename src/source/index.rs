@@ -9,10 +9,11 @@
 
 use std::collections::BTreeMap;
 
-/// One stage-0 entry (conflicted paths are listed apart).
+/// One stage-0 entry (conflicted paths are listed apart). Its path lives in the index's
+/// arena (see [`Index::path`]): one allocation for all paths, not one each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    pub path: String,
+    path: std::ops::Range<usize>,
     pub mode: u32,
     pub id: [u8; 20],
 }
@@ -30,6 +31,8 @@ pub struct CacheTree {
 pub struct Index {
     /// Stage-0 entries in index order (sorted by path, byte-wise).
     pub entries: Vec<Entry>,
+    /// Every entry's path, one after the other.
+    paths: String,
     /// Paths with merge conflicts (stages 1 to 3).
     pub conflicted: Vec<String>,
     pub tree: Option<CacheTree>,
@@ -40,6 +43,28 @@ const HASH: usize = 20;
 const STAT: usize = 40;
 const EXTENDED: u16 = 0x4000;
 const INTENT_TO_ADD: u16 = 0x2000;
+
+impl Index {
+    /// The path of an entry of this index.
+    pub fn path(&self, entry: &Entry) -> &str {
+        self.paths.get(entry.path.clone()).unwrap_or_default()
+    }
+
+    /// An index holding `entries` (path, mode, id), for indexes read another way.
+    pub fn from_entries(entries: impl IntoIterator<Item = (String, u32, [u8; 20])>) -> Index {
+        let mut index = Index::default();
+        for (path, mode, id) in entries {
+            let from = index.paths.len();
+            index.paths.push_str(&path);
+            index.entries.push(Entry {
+                path: from..index.paths.len(),
+                mode,
+                id,
+            });
+        }
+        index
+    }
+}
 
 /// Parse an index file. `None`: a valid index this reader does not handle, or bytes it cannot
 /// make sense of; libgit2 then reads it (and reports what is wrong, if anything is).
@@ -53,7 +78,11 @@ pub fn read(data: &[u8]) -> Option<Index> {
         return None;
     }
     let count = at.u32()? as usize;
-    let mut index = Index::default();
+    let mut index = Index {
+        entries: Vec::with_capacity(count.min(data.len() / 62)),
+        paths: String::with_capacity(data.len() / 2),
+        ..Index::default()
+    };
     let mut previous: Vec<u8> = Vec::new();
     for _ in 0..count {
         let start = at.pos;
@@ -67,34 +96,34 @@ pub fn read(data: &[u8]) -> Option<Index> {
         } else {
             0
         };
+        let stage = (flags >> 12) & 0x3;
         let path = if version == 4 {
+            // The path is the previous one with `strip` bytes removed and a suffix added.
             let strip = at.varint()?;
             let keep = previous.len().checked_sub(strip)?;
-            let suffix = at.until_nul()?;
-            let mut path = previous[..keep].to_vec();
-            path.extend_from_slice(suffix);
-            path
+            previous.truncate(keep);
+            previous.extend_from_slice(at.until_nul()?);
+            std::str::from_utf8(&previous).ok()
         } else {
-            let path = at.until_nul()?.to_vec();
+            let path = at.until_nul()?;
             // Entries are padded with NULs to a multiple of eight bytes (the path's own NUL
             // counts as the first).
             let used = at.pos - start;
             at.take((8 - used % 8) % 8)?;
-            path
+            std::str::from_utf8(path).ok()
         };
-        let stage = (flags >> 12) & 0x3;
-        let text = String::from_utf8(path.clone()).ok();
-        previous = path;
-        let Some(text) = text else {
-            // A path that is not UTF-8 cannot be a migration we report on; it still takes part
-            // in prefix compression above.
+        // A path that is not UTF-8 cannot be a migration we report on; in version 4 it still
+        // took part in prefix compression above.
+        let Some(path) = path else {
             continue;
         };
         if stage != 0 {
-            index.conflicted.push(text);
+            index.conflicted.push(path.to_string());
         } else if extended & INTENT_TO_ADD == 0 {
+            let from = index.paths.len();
+            index.paths.push_str(path);
             index.entries.push(Entry {
-                path: text,
+                path: from..index.paths.len(),
                 mode,
                 id,
             });

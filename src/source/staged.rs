@@ -37,6 +37,7 @@ pub fn changes(
 ) -> Result<Option<Vec<Change>>, git2::Error> {
     let mut walk = Walk {
         repo,
+        index,
         pattern,
         changes: Vec::new(),
     };
@@ -56,6 +57,7 @@ pub fn changes(
 
 struct Walk<'r, 'p> {
     repo: &'r Repository,
+    index: &'p Index,
     pattern: &'p MigrationPattern,
     changes: Vec<Change>,
 }
@@ -111,7 +113,8 @@ impl<'r> Walk<'r, '_> {
         let mut ours: BTreeMap<&str, Kind<'_>> = BTreeMap::new();
         let mut rest = entries;
         while let Some(first) = rest.first() {
-            let Some(relative) = first.path.get(prefix.len()..) else {
+            let path = self.index.path(first);
+            let Some(relative) = path.get(prefix.len()..) else {
                 rest = &rest[1..];
                 continue;
             };
@@ -121,7 +124,7 @@ impl<'r> Walk<'r, '_> {
                         ours.insert(
                             relative,
                             Kind::File(Side {
-                                path: first.path.clone(),
+                                path: path.to_string(),
                                 id: Oid::from_bytes(&first.id)?,
                                 mode: first.mode,
                             }),
@@ -134,7 +137,7 @@ impl<'r> Walk<'r, '_> {
                     let inner = format!("{prefix}{name}/");
                     let len = rest
                         .iter()
-                        .take_while(|e| e.path.starts_with(&inner))
+                        .take_while(|e| self.index.path(e).starts_with(&inner))
                         .count();
                     ours.insert(name, Kind::Dir(&rest[..len.max(1)]));
                     rest = &rest[len.max(1)..];
