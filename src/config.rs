@@ -292,14 +292,26 @@ fn key_line(text: &str, key: &str) -> usize {
         .map_or(1, |index| index + 1)
 }
 
-/// The absolute form of `path`; the empty path (a config in the working directory) is `.`.
+/// The absolute form of `path`, with `.` and `..` resolved lexically (a config found in a
+/// parent directory is named `../.check-migrate.toml`); the empty path is `.`.
 fn absolute(path: &Path) -> PathBuf {
     let path = if path.as_os_str().is_empty() {
         Path::new(".")
     } else {
         path
     };
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+    let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -37,6 +37,9 @@ use timings::{Step, Timings};
 pub enum Mode {
     /// No arguments: the staged change, read from the index.
     Staged,
+    /// The staged result of a merge git completes on its own (`pre-merge-commit`): like
+    /// `Staged`, but no line counts as added, since such a merge types none of its own.
+    Merging,
     /// `--all`: every migration in the repository, from the working tree.
     All,
     /// `--since REV`: what `HEAD` adds since its merge base with REV.
@@ -49,7 +52,7 @@ impl Mode {
     /// How the mode is named in messages.
     pub fn describe(&self) -> &'static str {
         match self {
-            Mode::Staged => "checking staged files",
+            Mode::Staged | Mode::Merging => "checking staged files",
             Mode::All => "--all",
             Mode::Since(_) => "--since",
             Mode::Paths(_) => "checking paths",
@@ -156,6 +159,11 @@ pub fn run(mode: &Mode, library: &Library, options: RunOptions<'_>) -> Result<Ou
     let plan = match mode {
         Mode::Paths(paths) => timings.phase("list files", || source::from_paths(paths, pattern)),
         Mode::Staged => source::staged(open(&mut timings)?, pattern, !options.prefilter)?,
+        Mode::Merging => {
+            let mut plan = source::staged(open(&mut timings)?, pattern, !options.prefilter)?;
+            plan.add_no_lines();
+            plan
+        }
         Mode::All => source::all(open(&mut timings)?, pattern, !options.prefilter)?,
         Mode::Since(rev) => source::since(open(&mut timings)?, rev, pattern)?,
     };

@@ -79,6 +79,11 @@ struct Cli {
     #[arg(long)]
     timings: bool,
 
+    /// Staged mode for a merge git completes on its own (the pre-merge-commit hook): it adds
+    /// no line of its own, so only graph and syntax findings are reported.
+    #[arg(long, hide = true, conflicts_with_all = ["paths", "all", "since"])]
+    merging: bool,
+
     /// Walk every file's syntax tree, even where a literal search shows it cannot hold a
     /// finding (to compare the fast path with the full one).
     #[arg(long, hide = true)]
@@ -158,6 +163,8 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         Mode::All
     } else if let Some(rev) = &cli.since {
         Mode::Since(rev.clone())
+    } else if cli.merging {
+        Mode::Merging
     } else if cli.paths.is_empty() {
         Mode::Staged
     } else {
@@ -256,11 +263,19 @@ fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool)
         report::summary(&mut out, &outcome.report, color)?;
     }
     out.flush()?;
-    if *mode == Mode::Staged && outcome.report.count(Severity::Error) > 0 {
+    let errors = outcome.report.count(Severity::Error) > 0;
+    if *mode == Mode::Staged && errors {
         eprintln!(
             "commit blocked by check-migrate: fix the errors above, accept one on purpose with a \
              `# check-migrate: ignore[rule]` comment on its line, or commit anyway with \
              `git commit --no-verify`."
+        );
+    }
+    if *mode == Mode::Merging && errors {
+        eprintln!(
+            "merge blocked by check-migrate: fix the errors above (for two leaves, \
+             `python manage.py makemigrations --merge` and commit the merge migration), or \
+             merge anyway with `git merge --no-verify`."
         );
     }
     Ok(())

@@ -448,3 +448,23 @@ fn globs_are_relative_to_a_config_in_a_subdirectory() {
         "{run:?}"
     );
 }
+
+#[test]
+fn config_in_a_parent_directory_keeps_its_globs() {
+    let repo = Repo::new();
+    repo.write(
+        "backend/apps/shop/db/0001_initial.py",
+        migration(&["create_time"]),
+    );
+    repo.write(
+        ".check-migrate.toml",
+        "include = [\"backend/apps/*/db/*.py\"]\n",
+    );
+    let run = repo.check_in("backend", &["--all", "--format", "concise"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("backend/apps/shop/db/0001_initial.py:9:38"),
+        "{run:?}"
+    );
+}

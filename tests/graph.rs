@@ -332,3 +332,62 @@ fn since_checks_the_graph_at_head() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stdout.contains("error[multiple-leaves]"), "{run:?}");
 }
+
+#[test]
+fn merge_hook_reports_the_graph_not_names_the_branch_brought() {
+    let repo = Repo::new();
+    chain(&repo);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write(B, migration(&[("blog", "0004_post_views")], "create_time"));
+    repo.commit_all("feature: committed without the hook");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("README.md", "main moves on\n");
+    repo.commit_all("main: docs");
+    repo.install_hook(repo.path());
+    // git runs pre-merge-commit before it writes MERGE_HEAD; the hook says it is merging.
+    let run = repo.git_hooked(
+        repo.path(),
+        &["merge", "-q", "--no-ff", "--no-edit", "feature"],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn helper_module_in_migrations_is_not_a_leaf() {
+    let repo = Repo::new();
+    chain(&repo);
+    repo.write(
+        "blog/migrations/utils.py",
+        "def forwards(apps, schema_editor):\n    pass\n",
+    );
+    let run = repo.check(&["--all", "--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn squash_of_a_squash_stands_for_everything() {
+    let repo = Repo::new();
+    chain(&repo);
+    let squash = |name: &str, replaces: &str| {
+        migration(&[], "title").replace(
+            "    dependencies = [\n    ]\n",
+            &format!("    replaces = [{replaces}]\n\n    dependencies = [\n    ]\n"),
+        )
+    };
+    repo.write(
+        "blog/migrations/0001_squashed_0002.py",
+        squash(
+            "a",
+            "(\"blog\", \"0001_initial\"), (\"blog\", \"0002_post_body\")",
+        ),
+    );
+    repo.write(
+        "blog/migrations/0001_squashed_0003.py",
+        squash(
+            "b",
+            "(\"blog\", \"0001_squashed_0002\"), (\"blog\", \"0003_post_slug\")",
+        ),
+    );
+    let run = repo.check(&["--all", "--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}

@@ -763,6 +763,8 @@ fn missing_cargo_is_explained_and_nothing_written() {
     assert_eq!(snapshot(&hooks_dir(&repo)), before);
 }
 
+/// The merge hook runs the binary with one argument, `--merging` (MERGE_HEAD is not written
+/// yet when git runs it).
 #[test]
 fn clean_merge_runs_the_merge_hook() {
     let sandbox = Sandbox::new();
@@ -773,7 +775,7 @@ fn clean_merge_runs_the_merge_hook() {
     let merge = sandbox.merge(&repo);
 
     assert!(merge.status.success(), "{}", describe(&merge));
-    assert_eq!(sandbox.log(), "check-migrate 0\n");
+    assert_eq!(sandbox.log(), "check-migrate 1\n");
     assert_eq!(sandbox.git(&repo, &["rev-parse", "HEAD^1"]).trim(), before);
 }
 
@@ -851,7 +853,7 @@ fn existing_merge_hook_is_kept_runs_first_and_is_restored_byte_for_byte() {
     // Each name runs its own kept hook: the kept pre-commit hook stays out of merges.
     let merge = sandbox.merge(&repo);
     assert!(merge.status.success(), "{}", describe(&merge));
-    assert_eq!(sandbox.log(), "previous merge 0\ncheck-migrate 0\n");
+    assert_eq!(sandbox.log(), "previous merge 0\ncheck-migrate 1\n");
 
     sandbox.install_ok(&["--repo", repo.to_str().unwrap(), "--uninstall"]);
     assert_eq!(snapshot(&hooks_dir(&repo)), before);
@@ -895,7 +897,7 @@ fn kept_pre_commit_hook_does_not_run_on_merges() {
     let merge = sandbox.merge(&repo);
 
     assert!(merge.status.success(), "{}", describe(&merge));
-    assert_eq!(sandbox.log(), "check-migrate 0\n");
+    assert_eq!(sandbox.log(), "check-migrate 1\n");
 }
 
 #[test]

@@ -70,6 +70,14 @@ enum Target {
 
 /// The graph findings of `nodes`, each with the path it belongs to.
 pub fn check_graph(nodes: &[GraphNode], labels: &AppLabels) -> Vec<(String, Finding)> {
+    // A file without a `Migration` class is no migration (unless it is unreadable, which
+    // keeps its app from being judged).
+    let nodes: Vec<GraphNode> = nodes
+        .iter()
+        .filter(|node| node.header.class_span.is_some() || !node.header.complete)
+        .cloned()
+        .collect();
+    let nodes = nodes.as_slice();
     let graph = Graph::new(nodes, labels);
     let mut findings = Vec::new();
     // A migration whose header could not be read makes its app's graph unknown; judging it
@@ -180,9 +188,20 @@ impl<'a> Graph<'a> {
         if dirs.is_empty() || matches!(reference.name.as_str(), "__first__" | "__latest__") {
             return Target::External;
         }
-        dirs.iter()
-            .find_map(|&dir| self.lookup.get(&(dir, reference.name.as_str())))
-            .map_or(Target::Missing, |&id| Target::Node(id))
+        let Some(mut id) = dirs
+            .iter()
+            .find_map(|&dir| self.lookup.get(&(dir, reference.name.as_str())).copied())
+        else {
+            return Target::Missing;
+        };
+        // A squashed migration may itself be squashed again: follow to the one that stands.
+        for _ in 0..self.nodes.len() {
+            match self.lookup.get(&(self.dir[id], self.name[id])) {
+                Some(&next) if next != id => id = next,
+                _ => break,
+            }
+        }
+        Target::Node(id)
     }
 
     /// Where a finding about node `id` as a whole points: its `dependencies`, else its class.

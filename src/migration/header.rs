@@ -50,6 +50,9 @@ pub(super) fn header(root: Node, source: &[u8]) -> Header {
         ..Header::default()
     };
     let Some(class) = migration_class(root, source) else {
+        // No class to read: unreadable if the file does not parse (the class may be inside
+        // the error), else simply not a migration (a helper module).
+        header.complete = !root.has_error();
         return header;
     };
     header.class_span = class.child_by_field_name("name").map(|n| n.byte_range());
@@ -90,17 +93,21 @@ pub(super) fn header(root: Node, source: &[u8]) -> Header {
     header
 }
 
-/// The module-level class named `Migration`, as Django's loader requires.
+/// The module-level class named `Migration`, as Django's loader requires (the last one, as
+/// Python binds the name last).
 fn migration_class<'t>(root: Node<'t>, source: &[u8]) -> Option<Node<'t>> {
-    significant_children(root).into_iter().find_map(|node| {
-        let class = match node.kind() {
-            "class_definition" => node,
-            "decorated_definition" => node.child_by_field_name("definition")?,
-            _ => return None,
-        };
-        let name = class.child_by_field_name("name")?;
-        (source.get(name.byte_range()) == Some(b"Migration")).then_some(class)
-    })
+    significant_children(root)
+        .into_iter()
+        .rev()
+        .find_map(|node| {
+            let class = match node.kind() {
+                "class_definition" => node,
+                "decorated_definition" => node.child_by_field_name("definition")?,
+                _ => return None,
+            };
+            let name = class.child_by_field_name("name")?;
+            (source.get(name.byte_range()) == Some(b"Migration")).then_some(class)
+        })
 }
 
 fn references(value: Node, source: &[u8]) -> Vec<Reference> {

@@ -40,6 +40,14 @@ pub(super) fn header(part: &[u8]) -> Option<Header> {
     at.name()?;
     at.punct(b')')?;
     at.punct(b':')?;
+    // The body starts on the next line, and every statement of the part is in it, at one
+    // indentation: anything else is left to tree-sitter's reading.
+    let Some(Token::Newline(body)) = at.peek().cloned() else {
+        return None;
+    };
+    if body == 0 {
+        return None;
+    }
     let mut header = Header {
         class_span: Some(class_span),
         complete: true,
@@ -48,9 +56,8 @@ pub(super) fn header(part: &[u8]) -> Option<Header> {
     loop {
         match at.peek() {
             None => return Some(header),
-            // Every statement of the part is in the class body, so indented.
-            Some(Token::Newline(0)) => return None,
-            Some(Token::Newline(_)) => at.pos += 1,
+            Some(Token::Newline(indent)) if *indent == body => at.pos += 1,
+            Some(Token::Newline(_)) => return None,
             Some(_) => at.statement(&mut header)?,
         }
     }
@@ -131,7 +138,9 @@ impl Parser<'_> {
                 self.name()?;
             }
         }
-        match self.next() {
+        // The line must end here; its newline (and the next line's indentation) is the
+        // caller's to judge.
+        match self.peek() {
             Some(Token::Newline(_)) | None => Some(()),
             _ => None,
         }

@@ -257,6 +257,10 @@ impl Repo {
                 let Ok(entry) = tree.get_path(std::path::Path::new(&item.path)) else {
                     continue;
                 };
+                // A directory or submodule at that path in the other parent: all lines new.
+                if entry.kind() != Some(git2::ObjectType::Blob) {
+                    continue;
+                }
                 let other = self.added_lines(entry.id(), new, &item.path)?;
                 item.added_lines = Some(match item.added_lines.take() {
                     None => other,

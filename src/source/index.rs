@@ -52,6 +52,10 @@ impl Index {
 
     /// An index holding `entries` (path, mode, id), for indexes read another way.
     pub fn from_entries(entries: impl IntoIterator<Item = (String, u32, [u8; 20])>) -> Index {
+        // Byte order, as in an index file (libgit2 sorts case-insensitively where
+        // `core.ignorecase` is set).
+        let mut entries: Vec<_> = entries.into_iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
         let mut index = Index::default();
         for (path, mode, id) in entries {
             let from = index.paths.len();

@@ -82,6 +82,13 @@ impl Plan {
         self.items.iter().map(|item| item.path.as_str())
     }
 
+    /// Count no line as added: findings tied to lines are not this change's doing.
+    pub fn add_no_lines(&mut self) {
+        for item in &mut self.items {
+            item.added_lines = Some(Vec::new());
+        }
+    }
+
     /// Whether this mode checks the migration graph of the apps it touches.
     pub fn has_graph(&self) -> bool {
         self.graph.is_some()

@@ -40,9 +40,11 @@ pub fn changes(
         index,
         pattern,
         changes: Vec::new(),
+        other_deletion: false,
     };
     let conflicted = |path: &str| index.conflicted.iter().any(|c| c == path);
     walk.dir("", head.cloned(), index.tree.as_ref(), &index.entries)?;
+    let other_deletion = walk.other_deletion;
     let mut changes = walk.changes;
     changes.retain(|change| {
         let path = change
@@ -52,7 +54,7 @@ pub fn changes(
             .map(|s| s.path.as_str());
         !path.is_some_and(conflicted)
     });
-    Ok(pair_renames(changes))
+    Ok(pair_renames(changes, other_deletion))
 }
 
 struct Walk<'r, 'p> {
@@ -60,6 +62,10 @@ struct Walk<'r, 'p> {
     index: &'p Index,
     pattern: &'p MigrationPattern,
     changes: Vec<Change>,
+    /// A deleted file outside the pattern that libgit2's rename detection could still pair
+    /// with an added migration (any file when there is no pathspec, else one the pathspec
+    /// lets through).
+    other_deletion: bool,
 }
 
 /// What one name in a directory of the index is.
@@ -179,14 +185,20 @@ impl<'r> Walk<'r, '_> {
         };
         if matches(&old) || matches(&new) {
             self.changes.push(Change { old, new });
+        } else if let (Some(old), None) = (&old, &new) {
+            let visible = match self.pattern.pathspec() {
+                None => true,
+                Some(_) => old.path.ends_with(".py") && old.path.contains("migrations/"),
+            };
+            self.other_deletion |= visible && is_file_mode(old.mode);
         }
     }
 }
 
 /// Pair deletions with additions of the same content, as an exact rename. `None` when an
-/// addition and a deletion of migrations are left unpaired: only a similarity measure could
-/// tell whether they are a rename.
-fn pair_renames(changes: Vec<Change>) -> Option<Vec<Change>> {
+/// added migration is left unpaired beside a deletion libgit2 could pair it with: only a
+/// similarity measure could tell whether they are a rename.
+fn pair_renames(changes: Vec<Change>, other_deletion: bool) -> Option<Vec<Change>> {
     let is_file = |side: &Option<Side>| side.as_ref().is_some_and(|s| is_file_mode(s.mode));
     let (mut added, mut rest): (Vec<Change>, Vec<Change>) = changes
         .into_iter()
@@ -209,7 +221,7 @@ fn pair_renames(changes: Vec<Change>) -> Option<Vec<Change>> {
         }
     }
     let unpaired_added = added.iter().any(|c| c.old.is_none());
-    if unpaired_added && !deleted.is_empty() {
+    if unpaired_added && (!deleted.is_empty() || other_deletion) {
         return None;
     }
     rest.extend(added);

@@ -79,6 +79,8 @@ fn prefix_parse_matches_full_parse() {
         // Another class with `operations` comes first; a class whose name only starts alike.
         "class MigrationBase:\n    operations = []\n\n\nclass Migration(MigrationBase):\n    dependencies = [(\"a\", \"0001\")]\n    operations = []\n".to_string(),
         "class Migration(migrations.Migration):\n    dependencies = [(\"a\", \"0001\")]\n    operations = []\n\n\nclass MigrationHelper:\n    pass\n".to_string(),
+        // Two classes named Migration: Python binds the last.
+        "class Migration(migrations.Migration):\n    dependencies = [(\"a\", \"0001\")]\n\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"b\", \"0002\")]\n    operations = []\n".to_string(),
         // A decorated class.
         "import x\n\n\n@x.register\nclass Migration(migrations.Migration):\n    dependencies = [(\"a\", \"0001\")]\n    operations = []\n".to_string(),
         // A syntax error in the dependencies.
@@ -107,6 +109,8 @@ fn scanner_agrees_with_tree_sitter() {
         "class Migration(migrations.Migration):\n    # a comment\n\n    dependencies = [\n        # before\n        (\n            'shop',\n            '0003_order',\n        ),\n    ]\n    operations = []\n",
     ];
     let declined = [
+        "class Migration(migrations.Migration):\n    initial = True\n        dependencies = [(\"a\", \"0001\")]\n    operations = []\n",
+        "class Migration(migrations.Migration): initial = True\n    operations = []\n",
         "class Migration(migrations.Migration):\n    dependencies = [(u\"blog\", \"0001\")]\n    operations = []\n",
         "class Migration(migrations.Migration):\n    dependencies = [(\"bl\\x6fg\", \"0001\")]\n    operations = []\n",
         "class Migration(migrations.Migration):\n    \"\"\"Docs.\"\"\"\n    dependencies = []\n    operations = []\n",
