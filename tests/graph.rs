@@ -368,7 +368,7 @@ fn helper_module_in_migrations_is_not_a_leaf() {
 fn squash_of_a_squash_stands_for_everything() {
     let repo = Repo::new();
     chain(&repo);
-    let squash = |name: &str, replaces: &str| {
+    let squash = |replaces: &str| {
         migration(&[], "title").replace(
             "    dependencies = [\n    ]\n",
             &format!("    replaces = [{replaces}]\n\n    dependencies = [\n    ]\n"),
