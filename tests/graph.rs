@@ -376,17 +376,11 @@ fn squash_of_a_squash_stands_for_everything() {
     };
     repo.write(
         "blog/migrations/0001_squashed_0002.py",
-        squash(
-            "a",
-            "(\"blog\", \"0001_initial\"), (\"blog\", \"0002_post_body\")",
-        ),
+        squash("(\"blog\", \"0001_initial\"), (\"blog\", \"0002_post_body\")"),
     );
     repo.write(
         "blog/migrations/0001_squashed_0003.py",
-        squash(
-            "b",
-            "(\"blog\", \"0001_squashed_0002\"), (\"blog\", \"0003_post_slug\")",
-        ),
+        squash("(\"blog\", \"0001_squashed_0002\"), (\"blog\", \"0003_post_slug\")"),
     );
     let run = repo.check(&["--all", "--format", "concise"]);
     assert_eq!(run.code, 0, "{run:?}");
