@@ -382,6 +382,11 @@ fn squash_of_a_squash_stands_for_everything() {
         "blog/migrations/0001_squashed_0003.py",
         squash("(\"blog\", \"0001_squashed_0002\"), (\"blog\", \"0003_post_slug\")"),
     );
+    // 0004 names a migration the first squash replaced: it resolves to the second squash.
+    repo.write(
+        "blog/migrations/0004_post_views.py",
+        migration(&[("blog", "0002_post_body")], "views"),
+    );
     let run = repo.check(&["--all", "--format", "concise"]);
     assert_eq!(run.code, 0, "{run:?}");
 }
