@@ -101,6 +101,14 @@ pub fn read_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, 
     Ok(library)
 }
 
+/// A graph node for a migration that could not be read: its app is not judged.
+fn unreadable(path: String) -> GraphNode {
+    GraphNode {
+        path,
+        header: migration::Header::default(),
+    }
+}
+
 /// Put graph findings into the report, with the source of their files for printing.
 fn attach(
     outcome: &mut Outcome,
@@ -176,8 +184,9 @@ pub fn run(mode: &Mode, library: &Library, options: RunOptions<'_>) -> Result<Ou
         clock: Some(&timings.files),
     };
     let start = std::time::Instant::now();
-    let results = plan.map_files(options.jobs, &timings.files, |file| {
-        file.and_then(|file| Ok(check::check_file(file, library, check_options)?))
+    let results = plan.map_files(options.jobs, &timings.files, |path, file| {
+        let checked = file.and_then(|file| Ok(check::check_file(file, library, check_options)?));
+        (path.to_string(), checked)
     });
     timings.phases.push(("check files", start.elapsed()));
     let mut outcome = Outcome {
@@ -185,7 +194,7 @@ pub fn run(mode: &Mode, library: &Library, options: RunOptions<'_>) -> Result<Ou
         ..Outcome::default()
     };
     let mut nodes = Vec::new();
-    for result in results {
+    for (path, result) in results {
         match result {
             Ok((checked, header)) => {
                 outcome.report.files_checked += 1;
@@ -199,12 +208,16 @@ pub fn run(mode: &Mode, library: &Library, options: RunOptions<'_>) -> Result<Ou
                     outcome.report.files.push(checked);
                 }
             }
-            Err(err) => outcome.errors.push(err),
+            Err(err) => {
+                // A migration that cannot be read leaves its app's graph unknown.
+                nodes.push(unreadable(path));
+                outcome.errors.push(err);
+            }
         }
     }
     if plan.has_graph() {
         let start = std::time::Instant::now();
-        for file in plan.graph_files() {
+        for (path, file) in plan.graph_files() {
             let node = file.and_then(|file| {
                 let header = outcome
                     .timings
@@ -217,7 +230,10 @@ pub fn run(mode: &Mode, library: &Library, options: RunOptions<'_>) -> Result<Ou
             });
             match node {
                 Ok(node) => nodes.push(node),
-                Err(err) => outcome.errors.push(err),
+                Err(err) => {
+                    nodes.push(unreadable(path.to_string()));
+                    outcome.errors.push(err);
+                }
             }
         }
         nodes.sort_by(|a, b| a.path.cmp(&b.path));

@@ -95,11 +95,11 @@ impl Plan {
     }
 
     /// The other migrations of the touched apps (see `graph`), read one at a time.
-    pub fn graph_files(&self) -> impl Iterator<Item = Result<SourceFile, Error>> + '_ {
+    pub fn graph_files(&self) -> impl Iterator<Item = (&str, Result<SourceFile, Error>)> + '_ {
         self.graph
             .iter()
             .flatten()
-            .map(|item| read(self.repo.as_ref(), item))
+            .map(|item| (item.path.as_str(), read(self.repo.as_ref(), item)))
     }
 
     /// The content of a planned file, read again (for printing a graph finding on a file
@@ -120,7 +120,7 @@ impl Plan {
         &self,
         jobs: usize,
         clock: &FileClock,
-        check: impl Fn(Result<SourceFile, Error>) -> R + Sync,
+        check: impl Fn(&str, Result<SourceFile, Error>) -> R + Sync,
     ) -> Vec<R> {
         let from_disk = self
             .items
@@ -130,7 +130,10 @@ impl Plan {
             return self
                 .items
                 .iter()
-                .map(|item| check(clock.time(Step::Read, || read(self.repo.as_ref(), item))))
+                .map(|item| {
+                    let file = clock.time(Step::Read, || read(self.repo.as_ref(), item));
+                    check(&item.path, file)
+                })
                 .collect();
         }
         let items = &self.items;
@@ -144,7 +147,8 @@ impl Plan {
                 let Some(item) = items.get(index) else {
                     break;
                 };
-                done.push((index, check(clock.time(Step::Read, || read(None, item)))));
+                let file = clock.time(Step::Read, || read(None, item));
+                done.push((index, check(&item.path, file)));
             }
             done
         };
