@@ -1,18 +1,7 @@
 //! The migration graph checks with real repositories and real `git commit`: two leaves after
 //! a merge, squashed migrations, external and missing dependencies, app labels, cycles.
 
-use crate::support::Repo;
-
-/// A migration with these dependencies and one AddField of `field`.
-fn migration(dependencies: &[(&str, &str)], field: &str) -> String {
-    let deps: String = dependencies
-        .iter()
-        .map(|(app, name)| format!("        (\"{app}\", \"{name}\"),\n"))
-        .collect();
-    format!(
-        "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [\n{deps}    ]\n\n    operations = [\n        migrations.AddField(\"post\", \"{field}\", models.IntegerField(default=0)),\n    ]\n"
-    )
-}
+use crate::support::{Repo, migration_after as migration};
 
 /// blog/migrations/0001..0004 in a chain, committed.
 fn chain(repo: &Repo) {

@@ -2,72 +2,19 @@
 //! runs no pre-commit hook, so only the hook installed as pre-merge-commit can refuse a merge
 //! that leaves an app with two leaf migrations.
 
-use std::path::{Path, PathBuf};
+use crate::support::{Repo, Run, migration_after as migration};
 
-use crate::support::{Repo, Run};
+fn install_hooks(repo: &Repo, extra: &[&str]) {
+    repo.install_hook_with(repo.path(), extra);
+}
 
-/// A migration with these dependencies and one AddField of `field`.
-fn migration(dependencies: &[(&str, &str)], field: &str) -> String {
-    let deps: String = dependencies
-        .iter()
-        .map(|(app, name)| format!("        (\"{app}\", \"{name}\"),\n"))
-        .collect();
-    format!(
-        "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [\n{deps}    ]\n\n    operations = [\n        migrations.AddField(\"post\", \"{field}\", models.IntegerField(default=0)),\n    ]\n"
-    )
+fn git_hooked(repo: &Repo, args: &[&str]) -> Run {
+    repo.git_hooked(repo.path(), args)
 }
 
 const LIKES: &str = "blog/migrations/0005_post_likes.py";
 const SHARES: &str = "blog/migrations/0005_post_shares.py";
 const MERGE: &str = "blog/migrations/0006_merge.py";
-
-/// PATH with the freshly built binary first, as after `cargo install`.
-fn path_with_binary() -> String {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_check-migrate"));
-    let dir = bin.parent().expect("binary directory");
-    format!(
-        "{}:{}",
-        dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
-}
-
-fn install_hooks(repo: &Repo, extra: &[&str]) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
-    let mut cmd = std::process::Command::new("sh");
-    cmd.arg(script)
-        .arg("--no-build")
-        .arg("--repo")
-        .arg(repo.path())
-        .args(extra);
-    crate::support::clean(&mut cmd, repo.home());
-    cmd.env("PATH", path_with_binary());
-    let out = cmd.output().expect("run install.sh");
-    assert!(
-        out.status.success(),
-        "install.sh failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// A git command with the binary on PATH, so the hooks run it; stdout and stderr together,
-/// since git passes a hook's stdout to its own stderr.
-fn git_hooked(repo: &Repo, args: &[&str]) -> Run {
-    let out = repo
-        .git_cmd(args)
-        .env("PATH", path_with_binary())
-        .output()
-        .expect("run git");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        stderr: String::new(),
-    }
-}
 
 fn head(repo: &Repo) -> String {
     repo.git(&["rev-parse", "HEAD"]).trim().to_string()

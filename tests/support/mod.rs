@@ -185,6 +185,18 @@ pub fn second(names: &[&str]) -> String {
     )
 }
 
+/// A migration with these dependencies and one AddField of `field` (line 7 holds the first
+/// dependency, or the list's closing bracket).
+pub fn migration_after(dependencies: &[(&str, &str)], field: &str) -> String {
+    let deps: String = dependencies
+        .iter()
+        .map(|(app, name)| format!("        (\"{app}\", \"{name}\"),\n"))
+        .collect();
+    format!(
+        "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [\n{deps}    ]\n\n    operations = [\n        migrations.AddField(\"post\", \"{field}\", models.IntegerField(default=0)),\n    ]\n"
+    )
+}
+
 /// The concise line of a `field-name` finding in a file written by [`migration`].
 pub fn finding(path: &str, line: usize, name: &str, wanted: &str) -> String {
     format!("{path}:{line}:38: error[field-name] `{name}` should be `{wanted}`")
@@ -204,12 +216,18 @@ pub fn path_with_binary() -> String {
 impl Repo {
     /// `install.sh --no-build --repo target`, as a user would run it with the binary on PATH.
     pub fn install_hook(&self, target: &Path) -> Run {
+        self.install_hook_with(target, &[])
+    }
+
+    /// The same with more installer options.
+    pub fn install_hook_with(&self, target: &Path, extra: &[&str]) -> Run {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
         let mut cmd = Command::new("sh");
         cmd.arg(script)
             .arg("--no-build")
             .arg("--repo")
             .arg(target)
+            .args(extra)
             .current_dir(self.path());
         clean(&mut cmd, self.home());
         cmd.env("PATH", path_with_binary());
