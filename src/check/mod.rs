@@ -144,7 +144,7 @@ pub fn check_file(
     let parse = || {
         let walk = options
             .prefilter
-            .is_none_or(|prefilter| prefilter.may_match(&file.content));
+            .is_none_or(|prefilter| may_hold_finding(prefilter, &file));
         if walk {
             migration::parse(&file.content)
         } else if options.rules.severity(Rule::SyntaxError).is_some() {
@@ -167,6 +167,26 @@ pub fn check_file(
         Some(clock) => clock.time(Step::Check, check),
         None => check(),
     })
+}
+
+/// Whether the prefilter lets the file through. When only some lines count (a staged edit),
+/// only those lines are searched: a name literal and its quotes sit on one line, so a finding
+/// on an added line needs its quoted name on that line.
+fn may_hold_finding(prefilter: &Prefilter, file: &SourceFile) -> bool {
+    let Some(ranges) = &file.added_lines else {
+        return prefilter.may_match(&file.content);
+    };
+    let lines = LineIndex::new(&file.content);
+    ranges
+        .iter()
+        .filter(|range| range.end > range.start)
+        .any(|range| {
+            let start = lines.line_range(&file.content, range.start).start;
+            let end = lines.line_range(&file.content, range.end - 1).end;
+            file.content
+                .get(start..end)
+                .is_some_and(|text| prefilter.may_match(text))
+        })
 }
 
 /// Everything after the parse: suppressions, lookups, severities and the line filter.

@@ -7,8 +7,6 @@
 //! Index versions 2, 3 and 4 are read. A split index (`link`) or a sparse index (`sdir`) is
 //! not: then [`read`] answers `None` and the caller uses libgit2.
 
-use std::collections::BTreeMap;
-
 /// One stage-0 entry (conflicted paths are listed apart). Its path lives in the index's
 /// arena (see [`Index::path`]): one allocation for all paths, not one each.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +21,17 @@ pub struct Entry {
 pub struct CacheTree {
     /// `None` when the directory was touched since the tree was last written.
     pub id: Option<[u8; 20]>,
-    pub children: BTreeMap<String, CacheTree>,
+    children: Vec<(String, CacheTree)>,
+}
+
+impl CacheTree {
+    /// The node of subdirectory `name`.
+    pub fn child(&self, name: &str) -> Option<&CacheTree> {
+        self.children
+            .iter()
+            .find(|(child, _)| child == name)
+            .map(|(_, node)| node)
+    }
 }
 
 /// What the staged mode needs of the index.
@@ -177,11 +185,10 @@ fn cache_node(at: &mut Cursor<'_>, depth: usize) -> Option<(String, CacheTree)> 
     };
     let mut node = CacheTree {
         id,
-        children: BTreeMap::new(),
+        children: Vec::with_capacity(subtrees.min(64)),
     };
     for _ in 0..subtrees {
-        let (child_name, child) = cache_node(at, depth + 1)?;
-        node.children.insert(child_name, child);
+        node.children.push(cache_node(at, depth + 1)?);
     }
     Some((name, node))
 }

@@ -43,7 +43,7 @@ pub fn changes(
         other_deletion: false,
     };
     let conflicted = |path: &str| index.conflicted.iter().any(|c| c == path);
-    walk.dir("", head.cloned(), index.tree.as_ref(), &index.entries)?;
+    walk.dir("", head.map(Tree::id), index.tree.as_ref(), &index.entries)?;
     let other_deletion = walk.other_deletion;
     let mut changes = walk.changes;
     changes.retain(|change| {
@@ -80,26 +80,28 @@ impl<'r> Walk<'r, '_> {
     fn dir(
         &mut self,
         prefix: &str,
-        head: Option<Tree<'r>>,
+        head: Option<Oid>,
         cache: Option<&CacheTree>,
         entries: &[Entry],
     ) -> Result<(), git2::Error> {
-        if let (Some(tree), Some(id)) = (&head, cache.and_then(|c| c.id))
-            && tree.id().as_bytes() == id
+        // Trees are read only here, after this comparison: an unchanged directory costs
+        // nothing.
+        if let (Some(tree), Some(id)) = (head, cache.and_then(|c| c.id))
+            && tree.as_bytes() == id
         {
             return Ok(());
         }
         let mut theirs: BTreeMap<String, Side> = BTreeMap::new();
-        let mut subtrees: BTreeMap<String, Tree<'r>> = BTreeMap::new();
-        if let Some(tree) = &head {
+        let mut subtrees: BTreeMap<String, Oid> = BTreeMap::new();
+        if let Some(id) = head {
+            let tree = self.repo.find_tree(id)?;
             for item in tree.iter() {
                 let Ok(name) = std::str::from_utf8(item.name_bytes()) else {
                     continue;
                 };
                 match item.kind() {
                     Some(ObjectType::Tree) => {
-                        subtrees
-                            .insert(name.to_string(), item.to_object(self.repo)?.peel_to_tree()?);
+                        subtrees.insert(name.to_string(), item.id());
                     }
                     Some(ObjectType::Blob) => {
                         theirs.insert(
@@ -166,7 +168,7 @@ impl<'r> Walk<'r, '_> {
                 }
                 Kind::Dir(inner) => {
                     let subtree = subtrees.remove(name);
-                    let child = cache.and_then(|c| c.children.get(name));
+                    let child = cache.and_then(|c| c.child(name));
                     self.dir(&format!("{prefix}{name}/"), subtree, child, inner)?;
                 }
             }
