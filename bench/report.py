@@ -172,7 +172,13 @@ def section(args):
         "",
         "```sh",
     ]
-    lines += args.command
+    # Paths are shown from the checkout (`$ROOT`) and the scratch directory (`$BENCH_DIR`), so
+    # the table reads the same on every machine.
+    def shown(command):
+        command = command.replace(args.dir.rstrip("/"), "$BENCH_DIR")
+        return command.replace(args.root.rstrip("/"), "$ROOT") if args.root else command
+
+    lines += [shown(c) for c in args.command]
     lines += ["```", end(size)]
     return "\n".join(lines) + "\n"
 
@@ -208,6 +214,7 @@ def main():
     p.add_argument("--source-commit", required=True)
     p.add_argument("--load", default="unknown", help="1, 5 and 15 minute load averages")
     p.add_argument("--command", action="append", default=[])
+    p.add_argument("--root", default="")
     args = p.parse_args()
     new = section(args)
     try:

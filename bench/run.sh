@@ -215,7 +215,7 @@ PY
         --size "$size" --report "$REPORT" --dir "$BENCH_DIR" --manifest "$manifest" \
         --binary-version "$VERSION" --invocation "$INVOCATION" \
         --generator-args "$gen_args" --list-count "$count" --source-commit "$SOURCE" \
-        --load "$load" \
+        --load "$load" --root "$ROOT" \
         --command "cd $repo" \
         --command "$staged_cmd" \
         --command "$all_cmd" \
