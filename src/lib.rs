@@ -236,8 +236,37 @@ pub fn run(mode: &Mode, library: &Library, options: RunOptions<'_>) -> Result<Ou
                 }
             }
         }
+        // Apps the touched ones name but the change does not touch: read so that their
+        // names resolve, never judged themselves.
+        let named: std::collections::BTreeSet<String> = nodes
+            .iter()
+            .flat_map(|node| {
+                let header = &node.header;
+                [&header.dependencies, &header.run_before, &header.replaces]
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|assignment| assignment.entries.iter().map(|r| r.app.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let labels = options.labels;
+        let wanted = |dir: &str| {
+            labels
+                .label(dir)
+                .is_some_and(|label| named.contains(&label))
+        };
+        for (path, file) in plan.context_files(wanted) {
+            let header = file.and_then(|file| Ok(migration::parse_header(&file.content)?));
+            nodes.push(GraphNode {
+                path: path.to_string(),
+                header: header.unwrap_or_default(),
+            });
+        }
         nodes.sort_by(|a, b| a.path.cmp(&b.path));
-        let findings = check::check_graph(&nodes, options.labels);
+        let touched = plan.touched_dirs();
+        let mut findings = check::check_graph(&nodes, options.labels);
+        findings
+            .retain(|(path, _)| touched.contains(path.rsplit_once('/').map_or("", |(dir, _)| dir)));
         attach(&mut outcome, &plan, findings, options.rules);
         outcome
             .timings

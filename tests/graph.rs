@@ -379,3 +379,44 @@ fn squash_of_a_squash_stands_for_everything() {
     let run = repo.check(&["--all", "--format", "concise"]);
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+#[test]
+fn staged_dependency_on_an_untouched_app_is_checked() {
+    let repo = Repo::new();
+    chain(&repo);
+    repo.write("shop/migrations/0001_initial.py", migration(&[], "total"));
+    // The untouched app has two leaves already: not this commit's doing.
+    repo.write(
+        "shop/migrations/0002_a.py",
+        migration(&[("shop", "0001_initial")], "a"),
+    );
+    repo.write(
+        "shop/migrations/0002_b.py",
+        migration(&[("shop", "0001_initial")], "b"),
+    );
+    repo.commit_all("shop");
+    repo.write(
+        A,
+        migration(&[("blog", "0004_post_views"), ("shop", "0002_a")], "likes"),
+    );
+    repo.git(&["add", A]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    repo.write(
+        A,
+        migration(
+            &[("blog", "0004_post_views"), ("shop", "0002_typo")],
+            "likes",
+        ),
+    );
+    repo.git(&["add", A]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(
+        run.lines(),
+        [
+            "blog/migrations/0005_post_likes.py:8:9: error[missing-dependency] dependency on `shop.0002_typo`, which is not a migration in shop/migrations",
+            "checked 1 migration file: 1 error, 0 warnings",
+        ]
+    );
+}

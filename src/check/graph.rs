@@ -32,7 +32,7 @@ impl AppLabels {
     }
 
     /// The label of the app whose migrations are in `dir`.
-    fn label(&self, dir: &str) -> Option<String> {
+    pub fn label(&self, dir: &str) -> Option<String> {
         let (app_dir, name) = match dir.rsplit_once('/') {
             Some((app_dir, _)) => (app_dir, app_dir.rsplit('/').next().unwrap_or(app_dir)),
             None => ("", ""),

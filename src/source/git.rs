@@ -25,6 +25,13 @@ const KEPT: [Delta; 5] = [
 /// The index entry flag of `git add -N`.
 const INTENT_TO_ADD: u16 = 1 << 13;
 
+/// What staged mode lists: the changed files, the rest of their apps, and the other apps.
+struct Listed {
+    items: Vec<Item>,
+    graph: Vec<Item>,
+    context: Vec<Item>,
+}
+
 /// An open, non-bare repository.
 pub struct Repo {
     repo: Repository,
@@ -102,14 +109,23 @@ impl Repo {
             })?,
             None => None,
         };
-        let (mut items, graph) = match (compared, fast) {
+        let Listed {
+            mut items,
+            graph,
+            context,
+        } = match (compared, fast) {
             (Some(changes), Some(index)) => {
                 let (items, touched) =
                     timed(&mut phases, "added lines", || self.items_of(&changes))?;
                 let graph = timed(&mut phases, "list apps", || {
                     index_files_in(&index, &touched, pattern, &items)
                 });
-                (items, graph)
+                let context = other_apps(&index, &touched, pattern);
+                Listed {
+                    items,
+                    graph,
+                    context,
+                }
             }
             _ => self.staged_through_libgit2(head.as_ref(), pattern, &mut phases)?,
         };
@@ -119,7 +135,9 @@ impl Repo {
             })?;
         }
         drop(head);
-        Ok(self.into_plan(items, graph, phases))
+        let mut plan = self.into_plan(items, graph, phases);
+        plan.context = context;
+        Ok(plan)
     }
 
     /// The index as the staged mode reads it, from the file git names (`GIT_INDEX_FILE`, as
@@ -181,7 +199,7 @@ impl Repo {
         head: Option<&Tree<'_>>,
         pattern: &MigrationPattern,
         phases: &mut Vec<(&'static str, Duration)>,
-    ) -> Result<(Vec<Item>, Vec<Item>), Error> {
+    ) -> Result<Listed, Error> {
         let index = timed(phases, "read index (libgit2)", || {
             self.repo.index().map_err(|err| {
                 let hint = match err.message() {
@@ -226,7 +244,12 @@ impl Repo {
                 }),
         );
         let graph = index_files_in(&listed, &touched, pattern, &items);
-        Ok((items, graph))
+        let context = other_apps(&listed, &touched, pattern);
+        Ok(Listed {
+            items,
+            graph,
+            context,
+        })
     }
 
     /// The other parents of a merge in progress (`MERGE_HEAD`), if any.
@@ -413,6 +436,7 @@ impl Repo {
             repo: Some(self),
             items,
             graph: Some(graph),
+            context: Vec::new(),
             errors: Vec::new(),
             phases,
         }
@@ -617,6 +641,31 @@ fn index_files_in(
         }
     }
     without(extra, items)
+}
+
+/// Migrations in the index outside the `touched` directories: the apps a change's
+/// dependencies may name.
+fn other_apps(
+    index: &index::Index,
+    touched: &BTreeSet<String>,
+    pattern: &MigrationPattern,
+) -> Vec<Item> {
+    index
+        .entries
+        .iter()
+        .filter_map(|entry| {
+            let path = index.path(entry);
+            if !is_file_mode(entry.mode) || touched.contains(parent(path)) || !pattern.matches(path)
+            {
+                return None;
+            }
+            Some(Item {
+                path: path.to_string(),
+                origin: Origin::Blob(Oid::from_bytes(&entry.id).ok()?),
+                added_lines: Some(Vec::new()),
+            })
+        })
+        .collect()
 }
 
 /// The directory part of a `/`-separated path.

@@ -50,6 +50,9 @@ pub struct Plan {
     /// The other migrations of the apps the checked files belong to, for the graph checks;
     /// `None` when the mode has no graph checks (paths), empty when `items` are all of them.
     graph: Option<Vec<Item>>,
+    /// Migrations of the apps the change does not touch, which its dependencies may name
+    /// (staged mode): read only for the apps that are named.
+    context: Vec<Item>,
     /// Problems met while listing (a missing path, say): reported, and the run goes on.
     pub errors: Vec<Error>,
     /// Wall-clock phases of listing (reading the index, diffing...), for `--timings`.
@@ -100,6 +103,26 @@ impl Plan {
             .iter()
             .flatten()
             .map(|item| (item.path.as_str(), read(self.repo.as_ref(), item)))
+    }
+
+    /// Migrations of untouched apps whose directory `wanted` accepts, read one at a time.
+    pub fn context_files<'a>(
+        &'a self,
+        wanted: impl Fn(&str) -> bool + 'a,
+    ) -> impl Iterator<Item = (&'a str, Result<SourceFile, Error>)> + 'a {
+        self.context
+            .iter()
+            .filter(move |item| wanted(item.path.rsplit_once('/').map_or("", |(dir, _)| dir)))
+            .map(|item| (item.path.as_str(), read(self.repo.as_ref(), item)))
+    }
+
+    /// The directories the mode's checked and graph files are in: the touched apps.
+    pub fn touched_dirs(&self) -> std::collections::BTreeSet<&str> {
+        self.items
+            .iter()
+            .chain(self.graph.iter().flatten())
+            .map(|item| item.path.rsplit_once('/').map_or("", |(dir, _)| dir))
+            .collect()
     }
 
     /// The content of a planned file, read again (for printing a graph finding on a file
