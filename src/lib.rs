@@ -101,6 +101,67 @@ pub fn read_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, 
     Ok(library)
 }
 
+/// Nodes for the untouched apps the touched migrations name, so that their references
+/// resolve. A name that is a file there needs no reading; only an app where a named
+/// migration has no file (it may be answered by a squashed migration's `replaces`) has its
+/// headers read. These apps are never judged: their own findings are not the change's doing.
+fn context_nodes(plan: &source::Plan, nodes: &[GraphNode], labels: &AppLabels) -> Vec<GraphNode> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let references: Vec<&migration::Reference> = nodes
+        .iter()
+        .flat_map(|node| {
+            let header = &node.header;
+            [&header.dependencies, &header.run_before, &header.replaces]
+                .into_iter()
+                .flatten()
+                .flat_map(|assignment| assignment.entries.iter())
+        })
+        .collect();
+    if references.is_empty() {
+        return Vec::new();
+    }
+    let named: BTreeSet<&str> = references.iter().map(|r| r.app.as_str()).collect();
+    let mut by_dir: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for path in plan.context_paths() {
+        let (dir, _) = path.rsplit_once('/').unwrap_or(("", path));
+        by_dir.entry(dir).or_default().push(path);
+    }
+    let stem = |path: &str| {
+        let file = path.rsplit_once('/').map_or(path, |(_, file)| file);
+        file.strip_suffix(".py").unwrap_or(file).to_string()
+    };
+    let mut read = BTreeSet::new();
+    let mut out = Vec::new();
+    for (dir, paths) in &by_dir {
+        let Some(label) = labels
+            .label(dir)
+            .filter(|label| named.contains(label.as_str()))
+        else {
+            continue;
+        };
+        let names: BTreeSet<String> = paths.iter().map(|path| stem(path)).collect();
+        let unresolved = references.iter().any(|r| {
+            r.app == label
+                && !matches!(r.name.as_str(), "__first__" | "__latest__")
+                && !names.contains(&r.name)
+        });
+        if unresolved {
+            read.insert(*dir);
+        } else {
+            // Known by name only: unread nodes, which keep the app from being judged.
+            out.extend(paths.iter().map(|path| unreadable(path.to_string())));
+        }
+    }
+    for (path, file) in plan.context_files(|dir| read.contains(dir)) {
+        let header = file.and_then(|file| Ok(migration::parse_header(&file.content)?));
+        out.push(GraphNode {
+            path: path.to_string(),
+            header: header.unwrap_or_default(),
+        });
+    }
+    out
+}
+
 /// A graph node for a migration that could not be read: its app is not judged.
 fn unreadable(path: String) -> GraphNode {
     GraphNode {
@@ -236,32 +297,7 @@ pub fn run(mode: &Mode, library: &Library, options: RunOptions<'_>) -> Result<Ou
                 }
             }
         }
-        // Apps the touched ones name but the change does not touch: read so that their
-        // names resolve, never judged themselves.
-        let named: std::collections::BTreeSet<String> = nodes
-            .iter()
-            .flat_map(|node| {
-                let header = &node.header;
-                [&header.dependencies, &header.run_before, &header.replaces]
-                    .into_iter()
-                    .flatten()
-                    .flat_map(|assignment| assignment.entries.iter().map(|r| r.app.clone()))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let labels = options.labels;
-        let wanted = |dir: &str| {
-            labels
-                .label(dir)
-                .is_some_and(|label| named.contains(&label))
-        };
-        for (path, file) in plan.context_files(wanted) {
-            let header = file.and_then(|file| Ok(migration::parse_header(&file.content)?));
-            nodes.push(GraphNode {
-                path: path.to_string(),
-                header: header.unwrap_or_default(),
-            });
-        }
+        nodes.extend(context_nodes(&plan, &nodes, options.labels));
         nodes.sort_by(|a, b| a.path.cmp(&b.path));
         let touched = plan.touched_dirs();
         let mut findings = check::check_graph(&nodes, options.labels);

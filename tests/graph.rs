@@ -420,3 +420,27 @@ fn staged_dependency_on_an_untouched_app_is_checked() {
         ]
     );
 }
+
+#[test]
+fn staged_dependency_on_a_migration_squashed_in_an_untouched_app_resolves() {
+    let repo = Repo::new();
+    chain(&repo);
+    repo.write(
+        "shop/migrations/0001_squashed_0002.py",
+        migration(&[], "total").replace(
+            "    dependencies = [\n    ]\n",
+            "    replaces = [(\"shop\", \"0001_initial\"), (\"shop\", \"0002_order\")]\n\n    dependencies = [\n    ]\n",
+        ),
+    );
+    repo.commit_all("shop, squashed, replaced files gone");
+    repo.write(
+        A,
+        migration(
+            &[("blog", "0004_post_views"), ("shop", "0002_order")],
+            "likes",
+        ),
+    );
+    repo.git(&["add", A]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}

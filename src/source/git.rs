@@ -120,7 +120,9 @@ impl Repo {
                 let graph = timed(&mut phases, "list apps", || {
                     index_files_in(&index, &touched, pattern, &items)
                 });
-                let context = other_apps(&index, &touched, pattern);
+                let context = timed(&mut phases, "list other apps", || {
+                    other_apps(&index, &touched, pattern)
+                });
                 Listed {
                     items,
                     graph,
@@ -655,7 +657,12 @@ fn other_apps(
         .iter()
         .filter_map(|entry| {
             let path = index.path(entry);
-            if !is_file_mode(entry.mode) || touched.contains(parent(path)) || !pattern.matches(path)
+            // The default pattern needs `migrations/` in the path: a cheap first sieve over
+            // every entry of a large index.
+            if pattern.pathspec().is_some() && !path.contains("migrations/") {
+                return None;
+            }
+            if !is_file_mode(entry.mode) || !pattern.matches(path) || touched.contains(parent(path))
             {
                 return None;
             }

@@ -105,6 +105,11 @@ impl Plan {
             .map(|item| (item.path.as_str(), read(self.repo.as_ref(), item)))
     }
 
+    /// Paths of the migrations of untouched apps, without reading them.
+    pub fn context_paths(&self) -> impl Iterator<Item = &str> {
+        self.context.iter().map(|item| item.path.as_str())
+    }
+
     /// Migrations of untouched apps whose directory `wanted` accepts, read one at a time.
     pub fn context_files<'a>(
         &'a self,
