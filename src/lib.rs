@@ -121,8 +121,14 @@ fn context_nodes(plan: &source::Plan, nodes: &[GraphNode], labels: &AppLabels) -
         return Vec::new();
     }
     let named: BTreeSet<&str> = references.iter().map(|r| r.app.as_str()).collect();
+    let wanted = |dir: &str| {
+        labels
+            .label(dir)
+            .is_some_and(|l| named.contains(l.as_str()))
+    };
+    let paths = plan.context_paths(wanted);
     let mut by_dir: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for path in plan.context_paths() {
+    for path in &paths {
         let (dir, _) = path.rsplit_once('/').unwrap_or(("", path));
         by_dir.entry(dir).or_default().push(path);
     }
@@ -130,13 +136,9 @@ fn context_nodes(plan: &source::Plan, nodes: &[GraphNode], labels: &AppLabels) -
         let file = path.rsplit_once('/').map_or(path, |(_, file)| file);
         file.strip_suffix(".py").unwrap_or(file).to_string()
     };
-    let mut read = BTreeSet::new();
     let mut out = Vec::new();
     for (dir, paths) in &by_dir {
-        let Some(label) = labels
-            .label(dir)
-            .filter(|label| named.contains(label.as_str()))
-        else {
+        let Some(label) = labels.label(dir) else {
             continue;
         };
         let names: BTreeSet<String> = paths.iter().map(|path| stem(path)).collect();
@@ -145,19 +147,20 @@ fn context_nodes(plan: &source::Plan, nodes: &[GraphNode], labels: &AppLabels) -
                 && !matches!(r.name.as_str(), "__first__" | "__latest__")
                 && !names.contains(&r.name)
         });
-        if unresolved {
-            read.insert(*dir);
-        } else {
-            // Known by name only: unread nodes, which keep the app from being judged.
-            out.extend(paths.iter().map(|path| unreadable(path.to_string())));
+        for path in paths {
+            if !unresolved {
+                // Known by name only: an unread node, which keeps the app from being judged.
+                out.push(unreadable(path.to_string()));
+                continue;
+            }
+            let header = plan
+                .read_context(path)
+                .and_then(|file| Ok(migration::parse_header(&file.content)?));
+            out.push(GraphNode {
+                path: path.to_string(),
+                header: header.unwrap_or_default(),
+            });
         }
-    }
-    for (path, file) in plan.context_files(|dir| read.contains(dir)) {
-        let header = file.and_then(|file| Ok(migration::parse_header(&file.content)?));
-        out.push(GraphNode {
-            path: path.to_string(),
-            header: header.unwrap_or_default(),
-        });
     }
     out
 }

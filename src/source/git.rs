@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use git2::{Delta, DiffFindOptions, DiffOptions, ErrorCode, FileMode, Oid, Repository, Tree};
 
-use super::{Item, MigrationPattern, Origin, Plan, index, staged};
+use super::{Context, Item, MigrationPattern, Origin, Plan, index, staged};
 use crate::error::Error;
 
 /// Only these diff statuses bring content into the commit; deletions bring none.
@@ -29,7 +29,7 @@ const INTENT_TO_ADD: u16 = 1 << 13;
 struct Listed {
     items: Vec<Item>,
     graph: Vec<Item>,
-    context: Vec<Item>,
+    context: Option<Context>,
 }
 
 /// An open, non-bare repository.
@@ -120,8 +120,10 @@ impl Repo {
                 let graph = timed(&mut phases, "list apps", || {
                     index_files_in(&index, &touched, pattern, &items)
                 });
-                let context = timed(&mut phases, "list other apps", || {
-                    other_apps(&index, &touched, pattern)
+                let context = Some(Context {
+                    index,
+                    touched,
+                    pattern: pattern.clone(),
                 });
                 Listed {
                     items,
@@ -246,7 +248,11 @@ impl Repo {
                 }),
         );
         let graph = index_files_in(&listed, &touched, pattern, &items);
-        let context = other_apps(&listed, &touched, pattern);
+        let context = Some(Context {
+            index: listed,
+            touched,
+            pattern: pattern.clone(),
+        });
         Ok(Listed {
             items,
             graph,
@@ -438,7 +444,7 @@ impl Repo {
             repo: Some(self),
             items,
             graph: Some(graph),
-            context: Vec::new(),
+            context: None,
             errors: Vec::new(),
             phases,
         }
@@ -643,36 +649,6 @@ fn index_files_in(
         }
     }
     without(extra, items)
-}
-
-/// Migrations in the index outside the `touched` directories: the apps a change's
-/// dependencies may name.
-fn other_apps(
-    index: &index::Index,
-    touched: &BTreeSet<String>,
-    pattern: &MigrationPattern,
-) -> Vec<Item> {
-    index
-        .entries
-        .iter()
-        .filter_map(|entry| {
-            let path = index.path(entry);
-            // The default pattern needs `migrations/` in the path: a cheap first sieve over
-            // every entry of a large index.
-            if pattern.pathspec().is_some() && !path.contains("migrations/") {
-                return None;
-            }
-            if !is_file_mode(entry.mode) || !pattern.matches(path) || touched.contains(parent(path))
-            {
-                return None;
-            }
-            Some(Item {
-                path: path.to_string(),
-                origin: Origin::Blob(Oid::from_bytes(&entry.id).ok()?),
-                added_lines: Some(Vec::new()),
-            })
-        })
-        .collect()
 }
 
 /// The directory part of a `/`-separated path.

@@ -23,6 +23,14 @@ pub use pattern::{GlobError, MigrationPattern, is_migration};
 use crate::error::Error;
 use crate::timings::{FileClock, Step};
 
+/// What staged mode keeps to look up other apps: the index it read, the touched
+/// directories, and the pattern.
+struct Context {
+    index: index::Index,
+    touched: std::collections::BTreeSet<String>,
+    pattern: MigrationPattern,
+}
+
 /// One file's content, ready to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
@@ -50,9 +58,9 @@ pub struct Plan {
     /// The other migrations of the apps the checked files belong to, for the graph checks;
     /// `None` when the mode has no graph checks (paths), empty when `items` are all of them.
     graph: Option<Vec<Item>>,
-    /// Migrations of the apps the change does not touch, which its dependencies may name
-    /// (staged mode): read only for the apps that are named.
-    context: Vec<Item>,
+    /// The index, to find the migrations of apps the change does not touch, which its
+    /// dependencies may name (staged mode); looked at only for the apps that are named.
+    context: Option<Context>,
     /// Problems met while listing (a missing path, say): reported, and the run goes on.
     pub errors: Vec<Error>,
     /// Wall-clock phases of listing (reading the index, diffing...), for `--timings`.
@@ -105,20 +113,60 @@ impl Plan {
             .map(|item| (item.path.as_str(), read(self.repo.as_ref(), item)))
     }
 
-    /// Paths of the migrations of untouched apps, without reading them.
-    pub fn context_paths(&self) -> impl Iterator<Item = &str> {
-        self.context.iter().map(|item| item.path.as_str())
+    /// Paths of the migrations of untouched apps in the directories `wanted` accepts (asked
+    /// once per directory), without reading them.
+    pub fn context_paths(&self, wanted: impl Fn(&str) -> bool) -> Vec<String> {
+        let Some(context) = &self.context else {
+            return Vec::new();
+        };
+        let index = &context.index;
+        let mut out = Vec::new();
+        let mut last: Option<(&str, bool)> = None;
+        for entry in &index.entries {
+            let path = index.path(entry);
+            // The default pattern needs `migrations/` in the path: a cheap first sieve over
+            // every entry of a large index.
+            if context.pattern.pathspec().is_some() && !path.contains("migrations/") {
+                continue;
+            }
+            let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            let accepted = match last {
+                Some((seen, accepted)) if seen == dir => accepted,
+                _ => {
+                    let accepted = !context.touched.contains(dir) && wanted(dir);
+                    last = Some((dir, accepted));
+                    accepted
+                }
+            };
+            if accepted && staged::is_file_mode(entry.mode) && context.pattern.matches(path) {
+                out.push(path.to_string());
+            }
+        }
+        out
     }
 
-    /// Migrations of untouched apps whose directory `wanted` accepts, read one at a time.
-    pub fn context_files<'a>(
-        &'a self,
-        wanted: impl Fn(&str) -> bool + 'a,
-    ) -> impl Iterator<Item = (&'a str, Result<SourceFile, Error>)> + 'a {
-        self.context
-            .iter()
-            .filter(move |item| wanted(item.path.rsplit_once('/').map_or("", |(dir, _)| dir)))
-            .map(|item| (item.path.as_str(), read(self.repo.as_ref(), item)))
+    /// Read a migration of an untouched app, found by [`Plan::context_paths`].
+    pub fn read_context(&self, path: &str) -> Result<SourceFile, Error> {
+        let found = self.context.as_ref().and_then(|context| {
+            let index = &context.index;
+            let at = index
+                .entries
+                .binary_search_by(|e| index.path(e).cmp(path))
+                .ok()?;
+            git2::Oid::from_bytes(&index.entries.get(at)?.id).ok()
+        });
+        let Some(id) = found else {
+            return Err(Error::Git {
+                context: "reading a migration of another app",
+                message: format!("{path} is not in the index"),
+            });
+        };
+        let item = Item {
+            path: path.to_string(),
+            origin: Origin::Blob(id),
+            added_lines: Some(Vec::new()),
+        };
+        read(self.repo.as_ref(), &item)
     }
 
     /// The directories the mode's checked and graph files are in: the touched apps.

@@ -14,7 +14,7 @@ pub fn plan(paths: &[PathBuf], pattern: &MigrationPattern) -> Plan {
         repo: None,
         items: Vec::new(),
         graph: None,
-        context: Vec::new(),
+        context: None,
         errors: Vec::new(),
         phases: Vec::new(),
     };
