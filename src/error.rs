@@ -58,3 +58,15 @@ pub enum Error {
     #[error(transparent)]
     Parse(#[from] ParseError),
 }
+
+impl Error {
+    /// The same error, naming `what` needed the repository: the repository is opened once,
+    /// before the mode that needs it is known.
+    pub fn for_mode(self, what: &'static str) -> Error {
+        match self {
+            Error::NotARepository { .. } => Error::NotARepository { what },
+            Error::BareRepository { path, .. } => Error::BareRepository { path, what },
+            other => other,
+        }
+    }
+}

@@ -219,25 +219,35 @@ pub struct RunOptions<'a> {
 
 /// Run one mode against a library. Errors that stop the whole mode (no repository, an
 /// unknown revision) are returned; errors on single files are collected in the outcome.
-pub fn run(mode: &Mode, library: &Library, options: RunOptions<'_>) -> Result<Outcome, Error> {
+/// `repo` is the repository around the working directory, opened once by the caller; path
+/// mode works without one.
+pub fn run(
+    mode: &Mode,
+    library: &Library,
+    options: RunOptions<'_>,
+    repo: Result<source::Repo, Error>,
+) -> Result<Outcome, Error> {
     let pattern = options.pattern;
     let mut timings = Timings {
         threads: options.jobs,
         ..Timings::default()
     };
-    let open = |timings: &mut Timings| {
-        timings.phase("open repository", || source::Repo::open(mode.describe()))
-    };
-    let plan = match mode {
-        Mode::Paths(paths) => timings.phase("list files", || source::from_paths(paths, pattern)),
-        Mode::Staged => source::staged(open(&mut timings)?, pattern, !options.prefilter)?,
-        Mode::Merging => {
-            let mut plan = source::staged(open(&mut timings)?, pattern, !options.prefilter)?;
+    let plan = match (mode, repo) {
+        (Mode::Paths(paths), repo) => {
+            let root = repo.ok().and_then(|repo| source::repository_root(&repo));
+            timings.phase("list files", || {
+                source::from_paths(paths, pattern, root.as_deref())
+            })
+        }
+        (_, Err(err)) => return Err(err.for_mode(mode.describe())),
+        (Mode::Staged, Ok(repo)) => source::staged(repo, pattern, !options.prefilter)?,
+        (Mode::Merging, Ok(repo)) => {
+            let mut plan = source::staged(repo, pattern, !options.prefilter)?;
             plan.add_no_lines();
             plan
         }
-        Mode::All => source::all(open(&mut timings)?, pattern, !options.prefilter)?,
-        Mode::Since(rev) => source::since(open(&mut timings)?, rev, pattern)?,
+        (Mode::All, Ok(repo)) => source::all(repo, pattern, !options.prefilter)?,
+        (Mode::Since(rev), Ok(repo)) => source::since(repo, rev, pattern)?,
     };
     timings.phases.extend(plan.phases.iter().copied());
     let prefilter = options.prefilter.then(|| Prefilter::new(library));

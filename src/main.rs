@@ -137,8 +137,12 @@ fn main() -> ExitCode {
 }
 
 /// The settings of this run: the config file (found, named, or none), with flags on top.
-fn settings(cli: &Cli) -> Result<(Settings, Option<PathBuf>), Error> {
-    let root = source::repository_root();
+/// `repo` is the repository around the working directory, if any.
+fn settings(
+    cli: &Cli,
+    repo: Result<&source::Repo, &Error>,
+) -> Result<(Settings, Option<PathBuf>), Error> {
+    let root = repo.ok().and_then(source::repository_root);
     let cwd = std::env::current_dir().map_err(|source| Error::Read {
         path: PathBuf::from("."),
         source,
@@ -170,10 +174,13 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     } else {
         Mode::Paths(cli.paths.clone())
     };
-    let (settings, root) = settings(cli)?;
-    let config_time = started.elapsed();
+    // Opened once, for the config's root and the mode; a mode that needs it reports the error.
+    let repo = source::Repo::open(mode.describe());
+    let open_time = started.elapsed();
+    let (settings, root) = settings(cli, repo.as_ref())?;
+    let config_time = started.elapsed() - open_time;
     let library = check_migrate::load_library(&settings.library, &settings.extend_library)?;
-    let library_time = started.elapsed() - config_time;
+    let library_time = started.elapsed() - open_time - config_time;
     warn_library_problems(&library, &settings);
     let baseline = match (&cli.write_baseline, &settings.baseline) {
         (None, Some(path)) => Some(Baseline::load(path)?),
@@ -189,10 +196,14 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         jobs,
         labels: &settings.labels,
     };
-    let mut outcome = check_migrate::run(&mode, &library, options)?;
+    let mut outcome = check_migrate::run(&mode, &library, options, repo)?;
     outcome.timings.phases.splice(
         0..0,
-        [("find config", config_time), ("load library", library_time)],
+        [
+            ("open repository", open_time),
+            ("find config", config_time),
+            ("load library", library_time),
+        ],
     );
     if let Some(target) = &cli.write_baseline {
         let path = target
@@ -313,7 +324,8 @@ fn check_library(cli: &Cli, file: Option<&PathBuf>, color: bool) -> Result<ExitC
     let (replace, extend) = match file {
         Some(file) => (vec![file.clone()], Vec::new()),
         None => {
-            let (settings, _) = settings(cli)?;
+            let repo = source::Repo::open("--check-library");
+            let (settings, _) = settings(cli, repo.as_ref())?;
             (settings.library, settings.extend_library)
         }
     };

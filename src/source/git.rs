@@ -67,6 +67,11 @@ impl Repo {
         Ok(Repo { repo })
     }
 
+    /// The working tree, as libgit2 names it.
+    pub fn workdir(&self) -> Option<PathBuf> {
+        self.repo.workdir().map(|dir| dir.to_path_buf())
+    }
+
     pub(super) fn blob(&self, id: Oid, path: &str) -> Result<Vec<u8>, Error> {
         let blob = self.repo.find_blob(id).map_err(|err| Error::Git {
             context: "reading a blob",

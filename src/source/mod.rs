@@ -13,7 +13,7 @@ mod pattern;
 mod staged;
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -270,8 +270,9 @@ fn read(repo: Option<&Repo>, item: &Item) -> Result<SourceFile, Error> {
 }
 
 /// `check-migrate PATH...`: files and directories from the working tree.
-pub fn from_paths(paths: &[PathBuf], pattern: &MigrationPattern) -> Plan {
-    paths::plan(paths, pattern)
+/// `root` is the repository's working tree, when the paths are in one.
+pub fn from_paths(paths: &[PathBuf], pattern: &MigrationPattern, root: Option<&Path>) -> Plan {
+    paths::plan(paths, pattern, root)
 }
 
 /// `check-migrate`: migration files staged in the index.
@@ -291,8 +292,8 @@ pub fn since(repo: Repo, rev: &str, pattern: &MigrationPattern) -> Result<Plan, 
     repo.since(rev, pattern)
 }
 
-/// The working tree root of the repository around the current directory, if any: paths are
-/// shown relative to it in every mode, and config files are looked for up to it.
-pub fn repository_root() -> Option<PathBuf> {
-    paths::repository_root()
+/// The working tree root of `repo`, absolute: paths are shown relative to it in every mode,
+/// and config files are looked for up to it.
+pub fn repository_root(repo: &Repo) -> Option<PathBuf> {
+    repo.workdir().map(|dir| paths::absolute(&dir))
 }

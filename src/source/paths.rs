@@ -8,8 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use super::{Item, MigrationPattern, Origin, Plan};
 use crate::error::Error;
 
-pub fn plan(paths: &[PathBuf], pattern: &MigrationPattern) -> Plan {
-    let root = repository_root();
+pub fn plan(paths: &[PathBuf], pattern: &MigrationPattern, root: Option<&Path>) -> Plan {
     let mut plan = Plan {
         repo: None,
         items: Vec::new(),
@@ -20,11 +19,11 @@ pub fn plan(paths: &[PathBuf], pattern: &MigrationPattern) -> Plan {
     };
     for path in paths {
         if path.is_dir() {
-            walk(path, root.as_deref(), pattern, &mut plan);
+            walk(path, root, pattern, &mut plan);
         } else if path.exists() {
             // A file named explicitly that is not a migration is skipped: the pre-commit
             // framework and shells pass whatever matched their own filters.
-            add(path, root.as_deref(), pattern, &mut plan);
+            add(path, root, pattern, &mut plan);
         } else {
             plan.errors.push(Error::MissingPath { path: path.clone() });
         }
@@ -77,13 +76,7 @@ fn relative_to(path: &Path, root: &Path) -> Option<String> {
     path.strip_prefix(root).ok().map(slashed)
 }
 
-pub(super) fn repository_root() -> Option<PathBuf> {
-    let repo = git2::Repository::open_from_env().ok()?;
-    let workdir = repo.workdir()?;
-    Some(absolute(workdir))
-}
-
-fn absolute(path: &Path) -> PathBuf {
+pub(super) fn absolute(path: &Path) -> PathBuf {
     let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     lexical_normal(&joined)
 }
