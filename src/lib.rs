@@ -25,7 +25,7 @@ pub mod timings;
 
 use std::path::PathBuf;
 
-use check::{AppLabels, CheckOptions, GraphNode, Prefilter, RuleSettings};
+use check::{AppLabels, CheckOptions, GraphNode, Labels, Prefilter, RuleSettings, Status};
 use error::Error;
 use library::Library;
 use report::Report;
@@ -67,6 +67,8 @@ pub struct Outcome {
     pub report: Report,
     pub errors: Vec<Error>,
     pub timings: Timings,
+    /// Why apps were not judged by the graph rules (`path:line: message`), one line each.
+    pub notes: Vec<String>,
 }
 
 /// The built-in library (or the `replace` files, merged in order), extended with the
@@ -159,6 +161,7 @@ fn context_nodes(plan: &source::Plan, nodes: &[GraphNode], labels: &AppLabels) -
             out.push(GraphNode {
                 path: path.to_string(),
                 header: header.unwrap_or_default(),
+                status: Status::Unchanged,
             });
         }
     }
@@ -170,6 +173,66 @@ fn unreadable(path: String) -> GraphNode {
     GraphNode {
         path,
         header: migration::Header::default(),
+        status: Status::Unchanged,
+    }
+}
+
+/// The label of every directory among `nodes`: configured, else read from the app's config
+/// modules in the mode's snapshot, with the migrations as evidence.
+fn app_labels(plan: &source::Plan, nodes: &[GraphNode], configured: &AppLabels) -> Labels {
+    use std::collections::BTreeMap;
+    let mut declared = BTreeMap::new();
+    for node in nodes {
+        let dir = node.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        if declared.contains_key(dir) {
+            continue;
+        }
+        let said = if configured.configured(dir).is_some() {
+            check::Declared::Silent
+        } else {
+            read_declared(plan, check::app_dir(dir))
+        };
+        declared.insert(dir.to_string(), said);
+    }
+    Labels::resolve(configured, &declared, nodes)
+}
+
+/// What an app's config modules say about its label.
+fn read_declared(plan: &source::Plan, app_dir: &str) -> check::Declared {
+    let mut modules = Vec::new();
+    for (path, content) in plan.app_modules(app_dir) {
+        let content = match content {
+            Ok(content) => content,
+            Err(err) => {
+                return check::Declared::Ambiguous {
+                    why: format!("it cannot be read: {err}"),
+                    path,
+                };
+            }
+        };
+        // Most `__init__.py` files are empty or import things: parse only those that may
+        // name or hold a config.
+        let init = path.ends_with("__init__.py");
+        let worth = |needle: &[u8]| content.windows(needle.len()).any(|w| w == needle);
+        if init && !worth(b"default_app_config") && !worth(b"Config") {
+            continue;
+        }
+        if let Ok(module) = migration::app_configs(&content) {
+            modules.push((path, module));
+        }
+    }
+    check::declared(&modules)
+}
+
+/// A note as one line: `path:line: message`.
+fn note_line(plan: &source::Plan, note: check::Note) -> String {
+    let line = note.span.as_ref().and_then(|span| {
+        let source = plan.reread(&note.path)?.ok()?;
+        Some(text::LineIndex::new(&source).line(span.start))
+    });
+    match line {
+        Some(line) => format!("{}:{line}: {}", note.path, note.message),
+        None => format!("{}: {}", note.path, note.message),
     }
 }
 
@@ -273,9 +336,15 @@ pub fn run(
             Ok((checked, header)) => {
                 outcome.report.files_checked += 1;
                 if plan.has_graph() {
+                    let status = match plan.change_of(&checked.path) {
+                        Some(true) => Status::New,
+                        Some(false) => Status::Changed,
+                        None => Status::Unchanged,
+                    };
                     nodes.push(GraphNode {
                         path: checked.path.clone(),
                         header,
+                        status,
                     });
                 }
                 if !checked.findings.is_empty() {
@@ -300,6 +369,7 @@ pub fn run(
                 Ok(GraphNode {
                     path: file.path,
                     header,
+                    status: Status::Unchanged,
                 })
             });
             match node {
@@ -312,11 +382,21 @@ pub fn run(
         }
         nodes.extend(context_nodes(&plan, &nodes, options.labels));
         nodes.sort_by(|a, b| a.path.cmp(&b.path));
+        let labels = app_labels(&plan, &nodes, options.labels);
         let touched = plan.touched_dirs();
-        let mut findings = check::check_graph(&nodes, options.labels);
-        findings
-            .retain(|(path, _)| touched.contains(path.rsplit_once('/').map_or("", |(dir, _)| dir)));
-        attach(&mut outcome, &plan, findings, options.rules);
+        let in_touched =
+            |path: &str| touched.contains(path.rsplit_once('/').map_or("", |(d, _)| d));
+        let mut graph = check::check_graph(&nodes, &labels);
+        graph.findings.retain(|(path, _)| in_touched(path));
+        let notes = graph.notes.into_iter().filter(|note| {
+            // A note on an app's config module belongs to its migrations directory.
+            in_touched(&note.path)
+                || labels
+                    .iter()
+                    .any(|(dir, label)| touched.contains(dir) && label.doubt.as_ref() == Some(note))
+        });
+        outcome.notes = notes.map(|note| note_line(&plan, note)).collect();
+        attach(&mut outcome, &plan, graph.findings, options.rules);
         outcome
             .timings
             .phases

@@ -231,6 +231,12 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     let render = Instant::now();
     print_outcome(&outcome, &mode, format, color).map_err(Error::Output)?;
     outcome.timings.phases.push(("render", render.elapsed()));
+    if mode == Mode::All {
+        // Why an app's graph was not judged: said in the full run, not on every commit.
+        for note in &outcome.notes {
+            eprintln!("note: {note}");
+        }
+    }
     if mode == Mode::All && !stale.is_empty() {
         Baseline::print_stale(&mut io::stderr().lock(), &stale).map_err(Error::Output)?;
     }
@@ -276,10 +282,19 @@ fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool)
     out.flush()?;
     let errors = outcome.report.count(Severity::Error) > 0;
     if *mode == Mode::Staged && errors {
+        // Graph findings are about an app, not a line: no comment accepts them.
+        let names = outcome
+            .report
+            .findings()
+            .any(|(_, f)| f.severity == Severity::Error && f.rule.accepts_comment());
+        let accept = if names {
+            ", accept a name on purpose with a `# check-migrate: ignore[rule]` comment on its line"
+        } else {
+            ""
+        };
         eprintln!(
-            "commit blocked by check-migrate: fix the errors above, accept one on purpose with a \
-             `# check-migrate: ignore[rule]` comment on its line, or commit anyway with \
-             `git commit --no-verify`."
+            "commit blocked by check-migrate: fix the errors above{accept}, or commit anyway \
+             with `git commit --no-verify`."
         );
     }
     if *mode == Mode::Merging && errors {

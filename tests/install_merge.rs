@@ -75,7 +75,7 @@ fn clean_merge_giving_two_leaves_is_refused_then_goes_through_with_a_merge_migra
     assert!(run.stdout.contains("multiple-leaves"), "{}", run.stdout);
     assert!(
         run.stdout
-            .contains("app `blog` has 2 leaf migrations: `0005_post_likes` and `0005_post_shares`"),
+            .contains("app `blog` has 2 leaf migrations (both numbered 0005): `0005_post_likes.py` and `0005_post_shares.py`"),
         "{}",
         run.stdout
     );

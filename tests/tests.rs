@@ -14,3 +14,4 @@ mod install;
 mod install_merge;
 mod library_cli;
 mod odd_files;
+mod project;

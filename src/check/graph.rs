@@ -1,48 +1,52 @@
 //! The migration graph, from the files alone: more than one leaf in an app, a dependency on a
 //! migration that does not exist, two migrations with one number, and dependency cycles.
 //!
-//! An app is a directory of migrations; its label is the name of the directory above, or what
-//! `[app-labels]` says. As Django does on a fresh database, a squashed migration stands in for
-//! the migrations it `replaces`: those leave the graph and references to them point at it.
+//! An app is a directory of migrations, named by its label (see `labels`). As Django does on
+//! a fresh database, a squashed migration stands in for the migrations it `replaces`: those
+//! leave the graph and references to them point at it. An app is judged only when every one
+//! of its migrations was read exactly; otherwise it gets a [`Note`] saying why, never a guess.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
+use super::labels::Labels;
 use super::{Finding, Rule};
-use crate::migration::{Assignment, Header, Reference};
+use crate::migration::{Assignment, Header, Reference, Unknown};
 
 /// One migration file as the graph sees it.
 #[derive(Debug, Clone)]
 pub struct GraphNode {
     pub path: String,
     pub header: Header,
+    pub status: Status,
 }
 
-/// App labels configured for directories whose `AppConfig.label` differs from their name.
-#[derive(Debug, Clone, Default)]
-pub struct AppLabels {
-    /// Directory (of migrations, or the app above it), relative to the repository root.
-    by_dir: BTreeMap<String, String>,
+/// What the change being checked does to a migration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Status {
+    /// Not part of the change (or no change is being checked: `--all`).
+    #[default]
+    Unchanged,
+    /// Modified by the change.
+    Changed,
+    /// Added by the change.
+    New,
 }
 
-impl AppLabels {
-    pub fn insert(&mut self, dir: &str, label: &str) {
-        self.by_dir
-            .insert(dir.trim_matches('/').to_string(), label.to_string());
-    }
+/// Why an app was not judged: said once in `--all`, never a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub path: String,
+    /// Bytes in `path` the note is about, when it is about a place in the file.
+    pub span: Option<Range<usize>>,
+    pub message: String,
+}
 
-    /// The label of the app whose migrations are in `dir`.
-    pub fn label(&self, dir: &str) -> Option<String> {
-        let (app_dir, name) = match dir.rsplit_once('/') {
-            Some((app_dir, _)) => (app_dir, app_dir.rsplit('/').next().unwrap_or(app_dir)),
-            None => ("", ""),
-        };
-        self.by_dir
-            .get(dir)
-            .or_else(|| self.by_dir.get(app_dir))
-            .cloned()
-            .or_else(|| (!name.is_empty()).then(|| name.to_string()))
-    }
+/// The graph's findings, each with its path, and its notes.
+#[derive(Debug, Default)]
+pub struct GraphReport {
+    pub findings: Vec<(String, Finding)>,
+    pub notes: Vec<Note>,
 }
 
 type Id = usize;
@@ -52,12 +56,15 @@ struct Graph<'a> {
     /// Per node: its directory and name (the file stem).
     dir: Vec<&'a str>,
     name: Vec<&'a str>,
-    label_dirs: BTreeMap<String, Vec<&'a str>>,
-    dir_label: BTreeMap<&'a str, String>,
+    label_dirs: BTreeMap<&'a str, Vec<&'a str>>,
+    dir_label: BTreeMap<&'a str, &'a str>,
     /// (directory, name) -> the node that answers for it (itself, or its replacement).
     lookup: BTreeMap<(&'a str, &'a str), Id>,
     /// Nodes replaced by a squashed migration present in the repository.
     replaced: BTreeSet<Id>,
+    /// Directories not judged: a name not found there may still exist (in a file that could
+    /// not be read, or a squash whose `replaces` is computed).
+    unjudged: BTreeSet<String>,
 }
 
 /// What a reference points at.
@@ -68,27 +75,97 @@ enum Target {
     Missing,
 }
 
-/// The graph findings of `nodes`, each with the path it belongs to.
-pub fn check_graph(nodes: &[GraphNode], labels: &AppLabels) -> Vec<(String, Finding)> {
-    // A file without a `Migration` class is no migration (unless it is unreadable, which
-    // keeps its app from being judged).
+/// The graph findings of `nodes`, whose directories all have a label in `labels`.
+pub fn check_graph(nodes: &[GraphNode], labels: &Labels) -> GraphReport {
+    let mut report = GraphReport::default();
+    let dir_of = |path: &str| split(path).0.to_string();
+    // Directories that cannot be judged, with the note that says why (none for an unreadable
+    // file: its error is reported already).
+    let mut unjudged: BTreeMap<String, Option<Note>> = BTreeMap::new();
+    let mut doubt = |dir: String, note: Option<Note>| {
+        let slot = unjudged.entry(dir).or_insert(None);
+        if slot.is_none() {
+            *slot = note;
+        }
+    };
+    for (dir, label) in labels.iter() {
+        if let Some(note) = &label.doubt {
+            doubt(dir.to_string(), Some(note.clone()));
+        }
+    }
+    let django = |header: &Header| {
+        header.class_span.is_some() && header.foreign.is_none() && header.unknown_base.is_none()
+    };
+    let django_dirs: BTreeSet<String> = nodes
+        .iter()
+        .filter(|n| django(&n.header))
+        .map(|n| dir_of(&n.path))
+        .collect();
+    // A class that derives from something else, in a directory of Django migrations and
+    // with `dependencies` of its own, is a project's subclass of Django's: read as one.
+    let subclass = |node: &GraphNode| {
+        node.header.foreign.is_none()
+            && node.header.dependencies.is_some()
+            && django_dirs.contains(&dir_of(&node.path))
+    };
+    for node in nodes {
+        let dir = dir_of(&node.path);
+        let header = &node.header;
+        if !header.complete {
+            doubt(dir.clone(), None);
+        }
+        let not_django = header
+            .foreign
+            .as_ref()
+            .or(header.unknown_base.as_ref().filter(|_| !subclass(node)));
+        if let Some(span) = not_django {
+            // A folder of another framework's migrations is simply not an app; such a class
+            // among Django migrations is worth a word.
+            let note = django_dirs.contains(&dir).then(|| Note {
+                path: node.path.clone(),
+                span: Some(span.clone()),
+                message: "this `Migration` is not Django's `migrations.Migration` (and sets no `dependencies` of its own), or a dependency is not an `(app, name)` pair, so this app is not judged".to_string(),
+            });
+            doubt(dir.clone(), note);
+            continue;
+        }
+        let own = labels.label(&dir).unwrap_or_default();
+        let unknown = unsure(&header.replaces, true, own)
+            .or_else(|| unsure(&header.dependencies, false, own))
+            .or_else(|| unsure(&header.run_before, false, own));
+        if let Some(unknown) = unknown {
+            doubt(
+                dir.clone(),
+                Some(Note {
+                    path: node.path.clone(),
+                    span: Some(unknown.span.clone()),
+                    message: "this dependency cannot be read without running the code, so this app is not judged".to_string(),
+                }),
+            );
+        }
+    }
+    report.notes = unjudged.values().flatten().cloned().collect();
+
+    // A file without a `Migration` class is no migration, and a folder of another
+    // framework's migrations is no app: neither is part of the graph.
     let nodes: Vec<GraphNode> = nodes
         .iter()
-        .filter(|node| node.header.class_span.is_some() || !node.header.complete)
+        .filter(|node| {
+            let foreign = node.header.foreign.is_some()
+                || (node.header.unknown_base.is_some()
+                    && !django_dirs.contains(&dir_of(&node.path)));
+            (node.header.class_span.is_some() || !node.header.complete) && !foreign
+        })
         .cloned()
         .collect();
     let nodes = nodes.as_slice();
-    let graph = Graph::new(nodes, labels);
-    let mut findings = Vec::new();
-    // A migration whose header could not be read makes its app's graph unknown; judging it
-    // would report leaves and missing names that are only unreadable.
-    let unreadable: BTreeSet<&str> = (0..nodes.len())
-        .filter(|&id| !nodes[id].header.complete)
-        .map(|id| graph.dir[id])
-        .collect();
-    let judged = |id: Id| !unreadable.contains(graph.dir[id]) && !graph.replaced.contains(&id);
+    let graph = Graph::new(nodes, labels, unjudged.keys().cloned().collect());
+    let judged = |id: Id| !graph.unjudged.contains(graph.dir[id]) && !graph.replaced.contains(&id);
 
     let mut children: Vec<BTreeSet<Id>> = vec![BTreeSet::new(); nodes.len()];
+    // Apps with a dependency on a migration of their own that is missing: their leaves follow
+    // from that one mistake, which is the finding.
+    let mut broken: BTreeSet<&str> = BTreeSet::new();
     for (id, node) in nodes.iter().enumerate() {
         if !judged(id) {
             continue;
@@ -98,7 +175,14 @@ pub fn check_graph(nodes: &[GraphNode], labels: &AppLabels) -> Vec<(String, Find
                 Target::Node(parent) => {
                     children[parent].insert(id);
                 }
-                Target::Missing => findings.push(graph.missing(id, reference, "dependency")),
+                Target::Missing => {
+                    if graph.dirs_for(id, &reference.app).first() == Some(&graph.dir[id]) {
+                        broken.insert(graph.dir[id]);
+                    }
+                    report
+                        .findings
+                        .push(graph.missing(id, reference, "dependency"));
+                }
                 Target::External => {}
             }
         }
@@ -107,15 +191,32 @@ pub fn check_graph(nodes: &[GraphNode], labels: &AppLabels) -> Vec<(String, Find
                 Target::Node(child) => {
                     children[id].insert(child);
                 }
-                Target::Missing => findings.push(graph.missing(id, reference, "run_before")),
+                Target::Missing => report
+                    .findings
+                    .push(graph.missing(id, reference, "run_before")),
                 Target::External => {}
             }
         }
     }
-    findings.extend(graph.multiple_leaves(&children, &judged));
-    findings.extend(graph.duplicate_numbers(&judged));
-    findings.extend(graph.cycles(&children, &judged));
-    findings
+    let (leaves, reported) = graph.multiple_leaves(&children, &|id| {
+        judged(id) && !broken.contains(graph.dir[id])
+    });
+    report.findings.extend(leaves);
+    report
+        .findings
+        .extend(graph.duplicate_numbers(&children, &judged, &reported));
+    report.findings.extend(graph.cycles(&children, &judged));
+    report
+}
+
+/// The first entry of `assignment` that could not be read and may name a migration of the
+/// node's own app (`own`), or any such entry when `any`.
+fn unsure<'h>(assignment: &'h Option<Assignment>, any: bool, own: &str) -> Option<&'h Unknown> {
+    assignment.as_ref().and_then(|a| {
+        a.unknown
+            .iter()
+            .find(|u| any || u.app.as_deref().is_none_or(|app| app == own))
+    })
 }
 
 fn entries(assignment: &Option<Assignment>) -> &[Reference] {
@@ -128,17 +229,23 @@ fn split(path: &str) -> (&str, &str) {
     (dir, file.strip_suffix(".py").unwrap_or(file))
 }
 
+/// The numeric prefix of a migration name (`0005` of `0005_post_likes`).
+fn number(name: &str) -> &str {
+    let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+    &name[..digits]
+}
+
 impl<'a> Graph<'a> {
-    fn new(nodes: &'a [GraphNode], labels: &AppLabels) -> Graph<'a> {
+    fn new(nodes: &'a [GraphNode], labels: &'a Labels, unjudged: BTreeSet<String>) -> Graph<'a> {
         let (dir, name): (Vec<&str>, Vec<&str>) = nodes.iter().map(|n| split(&n.path)).unzip();
-        let mut label_dirs: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        let mut label_dirs: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         let mut dir_label = BTreeMap::new();
         for &d in &dir {
             if dir_label.contains_key(d) {
                 continue;
             }
             if let Some(label) = labels.label(d) {
-                label_dirs.entry(label.clone()).or_default().push(d);
+                label_dirs.entry(label).or_default().push(d);
                 dir_label.insert(d, label);
             }
         }
@@ -153,6 +260,7 @@ impl<'a> Graph<'a> {
             dir_label,
             lookup,
             replaced: BTreeSet::new(),
+            unjudged,
         };
         graph.apply_replacements();
         graph
@@ -183,6 +291,10 @@ impl<'a> Graph<'a> {
         dirs
     }
 
+    fn label(&self, id: Id) -> &str {
+        self.dir_label.get(self.dir[id]).copied().unwrap_or("?")
+    }
+
     fn resolve(&self, from: Id, reference: &Reference) -> Target {
         let dirs = self.dirs_for(from, &reference.app);
         if dirs.is_empty() || matches!(reference.name.as_str(), "__first__" | "__latest__") {
@@ -192,6 +304,9 @@ impl<'a> Graph<'a> {
             .iter()
             .find_map(|&dir| self.lookup.get(&(dir, reference.name.as_str())).copied())
         else {
+            if dirs.iter().any(|dir| self.unjudged.contains(*dir)) {
+                return Target::External;
+            }
             return Target::Missing;
         };
         // A squashed migration may itself be squashed again: follow to the one that stands.
@@ -215,37 +330,77 @@ impl<'a> Graph<'a> {
             .unwrap_or(0..0)
     }
 
+    /// The migration of a group a finding about the group is shown at: one the change adds,
+    /// else one it modifies, else the newest by name.
+    fn pick(&self, ids: &[Id]) -> Id {
+        let rank = |&id: &Id| {
+            let status = self.nodes[id].status;
+            (
+                status == Status::New,
+                status == Status::Changed,
+                self.name[id],
+            )
+        };
+        ids.iter().copied().max_by_key(|id| rank(id)).unwrap_or(0)
+    }
+
     fn finding(
         &self,
         id: Id,
         rule: Rule,
         span: Range<usize>,
         message: String,
+        help: Option<String>,
     ) -> (String, Finding) {
-        (
-            self.nodes[id].path.clone(),
-            Finding::plain(rule, span, Some(message)),
-        )
+        let mut finding = Finding::plain(rule, span, Some(message));
+        finding.help = help;
+        (self.nodes[id].path.clone(), finding)
     }
 
     fn missing(&self, id: Id, reference: &Reference, what: &str) -> (String, Finding) {
-        let dirs = self.dirs_for(id, &reference.app).join(", ");
+        let dirs = self.dirs_for(id, &reference.app);
+        let wanted = reference.name.as_str();
+        // The nearest name in that app, as `git` suggests a command it knows.
+        let known: BTreeSet<&str> = self
+            .lookup
+            .keys()
+            .filter(|(dir, _)| dirs.contains(dir))
+            .map(|&(_, name)| name)
+            .collect();
+        let nearest = known
+            .iter()
+            .map(|&name| (distance(wanted, name), name))
+            .filter(|&(d, name)| {
+                d <= (wanted.chars().count() / 3).max(2)
+                    || (!number(wanted).is_empty() && number(wanted) == number(name))
+            })
+            .min();
+        let help = nearest.map(|(_, name)| {
+            format!(
+                "did you mean `(\"{}\", \"{name}\")`? {}",
+                reference.app,
+                Rule::MissingDependency.advice()
+            )
+        });
         self.finding(
             id,
             Rule::MissingDependency,
             reference.span.clone(),
             format!(
-                "{what} on `{}.{}`, which is not a migration in {dirs}",
-                reference.app, reference.name
+                "{what} on `{}.{wanted}`, which is not a migration in {}",
+                reference.app,
+                dirs.join(", ")
             ),
+            help,
         )
     }
 
+    /// One finding per app with several leaves, and the leaves it names.
     fn multiple_leaves(
         &self,
         children: &[BTreeSet<Id>],
         judged: &impl Fn(Id) -> bool,
-    ) -> Vec<(String, Finding)> {
+    ) -> (Vec<(String, Finding)>, BTreeSet<Id>) {
         let mut leaves: BTreeMap<&str, Vec<Id>> = BTreeMap::new();
         for id in (0..self.nodes.len()).filter(|&id| judged(id)) {
             let dir = self.dir[id];
@@ -254,59 +409,126 @@ impl<'a> Graph<'a> {
             }
         }
         let mut findings = Vec::new();
-        for (dir, ids) in leaves.into_iter().filter(|(_, ids)| ids.len() > 1) {
-            let label = self.dir_label.get(dir).map_or(dir, String::as_str);
-            for &id in &ids {
-                let others: Vec<String> = ids
-                    .iter()
-                    .filter(|&&other| other != id)
-                    .map(|&other| format!("`{}`", self.name[other]))
-                    .collect();
-                findings.push(self.finding(
-                    id,
-                    Rule::MultipleLeaves,
-                    self.anchor(id),
+        let mut reported = BTreeSet::new();
+        for (_, ids) in leaves.into_iter().filter(|(_, ids)| ids.len() > 1) {
+            reported.extend(ids.iter().copied());
+            let at = self.pick(&ids);
+            let label = self.label(at);
+            let files: Vec<String> = ids
+                .iter()
+                .map(|&id| format!("`{}.py`", self.name[id]))
+                .collect();
+            let listed = match files.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => files.join(""),
+            };
+            let numbers: BTreeSet<&str> = ids.iter().map(|&id| number(self.name[id])).collect();
+            let same = match numbers.iter().collect::<Vec<_>>().as_slice() {
+                [only] if !only.is_empty() && ids.len() == 2 => format!(" (both numbered {only})"),
+                [only] if !only.is_empty() => format!(" (all numbered {only})"),
+                _ => String::new(),
+            };
+            let merge = format!(
+                "Run `python manage.py makemigrations --merge {label}` and commit the merge migration it writes"
+            );
+            let new: Vec<Id> = ids
+                .iter()
+                .copied()
+                .filter(|&id| self.nodes[id].status == Status::New)
+                .collect();
+            let help = match new.as_slice() {
+                // The change adds one leaf beside leaves that were there: written on a branch
+                // that moved since. Renumbering it onto the newest other leaf is the other way.
+                [only] if ids.len() == 2 => {
+                    let other = ids.iter().copied().find(|&id| id != *only).unwrap_or(*only);
+                    let next = self
+                        .name
+                        .iter()
+                        .zip(&self.dir)
+                        .filter(|(_, dir)| **dir == self.dir[*only])
+                        .filter_map(|(name, _)| number(name).parse::<u64>().ok())
+                        .max()
+                        .map_or(1, |n| n + 1);
+                    let rest = &self.name[*only][number(self.name[*only]).len()..];
                     format!(
-                        "app `{label}` has {} leaf migrations: `{}` and {}",
-                        ids.len(),
-                        self.name[id],
-                        others.join(", ")
-                    ),
-                ));
-            }
+                        "{merge}, or, since `{}.py` is new here, renumber it to follow `{}`: rename it `{next:04}{rest}.py` and make it depend on `(\"{label}\", \"{}\")`.",
+                        self.name[*only], self.name[other], self.name[other]
+                    )
+                }
+                _ => format!("{merge}."),
+            };
+            findings.push(self.finding(
+                at,
+                Rule::MultipleLeaves,
+                self.anchor(at),
+                format!(
+                    "app `{label}` has {} leaf migrations{same}: {listed}",
+                    ids.len()
+                ),
+                Some(help),
+            ));
         }
-        findings
+        (findings, reported)
     }
 
-    fn duplicate_numbers(&self, judged: &impl Fn(Id) -> bool) -> Vec<(String, Finding)> {
+    /// Two migrations of one app with one number, unless one depends on the other or a later
+    /// migration joins them (what `makemigrations --merge` makes, and Django accepts), or they
+    /// are the leaves a `multiple-leaves` finding already names.
+    fn duplicate_numbers(
+        &self,
+        children: &[BTreeSet<Id>],
+        judged: &impl Fn(Id) -> bool,
+        leaves: &BTreeSet<Id>,
+    ) -> Vec<(String, Finding)> {
         let mut numbers: BTreeMap<(&str, &str), Vec<Id>> = BTreeMap::new();
         for id in (0..self.nodes.len()).filter(|&id| judged(id)) {
-            let name = self.name[id];
-            let digits = name.bytes().take_while(u8::is_ascii_digit).count();
-            if digits > 0 {
-                numbers
-                    .entry((self.dir[id], &name[..digits]))
-                    .or_default()
-                    .push(id);
+            let digits = number(self.name[id]);
+            if !digits.is_empty() {
+                numbers.entry((self.dir[id], digits)).or_default().push(id);
             }
         }
+        let below = |from: Id| {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![from];
+            while let Some(id) = stack.pop() {
+                for &child in &children[id] {
+                    if self.dir[child] == self.dir[from] && seen.insert(child) {
+                        stack.push(child);
+                    }
+                }
+            }
+            seen
+        };
         let mut findings = Vec::new();
-        for ((dir, number), ids) in numbers.into_iter().filter(|(_, ids)| ids.len() > 1) {
+        for ((dir, digits), ids) in numbers.into_iter().filter(|(_, ids)| ids.len() > 1) {
+            let descendants: Vec<BTreeSet<Id>> = ids.iter().map(|&id| below(id)).collect();
+            // In one line of history (one depends on the other), or both below one later
+            // migration: Django runs them in a settled order.
+            let joined = (0..ids.len()).all(|a| {
+                (a + 1..ids.len()).all(|b| {
+                    descendants[a].contains(&ids[b])
+                        || descendants[b].contains(&ids[a])
+                        || !descendants[a].is_disjoint(&descendants[b])
+                })
+            });
+            if joined || ids.iter().all(|id| leaves.contains(id)) {
+                continue;
+            }
             let names: Vec<String> = ids
                 .iter()
                 .map(|&id| format!("`{}`", self.name[id]))
                 .collect();
-            for &id in &ids {
-                findings.push(self.finding(
-                    id,
-                    Rule::DuplicateNumber,
-                    self.anchor(id),
-                    format!(
-                        "number {number} is used by {} in {dir}",
-                        names.join(" and ")
-                    ),
-                ));
-            }
+            let at = self.pick(&ids);
+            findings.push(self.finding(
+                at,
+                Rule::DuplicateNumber,
+                self.anchor(at),
+                format!(
+                    "number {digits} is used by {} in {dir}, and no later migration joins them",
+                    names.join(" and ")
+                ),
+                None,
+            ));
         }
         findings
     }
@@ -370,13 +592,7 @@ impl<'a> Graph<'a> {
                 .unwrap_or(start);
             let names: Vec<String> = members
                 .iter()
-                .map(|&id| {
-                    format!(
-                        "{}.{}",
-                        self.dir_label.get(self.dir[id]).map_or("?", String::as_str),
-                        self.name[id]
-                    )
-                })
+                .map(|&id| format!("{}.{}", self.label(id), self.name[id]))
                 .collect();
             findings.push(self.finding(
                 first,
@@ -387,8 +603,38 @@ impl<'a> Graph<'a> {
                     names.join(" -> "),
                     names[0]
                 ),
+                None,
             ));
         }
         findings
+    }
+}
+
+/// Edit distance (insertions, deletions, substitutions) between two names, in characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distance;
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(distance("0003_order", "0003_orders"), 1);
+        assert_eq!(distance("0003_ordre", "0003_order"), 2);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("same", "same"), 0);
     }
 }

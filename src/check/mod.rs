@@ -2,6 +2,7 @@
 //! and its suggestions); line and column are worked out only when it is printed.
 
 mod graph;
+mod labels;
 mod prefilter;
 mod rule;
 mod settings;
@@ -9,7 +10,8 @@ mod suppress;
 
 use std::ops::Range;
 
-pub use graph::{AppLabels, GraphNode, check_graph};
+pub use graph::{GraphNode, GraphReport, Note, Status, check_graph};
+pub use labels::{AppLabel, AppLabels, Declared, Labels, app_dir, declared};
 pub use prefilter::Prefilter;
 pub use rule::{Rule, Severity};
 pub use settings::{Level, RuleSettings};
@@ -37,11 +39,19 @@ pub struct Finding {
     pub operation: Option<OperationKind>,
     /// Every correct name the library offers, in library order.
     pub suggestions: Vec<Suggestion>,
-    /// For the suppression rules: what is wrong with the comment.
+    /// For the suppression rules: what is wrong with the comment; for the graph rules, the
+    /// whole message.
     pub detail: Option<String>,
+    /// What to do about this finding, when it is more than the rule's general advice.
+    pub help: Option<String>,
 }
 
 impl Finding {
+    /// What to do: this finding's own help, else the rule's advice.
+    pub fn advice(&self) -> &str {
+        self.help.as_deref().unwrap_or(self.rule.advice())
+    }
+
     /// The headline: what is wrong, in one sentence.
     pub fn message(&self) -> String {
         match self.rule {
@@ -315,6 +325,7 @@ fn name_finding(name: FieldName, suggestions: &[Suggestion]) -> Finding {
         operation: Some(name.operation),
         suggestions: suggestions.to_vec(),
         detail: None,
+        help: None,
     }
 }
 
@@ -331,6 +342,7 @@ impl Finding {
             operation: None,
             suggestions: Vec::new(),
             detail,
+            help: None,
         }
     }
 }

@@ -100,6 +100,15 @@ impl Rule {
         }
     }
 
+    /// Whether a `# check-migrate: ignore[...]` comment can accept a finding of this rule.
+    /// Graph findings are about an app, not a line, and syntax errors are never accepted.
+    pub fn accepts_comment(self) -> bool {
+        matches!(
+            self,
+            Rule::FieldName | Rule::AlteredFieldName | Rule::DbColumn
+        )
+    }
+
     /// What to do about a finding of this rule.
     pub fn advice(self) -> &'static str {
         match self {

@@ -6,11 +6,13 @@ use std::ops::Range;
 
 use tree_sitter::{Parser, Tree};
 
+mod appconfig;
 mod extract;
 mod header;
 mod scan;
 
-pub use header::{Assignment, Header, Reference};
+pub use appconfig::{AppConfigClass, AppModule, Attribute, app_configs};
+pub use header::{Assignment, Header, Reference, Unknown};
 mod strings;
 #[cfg(test)]
 mod tests;
@@ -97,12 +99,19 @@ pub enum ParseError {
 pub fn parse(source: &[u8]) -> Result<Migration, ParseError> {
     let tree = parse_tree(source)?;
     let root = tree.root_node();
-    let (names, comments) = extract::names(root, source);
+    let (mut names, comments) = extract::names(root, source);
+    let header = header::header(root, source);
+    // Another framework's migration (its class is not Django's and it does not import
+    // Django's migrations) has no Django operations to read, whatever its calls are named.
+    let not_django = header.foreign.is_some() || header.unknown_base.is_some();
+    if not_django && !header::imports_django_migrations(root, source) {
+        names.clear();
+    }
     Ok(Migration {
         names,
         syntax_error: walk::first_syntax_error(root),
         comments,
-        header: header::header(root, source),
+        header,
     })
 }
 
@@ -130,7 +139,9 @@ pub fn parse_header(source: &[u8]) -> Result<Header, ParseError> {
         // say), and one without the class cut off the wrong class's operations: read the
         // whole file instead.
         let found = header::header(tree.root_node(), part);
-        if !tree.root_node().has_error() && found.class_span.is_some() {
+        // A value that could not be read in the part may name a list built above the class.
+        let exact = found.unknown().next().is_none();
+        if !tree.root_node().has_error() && found.class_span.is_some() && exact {
             return Ok(header::shift(found, cut.start));
         }
     }

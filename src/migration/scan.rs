@@ -37,7 +37,11 @@ pub(super) fn header(part: &[u8]) -> Option<Header> {
         return None;
     }
     at.punct(b'(')?;
-    at.name()?;
+    let base = at.name()?;
+    // Another framework's class is left to the full reading, which says so.
+    if !super::header::is_django_base(part.get(base)?) {
+        return None;
+    }
     at.punct(b')')?;
     at.punct(b':')?;
     // The body starts on the next line, and every statement of the part is in it, at one
@@ -131,6 +135,7 @@ impl Parser<'_> {
                 *slot = Some(Assignment {
                     span: target,
                     entries,
+                    unknown: Vec::new(),
                 });
             }
             // A constant such as `initial = True` or `atomic = False`.
@@ -146,8 +151,8 @@ impl Parser<'_> {
         }
     }
 
-    /// `[entry, ...]` or `(entry, ...)`: two-string tuples are references; calls such as
-    /// `migrations.swappable_dependency(settings.AUTH_USER_MODEL)` are skipped.
+    /// `[entry, ...]` or `(entry, ...)`: two-string tuples are references;
+    /// `migrations.swappable_dependency(settings.AUTH_USER_MODEL)` is skipped.
     fn sequence(&mut self) -> Option<Vec<Reference>> {
         let close = match self.next()? {
             Token::Punct(b'[', _) => b']',
@@ -191,9 +196,14 @@ impl Parser<'_> {
         })
     }
 
-    /// `dotted.name(arguments)` whose arguments are names only.
+    /// `swappable_dependency(arguments)` (or a dotted path ending in it) whose arguments are
+    /// names only; any other call is left to the full reading.
     fn call(&mut self) -> Option<()> {
-        self.name()?;
+        let callee = self.name()?;
+        let callee = self.part.get(callee)?;
+        if callee != b"swappable_dependency" && !callee.ends_with(b".swappable_dependency") {
+            return None;
+        }
         self.punct(b'(')?;
         while let Some(Token::Name(_)) = self.peek() {
             self.pos += 1;

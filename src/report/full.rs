@@ -85,7 +85,7 @@ fn finding_block(
 /// `help:` lines: one per suggestion with its description, then what to do. A single
 /// suggestion shares its line with the advice, as in the product's examples.
 fn help_lines(finding: &Finding) -> Vec<String> {
-    let advice = finding.rule.advice();
+    let advice = finding.advice();
     let described = |name: &str, description: &str| {
         let description = description.trim().trim_end_matches(['.', '。']);
         if description.is_empty() {

@@ -185,7 +185,7 @@ fn one_line(finding: &Finding) -> String {
     if !described.is_empty() {
         text.push_str(&format!(" ({})", described.join("; ")));
     }
-    format!("{text}. {}", finding.rule.advice())
+    format!("{text}. {}", finding.advice())
 }
 
 /// Library descriptions may hold line breaks; a one-line message must not.

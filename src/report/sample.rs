@@ -57,6 +57,7 @@ fn named(
         operation: Some(operation),
         suggestions,
         detail: None,
+        help: None,
     }
 }
 
@@ -117,6 +118,7 @@ pub(super) fn shuffled() -> Report {
         operation: None,
         suggestions: Vec::new(),
         detail: None,
+        help: None,
     };
     let broken_findings = vec![
         syntax_error,

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use git2::{Delta, DiffFindOptions, DiffOptions, ErrorCode, FileMode, Oid, Repository, Tree};
 
-use super::{Context, Item, MigrationPattern, Origin, Plan, index, staged};
+use super::{Context, Item, MigrationPattern, Origin, Plan, Snapshot, index, staged};
 use crate::error::Error;
 
 /// Only these diff statuses bring content into the commit; deletions bring none.
@@ -144,7 +144,7 @@ impl Repo {
             })?;
         }
         drop(head);
-        let mut plan = self.into_plan(items, graph, phases);
+        let mut plan = self.into_plan(items, graph, phases, Snapshot::Index);
         plan.context = context;
         Ok(plan)
     }
@@ -350,8 +350,9 @@ impl Repo {
         let graph = timed(&mut phases, "list apps", || {
             self.tree_files_in(&head_tree, &touched, pattern, &items)
         });
+        let tree = head_tree.id();
         drop((diff, base_tree, head_tree, head, other));
-        Ok(self.into_plan(items, graph, phases))
+        Ok(self.into_plan(items, graph, phases, Snapshot::Tree(tree)))
     }
 
     pub(super) fn all(self, pattern: &MigrationPattern, exhaustive: bool) -> Result<Plan, Error> {
@@ -396,7 +397,7 @@ impl Repo {
                 })
             })
             .collect();
-        Ok(self.into_plan(items, Vec::new(), phases))
+        Ok(self.into_plan(items, Vec::new(), phases, Snapshot::Disk(workdir)))
     }
 
     /// Tracked and untracked migrations through libgit2's index and status.
@@ -444,15 +445,45 @@ impl Repo {
         items: Vec<Item>,
         graph: Vec<Item>,
         phases: Vec<(&'static str, Duration)>,
+        snapshot: Snapshot,
     ) -> Plan {
+        let change = !matches!(snapshot, Snapshot::Disk(_));
         Plan {
             repo: Some(self),
             items,
             graph: Some(graph),
             context: None,
+            snapshot,
+            change,
             errors: Vec::new(),
             phases,
         }
+    }
+
+    /// The blob at `path` in `tree`, if there is a file there.
+    pub(super) fn tree_blob(&self, tree: Oid, path: &str) -> Option<Oid> {
+        let tree = self.repo.find_tree(tree).ok()?;
+        let entry = tree.get_path(std::path::Path::new(path)).ok()?;
+        is_file_mode(entry.filemode() as u32).then(|| entry.id())
+    }
+
+    /// The `.py` files directly in directory `dir` of `tree`.
+    pub(super) fn tree_modules(&self, tree: Oid, dir: &str) -> Vec<(String, Oid)> {
+        let Some(subtree) = self.repo.find_tree(tree).ok().and_then(|tree| {
+            let entry = tree.get_path(std::path::Path::new(dir)).ok()?;
+            self.repo.find_tree(entry.id()).ok()
+        }) else {
+            return Vec::new();
+        };
+        subtree
+            .iter()
+            .filter(|entry| is_file_mode(entry.filemode() as u32))
+            .filter_map(|entry| {
+                let name = std::str::from_utf8(entry.name_bytes()).ok()?;
+                name.ends_with(".py")
+                    .then(|| (format!("{dir}/{name}"), entry.id()))
+            })
+            .collect()
     }
 
     /// Migration files a diff brings content to, with the lines it adds.

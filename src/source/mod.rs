@@ -31,6 +31,19 @@ struct Context {
     pattern: MigrationPattern,
 }
 
+/// Where a mode's project files (an app's `apps.py`) come from: the snapshot its
+/// migrations are read from.
+enum Snapshot {
+    /// Path mode: no project is read.
+    None,
+    /// The index of staged mode (kept in the plan's context).
+    Index,
+    /// A commit's tree (`--since`: `HEAD`).
+    Tree(git2::Oid),
+    /// The working tree (`--all`).
+    Disk(PathBuf),
+}
+
 /// One file's content, ready to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
@@ -61,6 +74,10 @@ pub struct Plan {
     /// The index, to find the migrations of apps the change does not touch, which its
     /// dependencies may name (staged mode); looked at only for the apps that are named.
     context: Option<Context>,
+    /// Where the project's other files are read from.
+    snapshot: Snapshot,
+    /// Whether the mode checks a change (staged, `--since`), so files are new or changed.
+    change: bool,
     /// Problems met while listing (a missing path, say): reported, and the run goes on.
     pub errors: Vec<Error>,
     /// Wall-clock phases of listing (reading the index, diffing...), for `--timings`.
@@ -167,6 +184,116 @@ impl Plan {
             added_lines: Some(Vec::new()),
         };
         read(self.repo.as_ref(), &item)
+    }
+
+    /// Whether the change being checked adds the file at `path` (`Some(true)`), modifies it
+    /// (`Some(false)`), or does not touch it (`None`; always in `--all`).
+    pub fn change_of(&self, path: &str) -> Option<bool> {
+        if !self.change {
+            return None;
+        }
+        let item = self.items.iter().find(|item| item.path == path)?;
+        Some(item.added_lines.is_none())
+    }
+
+    /// The modules of the app in `app_dir` (root-relative; empty for the root) that may hold
+    /// its `AppConfig`: `apps.py`, the modules of an `apps` package, and `__init__.py`, as
+    /// the mode's snapshot has them (the index, `HEAD`, or the working tree).
+    pub fn app_modules(&self, app_dir: &str) -> Vec<(String, Result<Vec<u8>, Error>)> {
+        let join = |name: &str| match app_dir {
+            "" => name.to_string(),
+            dir => format!("{dir}/{name}"),
+        };
+        let package = join("apps");
+        let mut found: Vec<(String, Origin)> = Vec::new();
+        match &self.snapshot {
+            Snapshot::None => {}
+            Snapshot::Index => {
+                let Some(context) = &self.context else {
+                    return Vec::new();
+                };
+                let index = &context.index;
+                let blob = |path: &str| {
+                    let at = index
+                        .entries
+                        .binary_search_by(|e| index.path(e).cmp(path))
+                        .ok()?;
+                    let entry = index.entries.get(at)?;
+                    staged::is_file_mode(entry.mode)
+                        .then(|| git2::Oid::from_bytes(&entry.id).ok())
+                        .flatten()
+                };
+                for path in [join("apps.py"), join("__init__.py")] {
+                    if let Some(id) = blob(&path) {
+                        found.push((path, Origin::Blob(id)));
+                    }
+                }
+                let prefix = format!("{package}/");
+                let start = index
+                    .entries
+                    .partition_point(|e| index.path(e) < prefix.as_str());
+                for entry in index.entries[start..]
+                    .iter()
+                    .take_while(|e| index.path(e).starts_with(&prefix))
+                {
+                    let path = index.path(entry);
+                    let direct = !path[prefix.len()..].contains('/');
+                    if direct
+                        && path.ends_with(".py")
+                        && staged::is_file_mode(entry.mode)
+                        && let Ok(id) = git2::Oid::from_bytes(&entry.id)
+                    {
+                        found.push((path.to_string(), Origin::Blob(id)));
+                    }
+                }
+            }
+            Snapshot::Tree(tree) => {
+                if let Some(repo) = &self.repo {
+                    for path in [join("apps.py"), join("__init__.py")] {
+                        if let Some(id) = repo.tree_blob(*tree, &path) {
+                            found.push((path, Origin::Blob(id)));
+                        }
+                    }
+                    for (path, id) in repo.tree_modules(*tree, &package) {
+                        found.push((path, Origin::Blob(id)));
+                    }
+                }
+            }
+            Snapshot::Disk(root) => {
+                for path in [join("apps.py"), join("__init__.py")] {
+                    let on_disk = root.join(&path);
+                    if on_disk.is_file() {
+                        found.push((path, Origin::Disk(on_disk)));
+                    }
+                }
+                if let Ok(entries) = std::fs::read_dir(root.join(&package)) {
+                    let mut modules: Vec<String> = entries
+                        .flatten()
+                        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                        .filter_map(|e| e.file_name().into_string().ok())
+                        .filter(|name| name.ends_with(".py"))
+                        .collect();
+                    modules.sort();
+                    for name in modules {
+                        let path = format!("{package}/{name}");
+                        let on_disk = root.join(&path);
+                        found.push((path, Origin::Disk(on_disk)));
+                    }
+                }
+            }
+        }
+        found
+            .into_iter()
+            .map(|(path, origin)| {
+                let item = Item {
+                    path: path.clone(),
+                    origin,
+                    added_lines: None,
+                };
+                let content = read(self.repo.as_ref(), &item).map(|file| file.content);
+                (path, content)
+            })
+            .collect()
     }
 
     /// The directories the mode's checked and graph files are in: the touched apps.

@@ -14,6 +14,8 @@ pub fn plan(paths: &[PathBuf], pattern: &MigrationPattern, root: Option<&Path>) 
         items: Vec::new(),
         graph: None,
         context: None,
+        snapshot: super::Snapshot::None,
+        change: false,
         errors: Vec::new(),
         phases: Vec::new(),
     };
