@@ -181,13 +181,16 @@ fn unreadable(path: String) -> GraphNode {
 /// modules in the mode's snapshot, with the migrations as evidence.
 fn app_labels(plan: &source::Plan, nodes: &[GraphNode], configured: &AppLabels) -> Labels {
     use std::collections::BTreeMap;
-    let mut declared = BTreeMap::new();
+    // An app of which nothing was read (another app, whose migrations a dependency names
+    // and all are there by name) needs no label read: each name resolves as a file.
+    let mut read: BTreeMap<&str, bool> = BTreeMap::new();
     for node in nodes {
         let dir = node.path.rsplit_once('/').map_or("", |(dir, _)| dir);
-        if declared.contains_key(dir) {
-            continue;
-        }
-        let said = if configured.configured(dir).is_some() {
+        *read.entry(dir).or_default() |= !check::unread(node);
+    }
+    let mut declared = BTreeMap::new();
+    for (dir, read) in read {
+        let said = if configured.configured(dir).is_some() || !read {
             check::Declared::Silent
         } else {
             read_declared(plan, check::app_dir(dir))
@@ -210,11 +213,11 @@ fn read_declared(plan: &source::Plan, app_dir: &str) -> check::Declared {
                 };
             }
         };
-        // Most `__init__.py` files are empty or import things: parse only those that may
-        // name or hold a config.
-        let init = path.ends_with("__init__.py");
+        // Without `label`, a config's label is the last part of its `name`, which is the
+        // app folder's name (the module Django imports): only a module that mentions
+        // `label` or `default_app_config` can say more, so only those are parsed.
         let worth = |needle: &[u8]| content.windows(needle.len()).any(|w| w == needle);
-        if init && !worth(b"default_app_config") && !worth(b"Config") {
+        if !worth(b"label") && !worth(b"default_app_config") {
             continue;
         }
         if let Ok(module) = migration::app_configs(&content) {

@@ -64,7 +64,7 @@ struct Graph<'a> {
     replaced: BTreeSet<Id>,
     /// Directories not judged: a name not found there may still exist (in a file that could
     /// not be read, or a squash whose `replaces` is computed).
-    unjudged: BTreeSet<String>,
+    unjudged: BTreeSet<&'a str>,
 }
 
 /// What a reference points at.
@@ -76,13 +76,13 @@ enum Target {
 }
 
 /// The graph findings of `nodes`, whose directories all have a label in `labels`.
-pub fn check_graph(nodes: &[GraphNode], labels: &Labels) -> GraphReport {
+pub fn check_graph<'n>(nodes: &'n [GraphNode], labels: &'n Labels) -> GraphReport {
     let mut report = GraphReport::default();
-    let dir_of = |path: &str| split(path).0.to_string();
+    let dir_of = |path: &'n str| split(path).0;
     // Directories that cannot be judged, with the note that says why (none for an unreadable
     // file: its error is reported already).
-    let mut unjudged: BTreeMap<String, Option<Note>> = BTreeMap::new();
-    let mut doubt = |dir: String, note: Option<Note>| {
+    let mut unjudged: BTreeMap<&str, Option<Note>> = BTreeMap::new();
+    let mut doubt = |dir: &'n str, note: Option<Note>| {
         let slot = unjudged.entry(dir).or_insert(None);
         if slot.is_none() {
             *slot = note;
@@ -90,29 +90,29 @@ pub fn check_graph(nodes: &[GraphNode], labels: &Labels) -> GraphReport {
     };
     for (dir, label) in labels.iter() {
         if let Some(note) = &label.doubt {
-            doubt(dir.to_string(), Some(note.clone()));
+            doubt(dir, Some(note.clone()));
         }
     }
     let django = |header: &Header| {
         header.class_span.is_some() && header.foreign.is_none() && header.unknown_base.is_none()
     };
-    let django_dirs: BTreeSet<String> = nodes
+    let django_dirs: BTreeSet<&str> = nodes
         .iter()
         .filter(|n| django(&n.header))
         .map(|n| dir_of(&n.path))
         .collect();
     // A class that derives from something else, in a directory of Django migrations and
     // with `dependencies` of its own, is a project's subclass of Django's: read as one.
-    let subclass = |node: &GraphNode| {
+    let subclass = |node: &'n GraphNode| {
         node.header.foreign.is_none()
             && node.header.dependencies.is_some()
-            && django_dirs.contains(&dir_of(&node.path))
+            && django_dirs.contains(dir_of(&node.path))
     };
     for node in nodes {
         let dir = dir_of(&node.path);
         let header = &node.header;
         if !header.complete {
-            doubt(dir.clone(), None);
+            doubt(dir, None);
         }
         let not_django = header
             .foreign
@@ -121,21 +121,21 @@ pub fn check_graph(nodes: &[GraphNode], labels: &Labels) -> GraphReport {
         if let Some(span) = not_django {
             // A folder of another framework's migrations is simply not an app; such a class
             // among Django migrations is worth a word.
-            let note = django_dirs.contains(&dir).then(|| Note {
+            let note = django_dirs.contains(dir).then(|| Note {
                 path: node.path.clone(),
                 span: Some(span.clone()),
                 message: "this `Migration` is not Django's `migrations.Migration` (and sets no `dependencies` of its own), or a dependency is not an `(app, name)` pair, so this app is not judged".to_string(),
             });
-            doubt(dir.clone(), note);
+            doubt(dir, note);
             continue;
         }
-        let own = labels.label(&dir).unwrap_or_default();
+        let own = labels.label(dir).unwrap_or_default();
         let unknown = unsure(&header.replaces, true, own)
             .or_else(|| unsure(&header.dependencies, false, own))
             .or_else(|| unsure(&header.run_before, false, own));
         if let Some(unknown) = unknown {
             doubt(
-                dir.clone(),
+                dir,
                 Some(Note {
                     path: node.path.clone(),
                     span: Some(unknown.span.clone()),
@@ -150,16 +150,16 @@ pub fn check_graph(nodes: &[GraphNode], labels: &Labels) -> GraphReport {
     // framework's migrations is no app: neither is part of the graph.
     let nodes: Vec<GraphNode> = nodes
         .iter()
-        .filter(|node| {
+        .filter(|node: &&'n GraphNode| {
             let foreign = node.header.foreign.is_some()
                 || (node.header.unknown_base.is_some()
-                    && !django_dirs.contains(&dir_of(&node.path)));
+                    && !django_dirs.contains(dir_of(&node.path)));
             (node.header.class_span.is_some() || !node.header.complete) && !foreign
         })
         .cloned()
         .collect();
     let nodes = nodes.as_slice();
-    let graph = Graph::new(nodes, labels, unjudged.keys().cloned().collect());
+    let graph = Graph::new(nodes, labels, unjudged.keys().copied().collect());
     let judged = |id: Id| !graph.unjudged.contains(graph.dir[id]) && !graph.replaced.contains(&id);
 
     let mut children: Vec<BTreeSet<Id>> = vec![BTreeSet::new(); nodes.len()];
@@ -236,7 +236,7 @@ fn number(name: &str) -> &str {
 }
 
 impl<'a> Graph<'a> {
-    fn new(nodes: &'a [GraphNode], labels: &'a Labels, unjudged: BTreeSet<String>) -> Graph<'a> {
+    fn new(nodes: &'a [GraphNode], labels: &'a Labels, unjudged: BTreeSet<&'a str>) -> Graph<'a> {
         let (dir, name): (Vec<&str>, Vec<&str>) = nodes.iter().map(|n| split(&n.path)).unzip();
         let mut label_dirs: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         let mut dir_label = BTreeMap::new();

@@ -181,11 +181,20 @@ impl Labels {
             })
             .collect();
         let evidence = evidence(nodes);
+        // How many directories hold each label, and the first migration of each directory.
+        let mut holders: BTreeMap<&str, usize> = BTreeMap::new();
+        for label in first.values().flatten() {
+            *holders.entry(label.as_str()).or_default() += 1;
+        }
+        let mut first_paths: BTreeMap<&str, &str> = BTreeMap::new();
+        for node in nodes.iter().filter(|node| !unread(node)) {
+            first_paths
+                .entry(split_dir(&node.path))
+                .or_insert(node.path.as_str());
+        }
         let mut by_dir = BTreeMap::new();
         for (dir, declared) in declared {
-            let Some(default) = first.get(dir.as_str()).cloned().flatten() else {
-                continue;
-            };
+            let default = first.get(dir.as_str()).cloned().flatten();
             let seen = evidence.get(dir.as_str());
             let named_as = |label: &str| seen.is_none_or(|s| s.is_empty() || s.contains_key(label));
             // The label the migrations give their own app, when it is one and no other
@@ -198,19 +207,17 @@ impl Labels {
                     .map(|(l, _)| l.as_str())
                     .collect();
                 let taken = |label: &str| {
-                    first
-                        .iter()
-                        .any(|(other, l)| *other != dir && l.as_deref() == Some(label))
+                    let own = usize::from(default.as_deref() == Some(label));
+                    holders.get(label).copied().unwrap_or(0) > own
                 };
                 match top.as_slice() {
                     [only] if !taken(only) => Some(only.to_string()),
                     _ => None,
                 }
             });
-            let first_node = nodes
-                .iter()
-                .find(|n| split_dir(&n.path) == dir)
-                .map_or_else(|| dir.clone(), |n| n.path.clone());
+            let first_node = first_paths
+                .get(dir.as_str())
+                .map_or_else(|| dir.clone(), |path| path.to_string());
             let names = seen
                 .map(|s| {
                     s.keys()
@@ -219,6 +226,24 @@ impl Labels {
                         .join(", ")
                 })
                 .unwrap_or_default();
+            // `migrations/` at the repository root has no folder to name it.
+            let Some(default) = default else {
+                let label = match witness {
+                    Some(label) => AppLabel { label, doubt: None },
+                    None => AppLabel {
+                        label: String::new(),
+                        doubt: Some(Note {
+                            path: first_node,
+                            span: None,
+                            message: format!(
+                                "{dir} has no app folder above it to name it, and its migrations do not say its label; the app is not judged (set `[app-labels]`)"
+                            ),
+                        }),
+                    },
+                };
+                by_dir.insert(dir.clone(), label);
+                continue;
+            };
             let label = if configured.configured(dir).is_some() {
                 AppLabel {
                     label: default,
@@ -275,6 +300,11 @@ impl Labels {
     }
 }
 
+/// A migration of which only the name is known: nothing of it was read.
+pub fn unread(node: &GraphNode) -> bool {
+    !node.header.complete && node.header.class_span.is_none()
+}
+
 fn split_dir(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
@@ -283,8 +313,11 @@ fn split_dir(path: &str) -> &str {
 /// migration in the same directory (the way `makemigrations` writes a dependency on the
 /// previous migration of the app).
 fn evidence(nodes: &[GraphNode]) -> BTreeMap<&str, BTreeMap<String, usize>> {
+    // Migrations known by name only (of another app, none of whose headers were needed) are
+    // the whole of their directory, and say nothing.
+    let nodes: Vec<&GraphNode> = nodes.iter().filter(|node| !unread(node)).collect();
     let mut stems: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for node in nodes {
+    for node in &nodes {
         let (dir, file) = node.path.rsplit_once('/').unwrap_or(("", &node.path));
         stems
             .entry(dir)

@@ -11,7 +11,7 @@ mod suppress;
 use std::ops::Range;
 
 pub use graph::{GraphNode, GraphReport, Note, Status, check_graph};
-pub use labels::{AppLabel, AppLabels, Declared, Labels, app_dir, declared};
+pub use labels::{AppLabel, AppLabels, Declared, Labels, app_dir, declared, unread};
 pub use prefilter::Prefilter;
 pub use rule::{Rule, Severity};
 pub use settings::{Level, RuleSettings};

@@ -165,7 +165,7 @@ pub(super) fn header(root: Node, source: &[u8]) -> Header {
     // statements built.
     let mut module = Scope::default();
     let before: Vec<Node> = significant_children(root).into_iter().take(at).collect();
-    run_block(&before, source, &mut module);
+    run_block(&before, source, &mut module, 0);
     let Some(body) = class.child_by_field_name("body") else {
         return header;
     };
@@ -179,7 +179,7 @@ pub(super) fn header(root: Node, source: &[u8]) -> Header {
             header.complete = false;
         }
     }
-    run_block(&statements, source, &mut scope);
+    run_block(&statements, source, &mut scope, 0);
     for (name, slot) in [
         (&b"dependencies"[..], &mut header.dependencies),
         (b"replaces", &mut header.replaces),
@@ -262,13 +262,21 @@ fn unknown_base(bases: Node, source: &[u8]) -> Option<Range<usize>> {
 }
 
 /// Run the statements of a block as far as they build lists.
-fn run_block(statements: &[Node], source: &[u8], scope: &mut Scope) {
+/// How deep blocks and expressions are followed. Deeper nesting (which no migration has, and
+/// which would take the call stack with it) is not read: what it names becomes unknown.
+const MAX_DEPTH: usize = 32;
+
+fn run_block(statements: &[Node], source: &[u8], scope: &mut Scope, depth: usize) {
     for &statement in statements {
-        run_statement(statement, source, scope);
+        run_statement(statement, source, scope, depth);
     }
 }
 
-fn run_statement(statement: Node, source: &[u8], scope: &mut Scope) {
+fn run_statement(statement: Node, source: &[u8], scope: &mut Scope, depth: usize) {
+    if depth > MAX_DEPTH {
+        forget_mentioned(statement, source, scope);
+        return;
+    }
     match statement.kind() {
         "expression_statement" if !statement.has_error() => {
             match significant_children(statement).as_slice() {
@@ -283,7 +291,7 @@ fn run_statement(statement: Node, source: &[u8], scope: &mut Scope) {
             let mut result = scope.clone();
             for block in blocks(statement) {
                 let mut branch = scope.clone();
-                run_block(&significant_children(block), source, &mut branch);
+                run_block(&significant_children(block), source, &mut branch, depth + 1);
                 result = result.union(branch);
             }
             *scope = result;
@@ -320,7 +328,7 @@ fn run_expression(expression: Node, source: &[u8], scope: &mut Scope) -> bool {
             if left.kind() != "identifier" || right.kind() == "assignment" {
                 return false;
             }
-            let value = value(right, source, scope);
+            let value = value(right, source, scope, 0);
             scope.set(text(left), value, left.byte_range());
             true
         }
@@ -336,7 +344,7 @@ fn run_expression(expression: Node, source: &[u8], scope: &mut Scope) -> bool {
                 return false;
             }
             let mut current = scope.get(text(left), left.byte_range());
-            current.extend(value(right, source, scope));
+            current.extend(value(right, source, scope, 0));
             scope.set(text(left), current, left.byte_range());
             true
         }
@@ -364,8 +372,8 @@ fn run_expression(expression: Node, source: &[u8], scope: &mut Scope) -> bool {
                 return false;
             };
             let added = match text(method) {
-                b"append" => entry(argument, source, scope),
-                b"extend" => value(argument, source, scope),
+                b"append" => entry(argument, source, scope, 0),
+                b"extend" => value(argument, source, scope, 0),
                 _ => return false,
             };
             if let Some(current) = scope.values.get_mut(name) {
@@ -378,13 +386,16 @@ fn run_expression(expression: Node, source: &[u8], scope: &mut Scope) -> bool {
 }
 
 /// The list (or tuple) an expression evaluates to, as far as it can be read.
-fn value(node: Node, source: &[u8], scope: &Scope) -> Value {
+fn value(node: Node, source: &[u8], scope: &Scope, depth: usize) -> Value {
     let node = unwrap_parens(node);
+    if depth > MAX_DEPTH {
+        return Value::unknown(node.byte_range());
+    }
     match node.kind() {
         "list" | "tuple" => {
             let mut out = Value::default();
             for child in significant_children(node) {
-                out.extend(entry(child, source, scope));
+                out.extend(entry(child, source, scope, depth + 1));
             }
             out
         }
@@ -404,8 +415,8 @@ fn value(node: Node, source: &[u8], scope: &Scope) -> Value {
             ) else {
                 return Value::unknown(node.byte_range());
             };
-            let mut out = value(left, source, scope);
-            out.extend(value(right, source, scope));
+            let mut out = value(left, source, scope, depth + 1);
+            out.extend(value(right, source, scope, depth + 1));
             out
         }
         _ => Value::unknown(node.byte_range()),
@@ -413,12 +424,12 @@ fn value(node: Node, source: &[u8], scope: &Scope) -> Value {
 }
 
 /// One entry of a list: a reference, a splice of another list, or something else.
-fn entry(node: Node, source: &[u8], scope: &Scope) -> Value {
+fn entry(node: Node, source: &[u8], scope: &Scope, depth: usize) -> Value {
     let span = node.byte_range();
     let inner = unwrap_parens(node);
     match inner.kind() {
         "list_splat" => match significant_children(inner).as_slice() {
-            [spliced] => value(*spliced, source, scope),
+            [spliced] => value(*spliced, source, scope, depth + 1),
             _ => Value::unknown(span),
         },
         "tuple" | "list" => {
