@@ -9,14 +9,12 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::check::{AppLabels, Level, Rule, RuleSettings};
+use crate::report::Format;
 use crate::source::MigrationPattern;
 use crate::text::LineIndex;
 
 pub const FILE_NAME: &str = ".check-migrate.toml";
 const PYPROJECT: &str = "pyproject.toml";
-
-/// The output formats a config may name.
-pub const FORMATS: [&str; 5] = ["full", "concise", "json", "github", "sarif"];
 
 /// The keys of a config, as written.
 #[derive(Debug, Default, Deserialize)]
@@ -74,8 +72,7 @@ pub struct Settings {
     pub rules: RuleSettings,
     pub baseline: Option<PathBuf>,
     pub labels: AppLabels,
-    /// One of [`FORMATS`].
-    pub format: Option<String>,
+    pub format: Option<Format>,
     /// The config file these settings came from.
     pub origin: Option<PathBuf>,
 }
@@ -226,17 +223,22 @@ fn resolve(
         };
         rules.set_level(rule, level);
     }
-    if let Some(format) = &config.format
-        && !FORMATS.contains(&format.as_str())
-    {
-        return Err(invalid(
-            "format",
-            format!(
-                "unknown format `{format}`; expected one of {}",
-                FORMATS.join(", ")
-            ),
-        ));
-    }
+    let format = match &config.format {
+        None => None,
+        Some(name) => match Format::from_name(name) {
+            Some(format) => Some(format),
+            None => {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                return Err(invalid(
+                    "format",
+                    format!(
+                        "unknown format `{name}`; expected one of {}",
+                        names.join(", ")
+                    ),
+                ));
+            }
+        },
+    };
     let mut labels = AppLabels::default();
     for (dir, label) in config.app_labels.unwrap_or_default() {
         let dir = dir.trim_matches('/');
@@ -262,7 +264,7 @@ fn resolve(
         rules,
         labels,
         baseline: config.baseline.map(|name| dir.join(name)),
-        format: config.format,
+        format,
         origin: Some(path.to_path_buf()),
     })
 }
@@ -344,7 +346,7 @@ mod tests {
         assert!(!settings.pattern.matches("legacy/a/migrations/0001_x.py"));
         assert!(settings.rules.is_allowed(Some("order"), "extra"));
         assert_eq!(settings.rules.severity(Rule::AlteredFieldName), None);
-        assert_eq!(settings.format.as_deref(), Some("concise"));
+        assert_eq!(settings.format, Some(Format::Concise));
         assert!(settings.baseline.is_some_and(|b| b.ends_with("base.json")));
     }
 

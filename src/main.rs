@@ -223,13 +223,21 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     let stale = baseline
         .map(|baseline| baseline.apply(&mut outcome.report))
         .unwrap_or_default();
-    let format = match (cli.format, settings.format.as_deref()) {
-        (Some(format), _) => format,
-        (None, Some(name)) => FormatArg::from_str(name, false).unwrap_or(FormatArg::Full),
+    let format = match (cli.format, settings.format) {
+        (Some(format), _) => format.into(),
+        (None, Some(format)) => format,
         (None, None) => default_format(),
     };
     let render = Instant::now();
-    print_outcome(&outcome, &mode, format, color).map_err(Error::Output)?;
+    match print_outcome(&outcome, &mode, format, color) {
+        Ok(()) => {}
+        // A reader that stopped early (`| head -1`) wanted no more: end as the findings say,
+        // quietly, as ripgrep does.
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {
+            return Ok(exit_code(&outcome, true));
+        }
+        Err(err) => return Err(Error::Output(err)),
+    }
     outcome.timings.phases.push(("render", render.elapsed()));
     if mode == Mode::All {
         // Why an app's graph was not judged: said in the full run, not on every commit.
@@ -265,16 +273,21 @@ fn exit_code(outcome: &Outcome, findings_count: bool) -> ExitCode {
     }
 }
 
-fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool) -> io::Result<()> {
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Format {
+        match format {
+            FormatArg::Full => Format::Full,
+            FormatArg::Concise => Format::Concise,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+            FormatArg::Sarif => Format::Sarif,
+        }
+    }
+}
+
+fn print_outcome(outcome: &Outcome, mode: &Mode, format: Format, color: bool) -> io::Result<()> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let format = match format {
-        FormatArg::Full => Format::Full,
-        FormatArg::Concise => Format::Concise,
-        FormatArg::Json => Format::Json,
-        FormatArg::Github => Format::Github,
-        FormatArg::Sarif => Format::Sarif,
-    };
     report::print(&mut out, &outcome.report, format, color)?;
     if format.is_human() {
         report::summary(&mut out, &outcome.report, color)?;
@@ -309,11 +322,11 @@ fn print_outcome(outcome: &Outcome, mode: &Mode, format: FormatArg, color: bool)
 
 /// The format when neither `--format` nor the config names one: annotations inside GitHub
 /// Actions (which sets `GITHUB_ACTIONS=true` in every step), the human format anywhere else.
-fn default_format() -> FormatArg {
+fn default_format() -> Format {
     if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
-        FormatArg::Github
+        Format::Github
     } else {
-        FormatArg::Full
+        Format::Full
     }
 }
 
@@ -353,9 +366,16 @@ fn check_library(cli: &Cli, file: Option<&PathBuf>, color: bool) -> Result<ExitC
     if replace.is_empty() {
         names.insert(0, BUILTIN_ORIGIN.to_string());
     }
-    let verdict =
-        report::print_library_check(&mut io::stdout().lock(), &library, &names.join(", "), color)
-            .map_err(Error::Output)?;
+    let verdict = match report::print_library_check(
+        &mut io::stdout().lock(),
+        &library,
+        &names.join(", "),
+        color,
+    ) {
+        Ok(verdict) => verdict,
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Verdict::of(&library),
+        Err(err) => return Err(Error::Output(err)),
+    };
     Ok(match verdict {
         Verdict::Clean => ExitCode::SUCCESS,
         Verdict::Problems => ExitCode::from(1),
@@ -369,8 +389,10 @@ fn dump_tree(file: &PathBuf) -> Result<ExitCode, Error> {
         source,
     })?;
     let tree = check_migrate::migration::dump_tree(&source)?;
-    println!("{tree}");
-    Ok(ExitCode::SUCCESS)
+    match writeln!(io::stdout().lock(), "{tree}") {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(Error::Output(err)),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }
 
 fn report_error(err: &Error) {

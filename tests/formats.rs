@@ -251,3 +251,32 @@ fn every_format_prints_by_path_line_and_column() {
         .collect();
     assert_eq!(arrows, expected);
 }
+
+/// `check-migrate --all | head -1`: the reader goes away early; the run ends quietly with the
+/// status its findings give, as ripgrep does, not with an error about the pipe.
+#[test]
+fn closed_pipe_ends_quietly_with_the_findings_status() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let repo = crate::support::Repo::new();
+    // Far more output than a pipe buffers, so writing goes on after the reader has gone.
+    let names: Vec<String> = (0..3000).map(|_| "create_time".to_string()).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    repo.write(BLOG, crate::support::migration(&names));
+    let mut child = crate::support::check_migrate(repo.path(), repo.home())
+        .args(["--all", "--color", "never"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run check-migrate");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("first line");
+    assert!(first.starts_with("error[field-name]"), "{first}");
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}

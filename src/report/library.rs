@@ -17,6 +17,20 @@ pub enum Verdict {
     Unreadable,
 }
 
+impl Verdict {
+    /// What `library`'s problems amount to.
+    pub fn of(library: &Library) -> Verdict {
+        let problems = library.problems();
+        if problems.iter().any(|p| p.is_fatal()) {
+            Verdict::Unreadable
+        } else if problems.is_empty() {
+            Verdict::Clean
+        } else {
+            Verdict::Problems
+        }
+    }
+}
+
 /// Print the problems of `library`, loaded from `names` (as shown to the user).
 pub fn print_library_check(
     out: &mut impl Write,

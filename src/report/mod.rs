@@ -36,6 +36,29 @@ pub enum Format {
 }
 
 impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Full,
+        Format::Concise,
+        Format::Json,
+        Format::Github,
+        Format::Sarif,
+    ];
+
+    /// The name used by `--format` and the config's `format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Full => "full",
+            Format::Concise => "concise",
+            Format::Json => "json",
+            Format::Github => "github",
+            Format::Sarif => "sarif",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+
     /// Whether people read this format: only those get the summary line, since a machine
     /// reading stdout must see nothing outside the format's grammar.
     pub fn is_human(self) -> bool {
