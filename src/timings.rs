@@ -12,6 +12,10 @@ pub struct FileClock {
     read: AtomicU64,
     parse: AtomicU64,
     check: AtomicU64,
+    /// Files checked, and those whose syntax tree was walked for names (the rest were ruled
+    /// out by the literal search): shows which path a run took.
+    files: AtomicU64,
+    walked: AtomicU64,
 }
 
 /// Which per-file step a duration belongs to.
@@ -35,6 +39,14 @@ impl FileClock {
         };
         counter.fetch_add(nanos, Ordering::Relaxed);
         out
+    }
+
+    /// Count one checked file, and whether its tree was walked.
+    pub fn count(&self, walked: bool) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if walked {
+            self.walked.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     fn get(&self, step: Step) -> Duration {
@@ -86,6 +98,13 @@ impl Timings {
                 if threads == 1 { "" } else { "s" }
             )?;
         }
+        writeln!(
+            out,
+            "  {:<26} {:>10} of {} files",
+            "syntax trees walked",
+            self.files.walked.load(Ordering::Relaxed),
+            self.files.files.load(Ordering::Relaxed)
+        )?;
         writeln!(out, "  {:<26} {:>10.3} ms", "total", ms(total))
     }
 }

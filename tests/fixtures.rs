@@ -311,10 +311,20 @@ fn prefilter_preserves_results() {
             args.extend_from_slice(extra);
             let fast = repo.check(&args);
             assert!(fast.stdout.contains("0002_broken.py:10:"), "{fast:?}");
-            args.push("--no-prefilter");
+            args.extend(["--no-prefilter", "--timings"]);
             let full = repo.check(&args);
             assert_eq!(fast.stdout, full.stdout, "{args:?}");
             assert_eq!(fast.code, full.code, "{args:?}");
+            // The full side walked every file's syntax tree.
+            let walked = full
+                .stderr
+                .lines()
+                .find_map(|line| line.trim().strip_prefix("syntax trees walked"))
+                .map(|rest| rest.split_whitespace().collect::<Vec<_>>());
+            match walked.as_deref() {
+                Some([walked, "of", files, "files"]) => assert_eq!(walked, files, "{args:?}"),
+                other => panic!("no count of walked trees: {other:?} {}", full.stderr),
+            }
         }
     }
 }

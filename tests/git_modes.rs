@@ -480,8 +480,15 @@ fn fast_index_comparison_matches_libgit2() {
         repo.commit_all("initial");
         step(&repo);
         let fast = repo.check(&["--format", "concise", "--timings"]);
-        let full = repo.check(&["--format", "concise", "--no-prefilter"]);
+        let full = repo.check(&["--format", "concise", "--no-prefilter", "--timings"]);
         assert_eq!(fast.stdout, full.stdout, "{name}");
+        // The full side really took the full path: libgit2's reader and diff.
+        assert!(
+            full.stderr.contains("read index (libgit2)")
+                && full.stderr.contains("diff HEAD..index (libgit2)"),
+            "{name}: {}",
+            full.stderr
+        );
         assert_eq!(fast.code, full.code, "{name}: {fast:?}");
         assert_eq!(
             !fast.stderr.contains("(libgit2)"),
@@ -493,18 +500,17 @@ fn fast_index_comparison_matches_libgit2() {
 }
 
 #[test]
-fn split_index_is_a_clear_error() {
+fn split_index_is_read_by_both_paths() {
     let repo = repo_with_initial();
     repo.write(M2, second(&["create_time"]));
     repo.git(&["add", M2]);
     repo.git(&["update-index", "--split-index"]);
-    let run = repo.check(&[]);
-    assert_eq!(run.code, 2, "{run:?}");
-    assert!(
-        run.stderr
-            .contains("`git update-index --no-split-index` turns it off"),
-        "{run:?}"
-    );
+    let fast = repo.check(&["--format", "concise"]);
+    assert_eq!(fast.code, 1, "{fast:?}");
+    // libgit2 cannot read it: the full path diffs the entries our reader read.
+    let full = repo.check(&["--format", "concise", "--no-prefilter"]);
+    assert_eq!(fast.stdout, full.stdout);
+    assert_eq!(full.code, 1, "{full:?}");
 }
 
 /// `--all` lists untracked migrations with its own walk; it must find what libgit2's status
@@ -528,8 +534,19 @@ fn untracked_walk_matches_libgit2_status() {
         .expect("git init");
     assert!(nested.success());
     let fast = repo.check(&["--all", "--format", "concise"]);
-    let full = repo.check(&["--all", "--format", "concise", "--no-prefilter"]);
+    let full = repo.check(&[
+        "--all",
+        "--format",
+        "concise",
+        "--no-prefilter",
+        "--timings",
+    ]);
     assert_eq!(fast.stdout, full.stdout);
+    assert!(
+        full.stderr.contains("list untracked (libgit2)"),
+        "the full side used libgit2's status: {}",
+        full.stderr
+    );
     let files: Vec<&str> = fast
         .lines()
         .iter()

@@ -151,10 +151,13 @@ pub fn check_file(
     library: &Library,
     options: CheckOptions<'_>,
 ) -> Result<(CheckedFile, Header), ParseError> {
+    let walk = options
+        .prefilter
+        .is_none_or(|prefilter| may_hold_finding(prefilter, &file));
+    if let Some(clock) = options.clock {
+        clock.count(walk);
+    }
     let parse = || {
-        let walk = options
-            .prefilter
-            .is_none_or(|prefilter| may_hold_finding(prefilter, &file));
         if walk {
             migration::parse(&file.content)
         } else if options.rules.severity(Rule::SyntaxError).is_some() {

@@ -53,10 +53,17 @@ impl Repo {
         git2::opts::strict_hash_verification(false);
         let repo = Repository::open_from_env().map_err(|err| match err.code() {
             ErrorCode::NotFound => Error::NotARepository { what },
-            _ => Error::Git {
-                context: "opening the repository",
-                message: err.message().to_string(),
-            },
+            _ => {
+                let hint = if err.message().contains("sha256") {
+                    " (a SHA-256 repository, which libgit2 cannot read yet; check-migrate works in SHA-1 repositories)"
+                } else {
+                    ""
+                };
+                Error::Git {
+                    context: "opening the repository",
+                    message: format!("{}{hint}", err.message()),
+                }
+            }
         })?;
         if repo.is_bare() {
             return Err(Error::BareRepository {
@@ -136,7 +143,7 @@ impl Repo {
                     context,
                 }
             }
-            _ => self.staged_through_libgit2(head.as_ref(), pattern, &mut phases)?,
+            (_, fast) => self.staged_through_libgit2(head.as_ref(), pattern, &mut phases, fast)?,
         };
         if !merge_heads.is_empty() {
             timed(&mut phases, "merge parents", || {
@@ -156,20 +163,62 @@ impl Repo {
         let path = std::env::var_os("GIT_INDEX_FILE")
             .map(PathBuf::from)
             .unwrap_or_else(|| self.repo.path().join("index"));
-        match std::fs::File::open(&path) {
+        // A split index's shared part is `sharedindex.<id>` in the git directory.
+        let shared =
+            |id: &str| std::fs::read(self.repo.path().join(format!("sharedindex.{id}"))).ok();
+        let index = match std::fs::File::open(&path) {
             // Mapped, not read: the pages git just wrote are used where they are, as git does.
             // SAFETY: the map is read only while this function runs; git replaces the index
             // by renaming a new file over it, which leaves the mapped file unchanged.
             Ok(file) => match unsafe { memmap2::Mmap::map(&file) } {
-                Ok(data) => index::read(&data),
+                Ok(data) => index::read(&data, shared),
                 Err(_) => std::fs::read(&path)
                     .ok()
-                    .and_then(|data| index::read(&data)),
+                    .and_then(|data| index::read(&data, shared)),
             },
             // No index yet (a new repository): nothing is staged.
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Some(index::Index::default()),
             Err(_) => None,
+        }?;
+        if index.sparse {
+            return self.expand_sparse(index);
         }
+        Some(index)
+    }
+
+    /// A sparse index with each sparse directory entry replaced by the files of its tree, as
+    /// git expands it for a command that needs every path.
+    fn expand_sparse(&self, index: index::Index) -> Option<index::Index> {
+        let mut entries: Vec<(String, u32, [u8; 20])> = Vec::with_capacity(index.entries.len());
+        for entry in &index.entries {
+            let path = index.path(entry);
+            if entry.mode != index::SPARSE_DIRECTORY {
+                entries.push((path.to_string(), entry.mode, entry.id));
+                continue;
+            }
+            let tree = self.repo.find_tree(Oid::from_bytes(&entry.id).ok()?).ok()?;
+            let prefix = path.trim_end_matches('/');
+            let mut failed = false;
+            tree.walk(git2::TreeWalkMode::PreOrder, |dir, item| {
+                if item.kind() == Some(git2::ObjectType::Tree) {
+                    return git2::TreeWalkResult::Ok;
+                }
+                let (Ok(name), Ok(id)) = (item.name(), item.id().as_bytes().try_into()) else {
+                    failed = true;
+                    return git2::TreeWalkResult::Abort;
+                };
+                entries.push((format!("{prefix}/{dir}{name}"), item.filemode() as u32, id));
+                git2::TreeWalkResult::Ok
+            })
+            .ok()?;
+            if failed {
+                return None;
+            }
+        }
+        let mut expanded = index::Index::from_entries(entries);
+        expanded.conflicted = index.conflicted;
+        expanded.tree = index.tree;
+        Some(expanded)
     }
 
     /// Items and touched directories from the fast comparison's changes.
@@ -208,23 +257,34 @@ impl Repo {
         head: Option<&Tree<'_>>,
         pattern: &MigrationPattern,
         phases: &mut Vec<(&'static str, Duration)>,
+        read: Option<index::Index>,
     ) -> Result<Listed, Error> {
-        let index = timed(phases, "read index (libgit2)", || {
-            self.repo.index().map_err(|err| {
-                let hint = match err.message() {
-                    m if m.contains("'link'") => {
-                        " (a split index: `git update-index --no-split-index` turns it off)"
+        let index = timed(phases, "read index (libgit2)", || match read {
+            // Read already (libgit2 cannot read a split or sparse index): handed over.
+            Some(read) => in_memory(&read).map_err(git("building the index for a diff")),
+            // What libgit2 cannot read (a split or sparse index), our reader may.
+            None => self
+                .repo
+                .index()
+                .or_else(|err| match self.read_index() {
+                    Some(read) => in_memory(&read),
+                    None => Err(err),
+                })
+                .map_err(|err| {
+                    let hint = match err.message() {
+                        m if m.contains("'link'") => {
+                            " (a split index: `git update-index --no-split-index` turns it off)"
+                        }
+                        m if m.contains("'sdir'") => {
+                            " (a sparse index: `git config index.sparse false` turns it off)"
+                        }
+                        _ => "",
+                    };
+                    Error::Git {
+                        context: "reading the index",
+                        message: format!("{}{hint}", err.message()),
                     }
-                    m if m.contains("'sdir'") => {
-                        " (a sparse index: `git config index.sparse false` turns it off)"
-                    }
-                    _ => "",
-                };
-                Error::Git {
-                    context: "reading the index",
-                    message: format!("{}{hint}", err.message()),
-                }
-            })
+                }),
         })?;
         let mut diff = timed(phases, "diff HEAD..index (libgit2)", || {
             self.repo
@@ -579,6 +639,31 @@ impl Repo {
         let (old, new) = (read(old)?, read(new)?);
         Ok(super::lines::added(old.content(), new.content()))
     }
+}
+
+/// A libgit2 index in memory holding the entries of an index read by our own reader, for
+/// libgit2's diff (rename detection by similarity) where libgit2 cannot read the file.
+fn in_memory(read: &index::Index) -> Result<git2::Index, git2::Error> {
+    let mut out = git2::Index::new()?;
+    let zero = git2::IndexTime::new(0, 0);
+    for entry in &read.entries {
+        let path = read.path(entry);
+        out.add(&git2::IndexEntry {
+            ctime: zero,
+            mtime: zero,
+            dev: 0,
+            ino: 0,
+            mode: entry.mode,
+            uid: 0,
+            gid: 0,
+            file_size: 0,
+            id: Oid::from_bytes(&entry.id)?,
+            flags: path.len().min(0xfff) as u16,
+            flags_extended: 0,
+            path: path.as_bytes().to_vec(),
+        })?;
+    }
+    Ok(out)
 }
 
 /// Lines in both sets of sorted, disjoint line ranges.

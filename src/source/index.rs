@@ -4,17 +4,30 @@
 //! validates every path and copies every entry, which costs several times git's whole
 //! `git diff --cached`.
 //!
-//! Index versions 2, 3 and 4 are read. A split index (`link`) or a sparse index (`sdir`) is
-//! not: then [`read`] answers `None` and the caller uses libgit2.
+//! Index versions 2, 3 and 4 are read, and every form git writes them in: a split index
+//! (`link`: the entries of a shared index, with the changes since it, see `split`) and a
+//! sparse index (`sdir`: directories outside the sparse cone stand as one entry holding
+//! their tree, which the caller expands). Object ids are SHA-1 ones; a SHA-256 repository
+//! is refused when it is opened.
 
-/// One stage-0 entry (conflicted paths are listed apart). Its path lives in the index's
-/// arena (see [`Index::path`]): one allocation for all paths, not one each.
+use std::ops::Range;
+
+/// One entry. Its path lives in the index's arena (see [`Index::path`]): one allocation for
+/// all paths, not one each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    path: std::ops::Range<usize>,
+    path: Range<usize>,
     pub mode: u32,
     pub id: [u8; 20],
+    /// The merge stage (0 outside a conflict).
+    stage: u16,
+    /// Not part of the commit (`git add -N`), or a path that is not UTF-8: kept while
+    /// reading, since a split index counts entries by position, and left out at the end.
+    skip: bool,
 }
+
+/// The mode of a sparse directory entry.
+pub const SPARSE_DIRECTORY: u32 = 0o040000;
 
 /// A node of the cache tree: a directory whose tree id is known while it stays valid.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -44,6 +57,15 @@ pub struct Index {
     /// Paths with merge conflicts (stages 1 to 3).
     pub conflicted: Vec<String>,
     pub tree: Option<CacheTree>,
+    /// Whether some entries are sparse directories ([`SPARSE_DIRECTORY`]), to be expanded.
+    pub sparse: bool,
+}
+
+/// An index file as written, before a split index is joined with its shared index.
+struct Parsed {
+    index: Index,
+    /// The `link` extension: the shared index's id, and its delete and replace bitmaps.
+    link: Option<super::split::Link>,
 }
 
 const HASH: usize = 20;
@@ -66,21 +88,90 @@ impl Index {
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let mut index = Index::default();
         for (path, mode, id) in entries {
-            let from = index.paths.len();
-            index.paths.push_str(&path);
-            index.entries.push(Entry {
-                path: from..index.paths.len(),
-                mode,
-                id,
-            });
+            index.push(&path, mode, id, 0, false);
         }
         index
     }
+
+    fn push(&mut self, path: &str, mode: u32, id: [u8; 20], stage: u16, skip: bool) {
+        let from = self.paths.len();
+        self.paths.push_str(path);
+        self.entries.push(Entry {
+            path: from..self.paths.len(),
+            mode,
+            id,
+            stage,
+            skip,
+        });
+    }
+
+    /// Every entry as written, in order: (path, mode, id, stage, skip).
+    pub(super) fn raw(&self) -> impl Iterator<Item = (&str, u32, [u8; 20], u16, bool)> + '_ {
+        self.entries
+            .iter()
+            .map(|e| (self.path(e), e.mode, e.id, e.stage, e.skip))
+    }
+
+    /// An index of raw entries (as [`Index::raw`] lists them), in the order given.
+    pub(super) fn from_raw<'a>(
+        entries: impl IntoIterator<Item = (&'a str, u32, [u8; 20], u16, bool)>,
+        tree: Option<CacheTree>,
+        sparse: bool,
+    ) -> Index {
+        let mut index = Index {
+            tree,
+            sparse,
+            ..Index::default()
+        };
+        for (path, mode, id, stage, skip) in entries {
+            index.push(path, mode, id, stage, skip);
+        }
+        index
+    }
+
+    /// Set conflicted paths apart and drop the entries that are not committed.
+    fn settle(mut self) -> Index {
+        let paths = &self.paths;
+        let conflicted = &mut self.conflicted;
+        self.entries.retain(|entry| {
+            if entry.stage != 0 {
+                if !entry.skip {
+                    conflicted.push(
+                        paths
+                            .get(entry.path.clone())
+                            .unwrap_or_default()
+                            .to_string(),
+                    );
+                }
+                return false;
+            }
+            !entry.skip
+        });
+        self.conflicted.dedup();
+        self
+    }
 }
 
-/// Parse an index file. `None`: a valid index this reader does not handle, or bytes it cannot
-/// make sense of; libgit2 then reads it (and reports what is wrong, if anything is).
-pub fn read(data: &[u8]) -> Option<Index> {
+/// Parse an index file. `shared` gives the bytes of a shared index by its id (hex), for a
+/// split index. `None`: bytes this reader cannot make sense of; libgit2 then reads the index
+/// (and reports what is wrong, if anything is).
+pub fn read(data: &[u8], shared: impl FnOnce(&str) -> Option<Vec<u8>>) -> Option<Index> {
+    let parsed = parse(data)?;
+    let Some(link) = parsed.link else {
+        return Some(parsed.index.settle());
+    };
+    let Some(base) = link.base() else {
+        // A null shared index id: every entry is in this file.
+        return Some(parsed.index.settle());
+    };
+    let base = parse(&shared(&base)?)?;
+    if base.link.is_some() {
+        return None;
+    }
+    Some(super::split::join(&base.index, &parsed.index, &link)?.settle())
+}
+
+fn parse(data: &[u8]) -> Option<Parsed> {
     let mut at = Cursor { data, pos: 0 };
     if at.take(4)? != b"DIRC" {
         return None;
@@ -126,35 +217,25 @@ pub fn read(data: &[u8]) -> Option<Index> {
         };
         // A path that is not UTF-8 cannot be a migration we report on; in version 4 it still
         // took part in prefix compression above.
-        let Some(path) = path else {
-            continue;
-        };
-        if stage != 0 {
-            index.conflicted.push(path.to_string());
-        } else if extended & INTENT_TO_ADD == 0 {
-            let from = index.paths.len();
-            index.paths.push_str(path);
-            index.entries.push(Entry {
-                path: from..index.paths.len(),
-                mode,
-                id,
-            });
-        }
+        let skip = path.is_none() || extended & INTENT_TO_ADD != 0;
+        index.push(path.unwrap_or_default(), mode, id, stage, skip);
     }
     // Extensions, until only the trailing checksum is left.
+    let mut link = None;
     while data.len().saturating_sub(at.pos) > HASH {
         let signature: [u8; 4] = at.take(4)?.try_into().ok()?;
         let size = at.u32()? as usize;
         let body = at.take(size)?;
         match &signature {
             b"TREE" => index.tree = cache_tree(body),
-            b"link" | b"sdir" => return None,
+            b"link" => link = Some(super::split::Link::parse(body)?),
+            b"sdir" => index.sparse = true,
             // Optional extensions are marked by an upper-case first letter.
             [first, ..] if !first.is_ascii_uppercase() => return None,
             _ => {}
         }
     }
-    Some(index)
+    Some(Parsed { index, link })
 }
 
 /// The `TREE` extension: nodes in preorder, each `name NUL entry_count SP subtrees LF`, then
@@ -262,6 +343,7 @@ mod tests {
 
     #[test]
     fn garbage_is_refused_not_a_panic() {
+        let read = |data: &[u8]| read(data, |_| None);
         assert_eq!(read(b""), None);
         assert_eq!(read(b"DIRC"), None);
         assert_eq!(read(b"DIRC\0\0\0\x02\0\0\0\x05"), None);
@@ -275,6 +357,6 @@ mod tests {
     fn empty_index() {
         let mut data = b"DIRC\0\0\0\x02\0\0\0\0".to_vec();
         data.extend([0; HASH]);
-        assert_eq!(read(&data), Some(Index::default()));
+        assert_eq!(read(&data, |_| None), Some(Index::default()));
     }
 }

@@ -10,6 +10,7 @@ mod index;
 mod lines;
 mod paths;
 mod pattern;
+mod split;
 mod staged;
 
 use std::ops::Range;
