@@ -192,3 +192,54 @@ fn sha256_repository_gets_one_clear_error() {
     assert!(lines[0].starts_with("error: "), "{run:?}");
     assert!(lines[0].contains("SHA-256"), "{run:?}");
 }
+
+/// Our reader of a split index against git's own view of it: the files staged mode reports
+/// are exactly those `git diff --cached` names, after replacements, deletions and additions
+/// relative to the shared index.
+#[test]
+fn split_index_joins_like_git() {
+    let repo = Repo::new();
+    let path = |i: usize| format!("app{}/migrations/{:04}_m.py", i % 4, i);
+    for i in 0..40 {
+        repo.write(&path(i), migration(&[], &format!("field_{i}")));
+    }
+    repo.commit_all("forty");
+    repo.git(&["config", "splitIndex.maxPercentChange", "100"]);
+    repo.git(&["update-index", "--split-index"]);
+    for round in 0..2 {
+        for i in (round * 7..40).step_by(9) {
+            repo.write(&path(i), migration(&[], "create_time"));
+        }
+        for i in [3 + round, 17 + round, 29 + round] {
+            if repo.path().join(path(i)).exists() {
+                repo.git(&["rm", "-q", "-f", &path(i)]);
+            }
+        }
+        for i in 0..3 {
+            repo.write(
+                &format!("new{round}/migrations/{i:04}_n.py"),
+                migration(&[], "create_time"),
+            );
+        }
+        repo.git(&["add", "-A"]);
+        let expected = repo.git(&[
+            "diff",
+            "--cached",
+            "--name-only",
+            "--no-renames",
+            "--diff-filter=AM",
+        ]);
+        let expected: Vec<&str> = expected.lines().collect();
+        let run = repo.check(&["--format", "concise", "--no-config"]);
+        let mut files: Vec<&str> = run
+            .lines()
+            .iter()
+            .filter(|line| line.contains("error[field-name]"))
+            .filter_map(|line| line.split(':').next())
+            .collect();
+        files.dedup();
+        assert_eq!(files, expected, "round {round}: {run:?}");
+    }
+    let link = std::fs::read(repo.path().join(".git/index")).expect("index");
+    assert!(link.windows(4).any(|w| w == b"link"), "still split");
+}
