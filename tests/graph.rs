@@ -434,6 +434,17 @@ fn staged_dependency_on_an_untouched_app_is_checked() {
             "checked 1 migration file: 1 error, 0 warnings",
         ]
     );
+    // CI sees what the hook sees: --since looks up the untouched app at HEAD.
+    repo.git(&["commit", "-q", "--no-verify", "-m", "likes"]);
+    let since = repo.check(&["--since", "HEAD~1", "--format", "concise"]);
+    assert_eq!(since.stdout, run.stdout, "{since:?}");
+    assert_eq!(since.code, 1);
+    let all = repo.check(&["--all", "--format", "concise"]);
+    assert!(
+        all.stdout
+            .contains("error[missing-dependency] dependency on `shop.0002_typo`"),
+        "{all:?}"
+    );
 }
 
 #[test]

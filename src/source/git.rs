@@ -410,9 +410,20 @@ impl Repo {
         let graph = timed(&mut phases, "list apps", || {
             self.tree_files_in(&head_tree, &touched, pattern, &items)
         });
+        // The migrations of every app at HEAD, so that dependencies on apps the change does
+        // not touch are looked up as in staged mode.
+        let others = timed(&mut phases, "list other apps", || {
+            tree_migrations(&head_tree, pattern)
+        });
         let tree = head_tree.id();
         drop((diff, base_tree, head_tree, head, other));
-        Ok(self.into_plan(items, graph, phases, Snapshot::Tree(tree)))
+        let mut plan = self.into_plan(items, graph, phases, Snapshot::Tree(tree));
+        plan.context = Some(Context {
+            index: others,
+            touched,
+            pattern: pattern.clone(),
+        });
+        Ok(plan)
     }
 
     pub(super) fn all(self, pattern: &MigrationPattern, exhaustive: bool) -> Result<Plan, Error> {
@@ -639,6 +650,25 @@ impl Repo {
         let (old, new) = (read(old)?, read(new)?);
         Ok(super::lines::added(old.content(), new.content()))
     }
+}
+
+/// Every migration in `tree`, as index entries.
+fn tree_migrations(tree: &Tree<'_>, pattern: &MigrationPattern) -> index::Index {
+    let mut found = Vec::new();
+    let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        if entry.kind() != Some(git2::ObjectType::Blob) {
+            return git2::TreeWalkResult::Ok;
+        }
+        let (Ok(name), Ok(id)) = (entry.name(), entry.id().as_bytes().try_into()) else {
+            return git2::TreeWalkResult::Ok;
+        };
+        let path = format!("{dir}{name}");
+        if pattern.matches(&path) {
+            found.push((path, entry.filemode() as u32, id));
+        }
+        git2::TreeWalkResult::Ok
+    });
+    index::Index::from_entries(found)
 }
 
 /// A libgit2 index in memory holding the entries of an index read by our own reader, for
