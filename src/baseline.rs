@@ -97,8 +97,18 @@ impl Baseline {
 
     /// Write every finding of `report` to `path`, in a stable order; returns how many.
     pub fn write(path: &Path, report: &Report) -> Result<usize, BaselineError> {
+        Baseline::write_where(path, report, |_| true)
+    }
+
+    /// Write the findings of the files `keep` accepts (by path).
+    pub fn write_where(
+        path: &Path,
+        report: &Report,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<usize, BaselineError> {
         let mut findings: Vec<Entry> = report
             .findings()
+            .filter(|(file, _)| keep(&file.path))
             .map(|(file, finding)| Entry::of(&file.path, finding))
             .collect();
         findings.sort();
@@ -143,11 +153,17 @@ impl Baseline {
     /// Drop the findings the baseline accepts from `report`; returns the entries that
     /// matched nothing (stale, to be pruned).
     pub fn apply(&self, report: &mut Report) -> Vec<Entry> {
+        self.apply_where(report, |_| true)
+    }
+
+    /// The same, on the files `governed` accepts (by path): those whose config names this
+    /// baseline.
+    pub fn apply_where(&self, report: &mut Report, governed: impl Fn(&str) -> bool) -> Vec<Entry> {
         let mut remaining: BTreeMap<&Entry, usize> = BTreeMap::new();
         for entry in &self.entries {
             *remaining.entry(entry).or_default() += 1;
         }
-        for file in &mut report.files {
+        for file in report.files.iter_mut().filter(|file| governed(&file.path)) {
             let path = file.path.clone();
             file.findings.retain(|finding| {
                 let key = Entry::of(&path, finding);

@@ -25,11 +25,13 @@ pub mod timings;
 
 use std::path::PathBuf;
 
-use check::{AppLabels, CheckOptions, GraphNode, Labels, Prefilter, RuleSettings, Status};
+use std::sync::Arc;
+
+use check::{AppLabels, CheckOptions, GraphNode, Labels, Prefilter, Status};
+use config::Project;
 use error::Error;
 use library::Library;
 use report::Report;
-use source::MigrationPattern;
 use timings::{Step, Timings};
 
 /// What to check: the modes of the product contract.
@@ -107,7 +109,12 @@ pub fn read_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, 
 /// resolve. A name that is a file there needs no reading; only an app where a named
 /// migration has no file (it may be answered by a squashed migration's `replaces`) has its
 /// headers read. These apps are never judged: their own findings are not the change's doing.
-fn context_nodes(plan: &source::Plan, nodes: &[GraphNode], labels: &AppLabels) -> Vec<GraphNode> {
+fn context_nodes(
+    plan: &source::Plan,
+    pattern: &dyn source::Pattern,
+    nodes: &[GraphNode],
+    labels: &AppLabels,
+) -> Vec<GraphNode> {
     use std::collections::{BTreeMap, BTreeSet};
     let references: Vec<&migration::Reference> = nodes
         .iter()
@@ -128,7 +135,7 @@ fn context_nodes(plan: &source::Plan, nodes: &[GraphNode], labels: &AppLabels) -
             .label(dir)
             .is_some_and(|l| named.contains(l.as_str()))
     };
-    let paths = plan.context_paths(wanted);
+    let paths = plan.context_paths(pattern, wanted);
     let mut by_dir: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for path in &paths {
         let (dir, _) = path.rsplit_once('/').unwrap_or(("", path));
@@ -244,10 +251,10 @@ fn attach(
     outcome: &mut Outcome,
     plan: &source::Plan,
     findings: Vec<(String, check::Finding)>,
-    rules: &RuleSettings,
+    project: &Project,
 ) {
     for (path, mut finding) in findings {
-        let Some(severity) = rules.severity(finding.rule) else {
+        let Some(severity) = project.for_path(&path).rules.severity(finding.rule) else {
             continue;
         };
         finding.severity = severity;
@@ -268,32 +275,31 @@ fn attach(
     }
 }
 
-/// How a run checks, beyond which files and which library.
+/// How a run checks, beyond which files.
 #[derive(Debug, Clone, Copy)]
 pub struct RunOptions<'a> {
-    pub pattern: &'a MigrationPattern,
-    pub rules: &'a RuleSettings,
+    /// The configs, each governing its part of the repository.
+    pub project: &'a Project,
+    /// The library of each of the project's scopes, in order.
+    pub libraries: &'a [Arc<Library>],
     /// Take the fast paths: walk only the files a literal search says can hold a finding, and
     /// read the index and diff it against `HEAD` git's way. Both are result-preserving; off
     /// only to compare with the exhaustive paths.
     pub prefilter: bool,
     /// Threads for checking files from disk.
     pub jobs: usize,
-    /// Labels of apps whose `AppConfig.label` is not their directory's name.
-    pub labels: &'a AppLabels,
 }
 
-/// Run one mode against a library. Errors that stop the whole mode (no repository, an
-/// unknown revision) are returned; errors on single files are collected in the outcome.
-/// `repo` is the repository around the working directory, opened once by the caller; path
-/// mode works without one.
+/// Run one mode. Errors that stop the whole mode (no repository, an unknown revision) are
+/// returned; errors on single files are collected in the outcome. `repo` is the repository
+/// around the working directory, opened once by the caller; path mode works without one.
 pub fn run(
     mode: &Mode,
-    library: &Library,
     options: RunOptions<'_>,
     repo: Result<source::Repo, Error>,
 ) -> Result<Outcome, Error> {
-    let pattern = options.pattern;
+    let project = options.project;
+    let pattern: &dyn source::Pattern = project;
     let mut timings = Timings {
         threads: options.jobs,
         ..Timings::default()
@@ -316,15 +322,38 @@ pub fn run(
         (Mode::Since(rev), Ok(repo)) => source::since(repo, rev, pattern)?,
     };
     timings.phases.extend(plan.phases.iter().copied());
-    let prefilter = options.prefilter.then(|| Prefilter::new(library));
-    let check_options = CheckOptions {
-        rules: options.rules,
-        report_unused_suppressions: *mode == Mode::All,
-        prefilter: prefilter.as_ref(),
-        clock: Some(&timings.files),
+    // One literal search per distinct library.
+    let prefilters: Vec<Option<Prefilter>> = options
+        .libraries
+        .iter()
+        .enumerate()
+        .map(|(i, library)| {
+            let first = options.libraries[..i]
+                .iter()
+                .all(|other| !Arc::ptr_eq(other, library));
+            (options.prefilter && first).then(|| Prefilter::new(library))
+        })
+        .collect();
+    let prefilter_of = |i: usize| {
+        let library = &options.libraries[i];
+        let first = options
+            .libraries
+            .iter()
+            .position(|other| Arc::ptr_eq(other, library))
+            .unwrap_or(i);
+        prefilters[first].as_ref()
     };
     let start = std::time::Instant::now();
-    let results = plan.map_files(options.jobs, &timings.files, |path, file| {
+    let files = &timings.files;
+    let results = plan.map_files(options.jobs, files, |path, file| {
+        let scope = project.index_of(path);
+        let check_options = CheckOptions {
+            rules: &project.scopes()[scope].settings.rules,
+            report_unused_suppressions: *mode == Mode::All,
+            prefilter: prefilter_of(scope),
+            clock: Some(files),
+        };
+        let library = &options.libraries[scope];
         let checked = file.and_then(|file| Ok(check::check_file(file, library, check_options)?));
         (path.to_string(), checked)
     });
@@ -383,9 +412,10 @@ pub fn run(
                 }
             }
         }
-        nodes.extend(context_nodes(&plan, &nodes, options.labels));
+        let configured = project.labels();
+        nodes.extend(context_nodes(&plan, pattern, &nodes, &configured));
         nodes.sort_by(|a, b| a.path.cmp(&b.path));
-        let labels = app_labels(&plan, &nodes, options.labels);
+        let labels = app_labels(&plan, &nodes, &configured);
         let touched = plan.touched_dirs();
         let in_touched =
             |path: &str| touched.contains(path.rsplit_once('/').map_or("", |(d, _)| d));
@@ -399,7 +429,7 @@ pub fn run(
                     .any(|(dir, label)| touched.contains(dir) && label.doubt.as_ref() == Some(note))
         });
         outcome.notes = notes.map(|note| note_line(&plan, note)).collect();
-        attach(&mut outcome, &plan, graph.findings, options.rules);
+        attach(&mut outcome, &plan, graph.findings, project);
         outcome
             .timings
             .phases

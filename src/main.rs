@@ -4,13 +4,14 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
 
 use check_migrate::baseline::{self, Baseline};
 use check_migrate::check::Severity;
-use check_migrate::config::{self, Settings};
+use check_migrate::config::{self, Project, Settings};
 use check_migrate::error::Error;
 use check_migrate::library::{BUILTIN_ORIGIN, Library};
 use check_migrate::report::{self, Format, Verdict};
@@ -136,29 +137,62 @@ fn main() -> ExitCode {
     }
 }
 
-/// The settings of this run: the config file (found, named, or none), with flags on top.
-/// `repo` is the repository around the working directory, if any.
-fn settings(
+/// The configs of this run, with flags on top: the one named (`--config`), none
+/// (`--no-config`), or, in a repository, each file's nearest. `repo` is the repository
+/// around the working directory, if any.
+fn project(
     cli: &Cli,
     repo: Result<&source::Repo, &Error>,
-) -> Result<(Settings, Option<PathBuf>), Error> {
+) -> Result<(Project, Option<PathBuf>), Error> {
     let root = repo.ok().and_then(source::repository_root);
     let cwd = std::env::current_dir().map_err(|source| Error::Read {
         path: PathBuf::from("."),
         source,
     })?;
-    let mut settings = match (&cli.config, cli.no_config) {
-        (_, true) => Settings::default(),
-        (Some(path), false) => config::load(path, root.as_deref())?,
-        (None, false) => config::discover(&cwd, root.as_deref())?,
+    let adjust = |settings: &mut Settings| {
+        if !cli.library.is_empty() {
+            settings.library = cli.library.clone();
+        }
+        if cli.baseline.is_some() {
+            settings.baseline = cli.baseline.clone();
+        }
     };
-    if !cli.library.is_empty() {
-        settings.library = cli.library.clone();
+    let single = |mut settings: Settings| {
+        adjust(&mut settings);
+        Project::single(settings)
+    };
+    let project = match (&cli.config, cli.no_config, &root, repo) {
+        (_, true, _, _) => single(Settings::default()),
+        (Some(path), false, _, _) => single(config::load(path, root.as_deref())?),
+        (None, false, Some(root), Ok(repo)) => {
+            let tracked = repo.tracked_named(&[config::FILE_NAME, "pyproject.toml"]);
+            Project::discover(root, &cwd, &tracked, adjust)?
+        }
+        (None, false, _, _) => single(config::discover(&cwd, root.as_deref())?),
+    };
+    Ok((project, root))
+}
+
+/// The library of each scope of `project`; scopes naming the same files share one.
+fn libraries(project: &Project) -> Result<Vec<Arc<Library>>, Error> {
+    let mut loaded: Vec<(&[PathBuf], &[PathBuf], Arc<Library>)> = Vec::new();
+    let mut out = Vec::new();
+    for scope in project.scopes() {
+        let settings = &scope.settings;
+        let key = (
+            settings.library.as_slice(),
+            settings.extend_library.as_slice(),
+        );
+        if let Some((_, _, library)) = loaded.iter().find(|(r, e, _)| (*r, *e) == key) {
+            out.push(library.clone());
+            continue;
+        }
+        let library = Arc::new(check_migrate::load_library(key.0, key.1)?);
+        warn_library_problems(&library, settings);
+        loaded.push((key.0, key.1, library.clone()));
+        out.push(library);
     }
-    if cli.baseline.is_some() {
-        settings.baseline = cli.baseline.clone();
-    }
-    Ok((settings, root))
+    Ok(out)
 }
 
 fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
@@ -177,26 +211,31 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     // Opened once, for the config's root and the mode; a mode that needs it reports the error.
     let repo = source::Repo::open(mode.describe());
     let open_time = started.elapsed();
-    let (settings, root) = settings(cli, repo.as_ref())?;
+    let (project, root) = project(cli, repo.as_ref())?;
     let config_time = started.elapsed() - open_time;
-    let library = check_migrate::load_library(&settings.library, &settings.extend_library)?;
+    let libraries = libraries(&project)?;
     let library_time = started.elapsed() - open_time - config_time;
-    warn_library_problems(&library, &settings);
-    let baseline = match (&cli.write_baseline, &settings.baseline) {
-        (None, Some(path)) => Some(Baseline::load(path)?),
-        _ => None,
-    };
+    // Each config's baseline, loaded once, for the files that config governs.
+    let mut baselines: Vec<(PathBuf, Baseline)> = Vec::new();
+    if cli.write_baseline.is_none() {
+        for scope in project.scopes() {
+            if let Some(path) = &scope.settings.baseline
+                && !baselines.iter().any(|(known, _)| known == path)
+            {
+                baselines.push((path.clone(), Baseline::load(path)?));
+            }
+        }
+    }
     let jobs = cli.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
     let options = RunOptions {
-        pattern: &settings.pattern,
-        rules: &settings.rules,
+        project: &project,
+        libraries: &libraries,
         prefilter: !cli.no_prefilter,
         jobs,
-        labels: &settings.labels,
     };
-    let mut outcome = check_migrate::run(&mode, &library, options, repo)?;
+    let mut outcome = check_migrate::run(&mode, options, repo)?;
     outcome.timings.phases.splice(
         0..0,
         [
@@ -206,24 +245,51 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         ],
     );
     if let Some(target) = &cli.write_baseline {
-        let path = target
-            .clone()
-            .or_else(|| settings.baseline.clone())
-            .unwrap_or_else(|| root.unwrap_or_default().join(baseline::DEFAULT_FILE));
-        let count = Baseline::write(&path, &outcome.report)?;
-        eprintln!(
-            "wrote {count} finding(s) to the baseline {}",
-            path.display()
-        );
+        // One file named: every finding goes there. Otherwise each config's findings go to
+        // its own `baseline`, and the rest to the default file at the root.
+        let default = root.unwrap_or_default().join(baseline::DEFAULT_FILE);
+        let target_of = |path: &str| match target {
+            Some(file) => file.clone(),
+            None => project
+                .for_path(path)
+                .baseline
+                .clone()
+                .unwrap_or_else(|| default.clone()),
+        };
+        let mut targets: Vec<PathBuf> = outcome
+            .report
+            .files
+            .iter()
+            .map(|file| target_of(&file.path))
+            .collect();
+        if targets.is_empty() {
+            targets.push(
+                target
+                    .clone()
+                    .unwrap_or_else(|| project.here().baseline.clone().unwrap_or(default.clone())),
+            );
+        }
+        targets.sort();
+        targets.dedup();
+        for path in targets {
+            let count =
+                Baseline::write_where(&path, &outcome.report, |file| target_of(file) == path)?;
+            eprintln!(
+                "wrote {count} finding(s) to the baseline {}",
+                path.display()
+            );
+        }
         for err in &outcome.errors {
             report_error(err);
         }
         return Ok(exit_code(&outcome, false));
     }
-    let stale = baseline
-        .map(|baseline| baseline.apply(&mut outcome.report))
-        .unwrap_or_default();
-    let format = match (cli.format, settings.format) {
+    let mut stale = Vec::new();
+    for (path, baseline) in &baselines {
+        let governed = |file: &str| project.for_path(file).baseline.as_ref() == Some(path);
+        stale.extend(baseline.apply_where(&mut outcome.report, governed));
+    }
+    let format = match (cli.format, project.here().format) {
         (Some(format), _) => format.into(),
         (None, Some(format)) => format,
         (None, None) => default_format(),
@@ -353,8 +419,9 @@ fn check_library(cli: &Cli, file: Option<&PathBuf>, color: bool) -> Result<ExitC
         Some(file) => (vec![file.clone()], Vec::new()),
         None => {
             let repo = source::Repo::open("--check-library");
-            let (settings, _) = settings(cli, repo.as_ref())?;
-            (settings.library, settings.extend_library)
+            let (project, _) = project(cli, repo.as_ref())?;
+            let here = project.here();
+            (here.library.clone(), here.extend_library.clone())
         }
     };
     let library = check_migrate::read_library(&replace, &extend)?;

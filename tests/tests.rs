@@ -14,5 +14,6 @@ mod index_formats;
 mod install;
 mod install_merge;
 mod library_cli;
+mod monorepo;
 mod odd_files;
 mod project;

@@ -22,6 +22,13 @@ impl AppLabels {
             .insert(dir.trim_matches('/').to_string(), label.to_string());
     }
 
+    /// Add every label of `other`, which wins where both name a directory.
+    pub fn extend(&mut self, other: &AppLabels) {
+        for (dir, label) in &other.by_dir {
+            self.by_dir.insert(dir.clone(), label.clone());
+        }
+    }
+
     /// The configured label of the app whose migrations are in `dir`.
     pub fn configured(&self, dir: &str) -> Option<&str> {
         self.by_dir

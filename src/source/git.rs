@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use git2::{Delta, DiffFindOptions, DiffOptions, ErrorCode, FileMode, Oid, Repository, Tree};
 
-use super::{Context, Item, MigrationPattern, Origin, Plan, Snapshot, index, staged};
+use super::{Context, Item, Origin, Pattern, Plan, Snapshot, index, staged};
 use crate::error::Error;
 
 /// Only these diff statuses bring content into the commit; deletions bring none.
@@ -35,6 +35,9 @@ struct Listed {
 /// An open, non-bare repository.
 pub struct Repo {
     repo: Repository,
+    /// The index as our reader read it, once per run (config discovery lists the tracked
+    /// config files from it before the mode reads it).
+    index: std::cell::OnceCell<Option<index::Index>>,
 }
 
 fn git(context: &'static str) -> impl FnOnce(git2::Error) -> Error {
@@ -71,7 +74,10 @@ impl Repo {
                 what,
             });
         }
-        Ok(Repo { repo })
+        Ok(Repo {
+            repo,
+            index: std::cell::OnceCell::new(),
+        })
     }
 
     /// The working tree, as libgit2 names it.
@@ -101,19 +107,15 @@ impl Repo {
         }
     }
 
-    pub(super) fn staged(
-        mut self,
-        pattern: &MigrationPattern,
-        exhaustive: bool,
-    ) -> Result<Plan, Error> {
+    pub(super) fn staged(mut self, pattern: &dyn Pattern, exhaustive: bool) -> Result<Plan, Error> {
         let merge_heads = self.merge_heads();
         let mut phases = Vec::new();
-        let head = timed(&mut phases, "read HEAD", || self.head_tree())?;
         let fast = if exhaustive {
             None
         } else {
-            timed(&mut phases, "read index", || self.read_index())
+            timed(&mut phases, "read index", || self.take_index())
         };
+        let head = timed(&mut phases, "read HEAD", || self.head_tree())?;
         let compared = match &fast {
             Some(index) => timed(&mut phases, "diff HEAD..index", || {
                 staged::changes(&self.repo, head.as_ref(), index, pattern)
@@ -132,11 +134,7 @@ impl Repo {
                 let graph = timed(&mut phases, "list apps", || {
                     index_files_in(&index, &touched, pattern, &items)
                 });
-                let context = Some(Context {
-                    index,
-                    touched,
-                    pattern: pattern.clone(),
-                });
+                let context = Some(Context { index, touched });
                 Listed {
                     items,
                     graph,
@@ -154,6 +152,36 @@ impl Repo {
         let mut plan = self.into_plan(items, graph, phases, Snapshot::Index);
         plan.context = context;
         Ok(plan)
+    }
+
+    /// The tracked files whose name is one of `names`, from the index.
+    pub fn tracked_named(&self, names: &[&str]) -> Vec<String> {
+        let named = |path: &str| names.contains(&path.rsplit('/').next().unwrap_or(path));
+        if let Some(index) = self.index.get_or_init(|| self.read_index()) {
+            return index
+                .entries
+                .iter()
+                .map(|entry| index.path(entry))
+                .filter(|path| named(path))
+                .map(str::to_string)
+                .collect();
+        }
+        let Ok(index) = self.repo.index() else {
+            return Vec::new();
+        };
+        index
+            .iter()
+            .filter_map(|entry| String::from_utf8(entry.path).ok())
+            .filter(|path| named(path))
+            .collect()
+    }
+
+    /// The index our reader reads, taken from what config discovery read if it did.
+    fn take_index(&mut self) -> Option<index::Index> {
+        match self.index.take() {
+            Some(read) => read,
+            None => self.read_index(),
+        }
     }
 
     /// The index as the staged mode reads it, from the file git names (`GIT_INDEX_FILE`, as
@@ -255,7 +283,7 @@ impl Repo {
     fn staged_through_libgit2(
         &self,
         head: Option<&Tree<'_>>,
-        pattern: &MigrationPattern,
+        pattern: &dyn Pattern,
         phases: &mut Vec<(&'static str, Duration)>,
         read: Option<index::Index>,
     ) -> Result<Listed, Error> {
@@ -316,7 +344,6 @@ impl Repo {
         let context = Some(Context {
             index: listed,
             touched,
-            pattern: pattern.clone(),
         });
         Ok(Listed {
             items,
@@ -367,7 +394,7 @@ impl Repo {
         Ok(())
     }
 
-    pub(super) fn since(self, rev: &str, pattern: &MigrationPattern) -> Result<Plan, Error> {
+    pub(super) fn since(self, rev: &str, pattern: &dyn Pattern) -> Result<Plan, Error> {
         let unknown = |err: git2::Error| Error::UnknownRevision {
             rev: rev.to_string(),
             message: err.message().to_string(),
@@ -421,12 +448,11 @@ impl Repo {
         plan.context = Some(Context {
             index: others,
             touched,
-            pattern: pattern.clone(),
         });
         Ok(plan)
     }
 
-    pub(super) fn all(self, pattern: &MigrationPattern, exhaustive: bool) -> Result<Plan, Error> {
+    pub(super) fn all(mut self, pattern: &dyn Pattern, exhaustive: bool) -> Result<Plan, Error> {
         let Some(workdir) = self.repo.workdir().map(|dir| dir.to_path_buf()) else {
             return Err(Error::BareRepository {
                 path: self.repo.path().to_path_buf(),
@@ -437,7 +463,7 @@ impl Repo {
         let fast = if exhaustive {
             None
         } else {
-            timed(&mut phases, "read index", || self.read_index())
+            timed(&mut phases, "read index", || self.take_index())
         };
         let mut paths: Vec<String> = match &fast {
             Some(index) => {
@@ -474,7 +500,7 @@ impl Repo {
     /// Tracked and untracked migrations through libgit2's index and status.
     fn all_through_libgit2(
         &self,
-        pattern: &MigrationPattern,
+        pattern: &dyn Pattern,
         phases: &mut Vec<(&'static str, Duration)>,
     ) -> Result<Vec<String>, Error> {
         let index = timed(phases, "read index (libgit2)", || {
@@ -561,7 +587,7 @@ impl Repo {
     fn changed_files(
         &self,
         diff: &mut git2::Diff<'_>,
-        pattern: &MigrationPattern,
+        pattern: &dyn Pattern,
     ) -> Result<(Vec<Item>, BTreeSet<String>), Error> {
         // Rename detection keeps a moved migration from counting as all-new lines.
         diff.find_similar(Some(DiffFindOptions::new().renames(true)))
@@ -611,7 +637,7 @@ impl Repo {
         &self,
         tree: &Tree<'_>,
         dirs: &BTreeSet<String>,
-        pattern: &MigrationPattern,
+        pattern: &dyn Pattern,
         items: &[Item],
     ) -> Vec<Item> {
         let mut extra = Vec::new();
@@ -653,7 +679,7 @@ impl Repo {
 }
 
 /// Every migration in `tree`, as index entries.
-fn tree_migrations(tree: &Tree<'_>, pattern: &MigrationPattern) -> index::Index {
+fn tree_migrations(tree: &Tree<'_>, pattern: &dyn Pattern) -> index::Index {
     let mut found = Vec::new();
     let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
         if entry.kind() != Some(git2::ObjectType::Blob) {
@@ -721,7 +747,7 @@ fn intersect(a: &[Range<usize>], b: &[Range<usize>]) -> Vec<Range<usize>> {
 fn untracked_migrations(
     workdir: &std::path::Path,
     index: &index::Index,
-    pattern: &MigrationPattern,
+    pattern: &dyn Pattern,
 ) -> Vec<String> {
     let root = workdir.to_path_buf();
     let walk = ignore::WalkBuilder::new(workdir)
@@ -772,7 +798,7 @@ fn untracked_migrations(
 fn index_files_in(
     index: &index::Index,
     dirs: &BTreeSet<String>,
-    pattern: &MigrationPattern,
+    pattern: &dyn Pattern,
     items: &[Item],
 ) -> Vec<Item> {
     let mut extra = Vec::new();
@@ -827,7 +853,7 @@ fn timed<T>(
     out
 }
 
-fn diff_options(pattern: &MigrationPattern) -> DiffOptions {
+fn diff_options(pattern: &dyn Pattern) -> DiffOptions {
     let mut options = DiffOptions::new();
     if let Some(pathspec) = pattern.pathspec() {
         options.pathspec(pathspec);

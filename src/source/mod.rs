@@ -19,17 +19,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 pub use git::Repo;
-pub use pattern::{GlobError, MigrationPattern, is_migration};
+pub use pattern::{GlobError, MigrationPattern, Pattern, is_migration};
 
 use crate::error::Error;
 use crate::timings::{FileClock, Step};
 
-/// What staged mode keeps to look up other apps: the index it read, the touched
-/// directories, and the pattern.
+/// What staged mode (and `--since`) keeps to look up other apps: the index it read (or
+/// the migrations of `HEAD`), and the touched directories.
 struct Context {
     index: index::Index,
     touched: std::collections::BTreeSet<String>,
-    pattern: MigrationPattern,
 }
 
 /// Where a mode's project files (an app's `apps.py`) come from: the snapshot its
@@ -133,7 +132,11 @@ impl Plan {
 
     /// Paths of the migrations of untouched apps in the directories `wanted` accepts (asked
     /// once per directory), without reading them.
-    pub fn context_paths(&self, wanted: impl Fn(&str) -> bool) -> Vec<String> {
+    pub fn context_paths(
+        &self,
+        pattern: &dyn Pattern,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Vec<String> {
         let Some(context) = &self.context else {
             return Vec::new();
         };
@@ -144,7 +147,7 @@ impl Plan {
             let path = index.path(entry);
             // The default pattern needs `migrations/` in the path: a cheap first sieve over
             // every entry of a large index.
-            if context.pattern.pathspec().is_some() && !path.contains("migrations/") {
+            if pattern.pathspec().is_some() && !path.contains("migrations/") {
                 continue;
             }
             let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
@@ -156,7 +159,7 @@ impl Plan {
                     accepted
                 }
             };
-            if accepted && staged::is_file_mode(entry.mode) && context.pattern.matches(path) {
+            if accepted && staged::is_file_mode(entry.mode) && pattern.matches(path) {
                 out.push(path.to_string());
             }
         }
@@ -399,24 +402,24 @@ fn read(repo: Option<&Repo>, item: &Item) -> Result<SourceFile, Error> {
 
 /// `check-migrate PATH...`: files and directories from the working tree.
 /// `root` is the repository's working tree, when the paths are in one.
-pub fn from_paths(paths: &[PathBuf], pattern: &MigrationPattern, root: Option<&Path>) -> Plan {
+pub fn from_paths(paths: &[PathBuf], pattern: &dyn Pattern, root: Option<&Path>) -> Plan {
     paths::plan(paths, pattern, root)
 }
 
 /// `check-migrate`: migration files staged in the index.
 /// `exhaustive` reads the index through libgit2 and diffs every tree, for comparing with the
 /// fast path.
-pub fn staged(repo: Repo, pattern: &MigrationPattern, exhaustive: bool) -> Result<Plan, Error> {
+pub fn staged(repo: Repo, pattern: &dyn Pattern, exhaustive: bool) -> Result<Plan, Error> {
     repo.staged(pattern, exhaustive)
 }
 
 /// `check-migrate --all`: every tracked migration and untracked ones git does not ignore.
-pub fn all(repo: Repo, pattern: &MigrationPattern, exhaustive: bool) -> Result<Plan, Error> {
+pub fn all(repo: Repo, pattern: &dyn Pattern, exhaustive: bool) -> Result<Plan, Error> {
     repo.all(pattern, exhaustive)
 }
 
 /// `check-migrate --since REV`: migrations changed between the merge base of REV and `HEAD`.
-pub fn since(repo: Repo, rev: &str, pattern: &MigrationPattern) -> Result<Plan, Error> {
+pub fn since(repo: Repo, rev: &str, pattern: &dyn Pattern) -> Result<Plan, Error> {
     repo.since(rev, pattern)
 }
 

@@ -5,10 +5,10 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::{Item, MigrationPattern, Origin, Plan};
+use super::{Item, Origin, Pattern, Plan};
 use crate::error::Error;
 
-pub fn plan(paths: &[PathBuf], pattern: &MigrationPattern, root: Option<&Path>) -> Plan {
+pub fn plan(paths: &[PathBuf], pattern: &dyn Pattern, root: Option<&Path>) -> Plan {
     let mut plan = Plan {
         repo: None,
         items: Vec::new(),
@@ -35,7 +35,7 @@ pub fn plan(paths: &[PathBuf], pattern: &MigrationPattern, root: Option<&Path>) 
     plan
 }
 
-fn walk(dir: &Path, root: Option<&Path>, pattern: &MigrationPattern, plan: &mut Plan) {
+fn walk(dir: &Path, root: Option<&Path>, pattern: &dyn Pattern, plan: &mut Plan) {
     for entry in ignore::WalkBuilder::new(dir).build() {
         match entry {
             Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
@@ -50,7 +50,7 @@ fn walk(dir: &Path, root: Option<&Path>, pattern: &MigrationPattern, plan: &mut 
     }
 }
 
-fn add(path: &Path, root: Option<&Path>, pattern: &MigrationPattern, plan: &mut Plan) {
+fn add(path: &Path, root: Option<&Path>, pattern: &dyn Pattern, plan: &mut Plan) {
     let absolute = absolute(path);
     let in_repo = root.and_then(|root| relative_to(&absolute, root));
     let matched = match &in_repo {

@@ -5,7 +5,28 @@
 
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
-/// The migration pattern of one run.
+/// What counts as a migration, for the listing of every mode: one pattern, or the patterns
+/// of several configs, each governing its part of the repository.
+pub trait Pattern {
+    /// `path` is `/`-separated and relative to the repository root (or absolute outside one).
+    fn matches(&self, path: &str) -> bool;
+
+    /// A libgit2 pathspec that narrows git's own walk to paths that can match, when one is
+    /// known; the exact decision is always [`Pattern::matches`].
+    fn pathspec(&self) -> Option<&'static str>;
+}
+
+impl Pattern for MigrationPattern {
+    fn matches(&self, path: &str) -> bool {
+        MigrationPattern::matches(self, path)
+    }
+
+    fn pathspec(&self) -> Option<&'static str> {
+        MigrationPattern::pathspec(self)
+    }
+}
+
+/// The migration pattern of one config.
 #[derive(Debug, Clone, Default)]
 pub struct MigrationPattern {
     /// `None`: the default pattern.

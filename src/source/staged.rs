@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use git2::{ObjectType, Oid, Repository, Tree};
 
-use super::MigrationPattern;
+use super::Pattern;
 use super::index::{CacheTree, Entry, Index};
 
 /// A file on one side of the comparison.
@@ -33,7 +33,7 @@ pub fn changes(
     repo: &Repository,
     head: Option<&Tree<'_>>,
     index: &Index,
-    pattern: &MigrationPattern,
+    pattern: &dyn Pattern,
 ) -> Result<Option<Vec<Change>>, git2::Error> {
     let mut walk = Walk {
         repo,
@@ -60,7 +60,7 @@ pub fn changes(
 struct Walk<'r, 'p> {
     repo: &'r Repository,
     index: &'p Index,
-    pattern: &'p MigrationPattern,
+    pattern: &'p dyn Pattern,
     changes: Vec<Change>,
     /// A deleted file outside the pattern that libgit2's rename detection could still pair
     /// with an added migration (any file when there is no pathspec, else one the pathspec

@@ -1,12 +1,17 @@
-//! Config file discovery and merging. The first `.check-migrate.toml`, or `pyproject.toml`
-//! with a `[tool.check-migrate]` table, found walking up from the working directory to the
-//! repository root configures the run; `--config FILE` names one. Paths in a config are
-//! relative to the file that names them; command-line flags override it.
+//! Config files: reading one (`.check-migrate.toml`, or `pyproject.toml` with a
+//! `[tool.check-migrate]` table) into [`Settings`], with every path resolved relative to the
+//! file, and finding the configs of a run ([`Project`]: the nearest config governs each
+//! file). Command-line flags override them.
+
+mod project;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub use project::{Project, Scope};
+
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::check::{AppLabels, Level, Rule, RuleSettings};
 use crate::report::Format;
@@ -20,15 +25,15 @@ const PYPROJECT: &str = "pyproject.toml";
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct FileConfig {
-    library: Option<Vec<String>>,
-    extend_library: Option<Vec<String>>,
-    include: Option<Vec<String>>,
-    exclude: Option<Vec<String>>,
-    allow: Option<Vec<String>>,
+    library: Option<Spanned<Vec<Spanned<String>>>>,
+    extend_library: Option<Spanned<Vec<Spanned<String>>>>,
+    include: Option<Spanned<Vec<String>>>,
+    exclude: Option<Spanned<Vec<String>>>,
+    allow: Option<Vec<Spanned<String>>>,
     baseline: Option<String>,
-    format: Option<String>,
-    severity: Option<BTreeMap<String, Level>>,
-    app_labels: Option<BTreeMap<String, String>>,
+    format: Option<Spanned<String>>,
+    severity: Option<BTreeMap<Spanned<String>, Level>>,
+    app_labels: Option<BTreeMap<Spanned<String>, String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -159,20 +164,27 @@ fn resolve(
     root: Option<&Path>,
 ) -> Result<Settings, ConfigError> {
     let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-    let invalid = |key: &str, message: String| ConfigError::Invalid {
+    // Where a value is wrong, from the parser's spans: the line of this table's key, never
+    // another tool's key of the same name.
+    let lines = LineIndex::new(text.as_bytes());
+    let invalid = |key: &str, at: std::ops::Range<usize>, message: String| ConfigError::Invalid {
         path: path.to_path_buf(),
-        line: key_line(text, key),
+        line: lines.line(at.start),
         message: format!("key `{key}`: {message}"),
     };
-    let files = |key: &str, names: Option<Vec<String>>| -> Result<Vec<PathBuf>, ConfigError> {
+    let files = |key: &str,
+                 names: Option<Spanned<Vec<Spanned<String>>>>|
+     -> Result<Vec<PathBuf>, ConfigError> {
         let mut out = Vec::new();
-        for name in names.unwrap_or_default() {
-            let file = dir.join(&name);
+        for name in names.map(Spanned::into_inner).unwrap_or_default() {
+            let file = dir.join(name.get_ref());
             if !file.is_file() {
                 return Err(invalid(
                     key,
+                    name.span(),
                     format!(
-                        "library file `{name}` does not exist (looked for {})",
+                        "library file `{}` does not exist (looked for {})",
+                        name.get_ref(),
                         file.display()
                     ),
                 ));
@@ -193,28 +205,32 @@ fn resolve(
         })
         .map(|rel| rel.to_string_lossy().replace('\\', "/"))
         .unwrap_or_default();
-    let include = config.include.unwrap_or_default();
-    let exclude = config.exclude.unwrap_or_default();
+    let spans = |value: &Option<Spanned<Vec<String>>>| value.as_ref().map_or(0..0, Spanned::span);
+    let (include_at, exclude_at) = (spans(&config.include), spans(&config.exclude));
+    let include = config.include.map(Spanned::into_inner).unwrap_or_default();
+    let exclude = config.exclude.map(Spanned::into_inner).unwrap_or_default();
     MigrationPattern::new(&include, &[], &base)
-        .map_err(|err| invalid("include", err.to_string()))?;
+        .map_err(|err| invalid("include", include_at, err.to_string()))?;
     let pattern = MigrationPattern::new(&include, &exclude, &base)
-        .map_err(|err| invalid("exclude", err.to_string()))?;
+        .map_err(|err| invalid("exclude", exclude_at, err.to_string()))?;
 
     let mut rules = RuleSettings::default();
     for entry in config.allow.unwrap_or_default() {
-        if !valid_allow(&entry) {
+        if !valid_allow(entry.get_ref()) {
             return Err(invalid(
                 "allow",
-                format!("`{entry}` is not a field name or `Model.name`"),
+                entry.span(),
+                format!("`{}` is not a field name or `Model.name`", entry.get_ref()),
             ));
         }
-        rules.allow(&entry);
+        rules.allow(entry.get_ref());
     }
     for (id, level) in config.severity.unwrap_or_default() {
-        let Some(rule) = Rule::from_id(&id) else {
+        let Some(rule) = Rule::from_id(id.get_ref()) else {
             let known: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
             return Err(invalid(
-                &id,
+                id.get_ref(),
+                id.span(),
                 format!(
                     "unknown rule in [severity]; expected one of {}",
                     known.join(", ")
@@ -225,14 +241,16 @@ fn resolve(
     }
     let format = match &config.format {
         None => None,
-        Some(name) => match Format::from_name(name) {
+        Some(name) => match Format::from_name(name.get_ref()) {
             Some(format) => Some(format),
             None => {
                 let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
                 return Err(invalid(
                     "format",
+                    name.span(),
                     format!(
-                        "unknown format `{name}`; expected one of {}",
+                        "unknown format `{}`; expected one of {}",
+                        name.get_ref(),
                         names.join(", ")
                     ),
                 ));
@@ -240,11 +258,12 @@ fn resolve(
         },
     };
     let mut labels = AppLabels::default();
-    for (dir, label) in config.app_labels.unwrap_or_default() {
-        let dir = dir.trim_matches('/');
+    for (key, label) in config.app_labels.unwrap_or_default() {
+        let dir = key.get_ref().trim_matches('/');
         if dir.is_empty() || !valid_allow(&label) || label.contains('.') {
             return Err(invalid(
                 &format!("\"{dir}\""),
+                key.span(),
                 format!(
                     "`{dir}` = `{label}`: expected a directory and an app label (an identifier)"
                 ),
@@ -281,17 +300,6 @@ fn valid_allow(entry: &str) -> bool {
         Some((model, name)) => identifier(model) && identifier(name),
         None => identifier(entry),
     }
-}
-
-/// The line where `key` is set, for messages about its value (1 when it cannot be found).
-fn key_line(text: &str, key: &str) -> usize {
-    text.lines()
-        .position(|line| {
-            line.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map_or(1, |index| index + 1)
 }
 
 /// The absolute form of `path`, with `.` and `..` resolved lexically (a config found in a
@@ -348,6 +356,38 @@ mod tests {
         assert_eq!(settings.rules.severity(Rule::AlteredFieldName), None);
         assert_eq!(settings.format, Some(Format::Concise));
         assert!(settings.baseline.is_some_and(|b| b.ends_with("base.json")));
+    }
+
+    /// The line comes from the parser's span of the value in our table, not from searching
+    /// the text for the key (black has an `exclude` too).
+    #[test]
+    fn error_lines_are_those_of_our_table() {
+        let dir = tempfile::TempDir::new().expect("temporary directory");
+        let path = dir.path().join(PYPROJECT);
+        std::fs::write(
+            &path,
+            "[tool.black]\nexclude = \"x\"\n\n[tool.check-migrate]\nallow = [\"ok\"]\nexclude = [\"[\"]\n",
+        )
+        .expect("write config");
+        match load(&path, Some(dir.path())) {
+            Err(ConfigError::Invalid { line, message, .. }) => {
+                assert_eq!(line, 6, "{message}");
+                assert!(
+                    message.starts_with("key `exclude`: invalid glob"),
+                    "{message}"
+                );
+            }
+            other => panic!("expected an error, got {other:?}"),
+        }
+        std::fs::write(
+            &path,
+            "[tool.isort]\nallow = 1\n\n[tool.check-migrate]\nallow = [\n  \"ok\",\n  \"a.b.c\",\n]\n",
+        )
+        .expect("write config");
+        match load(&path, Some(dir.path())) {
+            Err(ConfigError::Invalid { line, .. }) => assert_eq!(line, 7, "the bad entry's line"),
+            other => panic!("expected an error, got {other:?}"),
+        }
     }
 
     #[test]
