@@ -12,6 +12,7 @@
 //! `library` loads the field library (the built-in one in `data/` or BlueKing CSV files);
 //! `text` turns byte offsets into lines and character columns when something is printed.
 
+mod apps;
 pub mod baseline;
 pub mod check;
 pub mod config;
@@ -27,7 +28,7 @@ use std::path::PathBuf;
 
 use std::sync::Arc;
 
-use check::{AppLabels, CheckOptions, GraphNode, Labels, Prefilter, Status};
+use check::{CheckOptions, GraphNode, Prefilter, Status};
 use config::Project;
 use error::Error;
 use library::Library;
@@ -103,135 +104,6 @@ pub fn read_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, 
         library.add_file(file)?;
     }
     Ok(library)
-}
-
-/// Nodes for the untouched apps the touched migrations name, so that their references
-/// resolve. A name that is a file there needs no reading; only an app where a named
-/// migration has no file (it may be answered by a squashed migration's `replaces`) has its
-/// headers read. These apps are never judged: their own findings are not the change's doing.
-fn context_nodes(
-    plan: &source::Plan,
-    pattern: &dyn source::Pattern,
-    nodes: &[GraphNode],
-    labels: &AppLabels,
-) -> Vec<GraphNode> {
-    use std::collections::{BTreeMap, BTreeSet};
-    let references: Vec<&migration::Reference> = nodes
-        .iter()
-        .flat_map(|node| {
-            let header = &node.header;
-            [&header.dependencies, &header.run_before, &header.replaces]
-                .into_iter()
-                .flatten()
-                .flat_map(|assignment| assignment.entries.iter())
-        })
-        .collect();
-    if references.is_empty() {
-        return Vec::new();
-    }
-    let named: BTreeSet<&str> = references.iter().map(|r| r.app.as_str()).collect();
-    let wanted = |dir: &str| {
-        labels
-            .label(dir)
-            .is_some_and(|l| named.contains(l.as_str()))
-    };
-    let paths = plan.context_paths(pattern, wanted);
-    let mut by_dir: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for path in &paths {
-        let (dir, _) = path.rsplit_once('/').unwrap_or(("", path));
-        by_dir.entry(dir).or_default().push(path);
-    }
-    let stem = |path: &str| {
-        let file = path.rsplit_once('/').map_or(path, |(_, file)| file);
-        file.strip_suffix(".py").unwrap_or(file).to_string()
-    };
-    let mut out = Vec::new();
-    for (dir, paths) in &by_dir {
-        let Some(label) = labels.label(dir) else {
-            continue;
-        };
-        let names: BTreeSet<String> = paths.iter().map(|path| stem(path)).collect();
-        let unresolved = references.iter().any(|r| {
-            r.app == label
-                && !matches!(r.name.as_str(), "__first__" | "__latest__")
-                && !names.contains(&r.name)
-        });
-        for path in paths {
-            if !unresolved {
-                // Known by name only: an unread node, which keeps the app from being judged.
-                out.push(unreadable(path.to_string()));
-                continue;
-            }
-            let header = plan
-                .read_context(path)
-                .and_then(|file| Ok(migration::parse_header(&file.content)?));
-            out.push(GraphNode {
-                path: path.to_string(),
-                header: header.unwrap_or_default(),
-                status: Status::Unchanged,
-            });
-        }
-    }
-    out
-}
-
-/// A graph node for a migration that could not be read: its app is not judged.
-fn unreadable(path: String) -> GraphNode {
-    GraphNode {
-        path,
-        header: migration::Header::default(),
-        status: Status::Unchanged,
-    }
-}
-
-/// The label of every directory among `nodes`: configured, else read from the app's config
-/// modules in the mode's snapshot, with the migrations as evidence.
-fn app_labels(plan: &source::Plan, nodes: &[GraphNode], configured: &AppLabels) -> Labels {
-    use std::collections::BTreeMap;
-    // An app of which nothing was read (another app, whose migrations a dependency names
-    // and all are there by name) needs no label read: each name resolves as a file.
-    let mut read: BTreeMap<&str, bool> = BTreeMap::new();
-    for node in nodes {
-        let dir = node.path.rsplit_once('/').map_or("", |(dir, _)| dir);
-        *read.entry(dir).or_default() |= !check::unread(node);
-    }
-    let mut declared = BTreeMap::new();
-    for (dir, read) in read {
-        let said = if configured.configured(dir).is_some() || !read {
-            check::Declared::Silent
-        } else {
-            read_declared(plan, check::app_dir(dir))
-        };
-        declared.insert(dir.to_string(), said);
-    }
-    Labels::resolve(configured, &declared, nodes)
-}
-
-/// What an app's config modules say about its label.
-fn read_declared(plan: &source::Plan, app_dir: &str) -> check::Declared {
-    let mut modules = Vec::new();
-    for (path, content) in plan.app_modules(app_dir) {
-        let content = match content {
-            Ok(content) => content,
-            Err(err) => {
-                return check::Declared::Ambiguous {
-                    why: format!("it cannot be read: {err}"),
-                    path,
-                };
-            }
-        };
-        // Without `label`, a config's label is the last part of its `name`, which is the
-        // app folder's name (the module Django imports): only a module that mentions
-        // `label` or `default_app_config` can say more, so only those are parsed.
-        let worth = |needle: &[u8]| content.windows(needle.len()).any(|w| w == needle);
-        if !worth(b"label") && !worth(b"default_app_config") {
-            continue;
-        }
-        if let Ok(module) = migration::app_configs(&content) {
-            modules.push((path, module));
-        }
-    }
-    check::declared(&modules)
 }
 
 /// A note as one line: `path:line: message`.
@@ -385,7 +257,7 @@ pub fn run(
             }
             Err(err) => {
                 // A migration that cannot be read leaves its app's graph unknown.
-                nodes.push(unreadable(path));
+                nodes.push(apps::unreadable(path));
                 outcome.errors.push(err);
             }
         }
@@ -407,15 +279,16 @@ pub fn run(
             match node {
                 Ok(node) => nodes.push(node),
                 Err(err) => {
-                    nodes.push(unreadable(path.to_string()));
+                    nodes.push(apps::unreadable(path.to_string()));
                     outcome.errors.push(err);
                 }
             }
         }
         let configured = project.labels();
-        nodes.extend(context_nodes(&plan, pattern, &nodes, &configured));
+        let (context, found) = apps::context_nodes(&plan, pattern, &nodes, &configured);
+        nodes.extend(context);
         nodes.sort_by(|a, b| a.path.cmp(&b.path));
-        let labels = app_labels(&plan, &nodes, &configured);
+        let labels = apps::labels(&plan, &nodes, &configured, found);
         let touched = plan.touched_dirs();
         let in_touched =
             |path: &str| touched.contains(path.rsplit_once('/').map_or("", |(d, _)| d));

@@ -450,3 +450,166 @@ fn duplicate_numbers_joined_by_a_merge_migration_are_accepted() {
         ]
     );
 }
+
+/// `pipeline/label` (label `pipeline_label`) and `pipeline/core` (label `pipeline_core`),
+/// both labels set in their `apps.py` only, committed.
+fn pipeline() -> Repo {
+    let repo = Repo::new();
+    for (folder, label) in [("label", "pipeline_label"), ("core", "pipeline_core")] {
+        repo.write(
+            &format!("pipeline/{folder}/apps.py"),
+            format!("from django.apps import AppConfig\n\n\nclass C(AppConfig):\n    name = \"pipeline.{folder}\"\n    label = \"{label}\"\n"),
+        );
+        repo.write(
+            &format!("pipeline/{folder}/migrations/0001_initial.py"),
+            migration(&[], "title"),
+        );
+    }
+    repo.write(
+        "pipeline/core/migrations/0002_core_more.py",
+        migration(&[("pipeline_core", "0001_initial")], "more"),
+    );
+    repo.commit_all("pipeline");
+    repo
+}
+
+/// A dependency on another app's migration of the same name as one of its own is not the
+/// folder naming its own app: the new migration forgot its predecessor, and that is two
+/// leaves.
+#[test]
+fn another_apps_migration_of_the_same_name_is_no_label_evidence() {
+    let repo = pipeline();
+    repo.write(
+        "pipeline/label/migrations/0002_label_extra.py",
+        migration(&[("pipeline_core", "0001_initial")], "extra"),
+    );
+    repo.git(&["add", "-A"]);
+    for args in [
+        &["--format", "concise"][..],
+        &["--all", "--format", "concise"],
+    ] {
+        let run = repo.check(args);
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+        assert!(
+            run.stdout.contains(
+                "error[multiple-leaves] app `pipeline_label` has 2 leaf migrations: `0001_initial.py` and `0002_label_extra.py`"
+            ),
+            "{args:?}: {run:?}"
+        );
+    }
+}
+
+/// Staged mode finds an untouched app by the label its `apps.py` sets, so a typo in a
+/// dependency on it is caught as `--all` catches it.
+#[test]
+fn staged_mode_finds_apps_named_by_their_apps_py_label() {
+    let repo = pipeline();
+    repo.write("blog/migrations/0001_initial.py", migration(&[], "title"));
+    repo.commit_all("blog");
+    repo.write(
+        "blog/migrations/0002_post_core.py",
+        migration(
+            &[("blog", "0001_initial"), ("pipeline_core", "0002_core_mor")],
+            "core",
+        ),
+    );
+    repo.git(&["add", "-A"]);
+    let run = repo.check(&[]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "error[missing-dependency]: dependency on `pipeline_core.0002_core_mor`, which is not a migration in pipeline/core/migrations"
+        ),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout
+            .contains("did you mean `(\"pipeline_core\", \"0002_core_more\")`?"),
+        "{run:?}"
+    );
+    // Spelled right, it passes.
+    repo.write(
+        "blog/migrations/0002_post_core.py",
+        migration(
+            &[
+                ("blog", "0001_initial"),
+                ("pipeline_core", "0002_core_more"),
+            ],
+            "core",
+        ),
+    );
+    repo.git(&["add", "-A"]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// Two folders named `applications`: the one whose `apps.py` says `api` is not the app
+/// `applications`, so a name that only it has does not answer for `applications`.
+#[test]
+fn folders_sharing_a_name_are_told_apart_by_their_labels() {
+    let repo = Repo::new();
+    repo.write(
+        "wl/applications/apps.py",
+        "from django.apps import AppConfig\n\n\nclass C(AppConfig):\n    name = \"wl.applications\"\n    label = \"api\"\n",
+    );
+    repo.write(
+        "wl/applications/migrations/0001_initial.py",
+        migration(&[], "a"),
+    );
+    repo.write(
+        "wl/applications/migrations/0002_tenant.py",
+        migration(&[("api", "0001_initial")], "tenant"),
+    );
+    repo.write(
+        "platform/applications/migrations/0001_initial.py",
+        migration(&[], "b"),
+    );
+    repo.write("smart/migrations/0001_initial.py", migration(&[], "c"));
+    repo.commit_all("apps");
+    repo.write(
+        "smart/migrations/0002_wrong.py",
+        migration(
+            &[("smart", "0001_initial"), ("applications", "0002_tenant")],
+            "wrong",
+        ),
+    );
+    repo.git(&["add", "-A"]);
+    for args in [
+        &["--format", "concise"][..],
+        &["--all", "--format", "concise"],
+    ] {
+        let run = repo.check(args);
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+        assert!(
+            run.stdout.contains(
+                "error[missing-dependency] dependency on `applications.0002_tenant`, which is not a migration in platform/applications/migrations"
+            ),
+            "{args:?}: {run:?}"
+        );
+    }
+}
+
+/// When the new leaf already has the next number, only its dependency needs to change.
+#[test]
+fn renumbering_advice_keeps_a_number_that_already_follows() {
+    let repo = Repo::new();
+    repo.write("blog/migrations/0001_initial.py", migration(&[], "title"));
+    repo.write(
+        "blog/migrations/0002_post_body.py",
+        migration(&[("blog", "0001_initial")], "body"),
+    );
+    repo.commit_all("blog");
+    repo.write(
+        "blog/migrations/0003_post_likes.py",
+        migration(&[("blog", "0001_initial")], "likes"),
+    );
+    repo.git(&["add", "-A"]);
+    let run = repo.check(&[]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "since `0003_post_likes.py` is new here, make it depend on `(\"blog\", \"0002_post_body\")` instead, to follow `0002_post_body`."
+        ),
+        "{run:?}"
+    );
+}

@@ -441,19 +441,29 @@ impl<'a> Graph<'a> {
                 // that moved since. Renumbering it onto the newest other leaf is the other way.
                 [only] if ids.len() == 2 => {
                     let other = ids.iter().copied().find(|&id| id != *only).unwrap_or(*only);
-                    let next = self
-                        .name
-                        .iter()
-                        .zip(&self.dir)
-                        .filter(|(_, dir)| **dir == self.dir[*only])
-                        .filter_map(|(name, _)| number(name).parse::<u64>().ok())
+                    // The number after every other migration of the app.
+                    let next = (0..self.nodes.len())
+                        .filter(|&id| id != *only && self.dir[id] == self.dir[*only])
+                        .filter_map(|id| number(self.name[id]).parse::<u64>().ok())
                         .max()
                         .map_or(1, |n| n + 1);
-                    let rest = &self.name[*only][number(self.name[*only]).len()..];
-                    format!(
-                        "{merge}, or, since `{}.py` is new here, renumber it to follow `{}`: rename it `{next:04}{rest}.py` and make it depend on `(\"{label}\", \"{}\")`.",
-                        self.name[*only], self.name[other], self.name[other]
-                    )
+                    let own = self.name[*only];
+                    let rest = &own[number(own).len()..];
+                    let depend = format!(
+                        "make it depend on `(\"{label}\", \"{}\")`",
+                        self.name[other]
+                    );
+                    if number(own).parse::<u64>().ok() == Some(next) {
+                        format!(
+                            "{merge}, or, since `{own}.py` is new here, {depend} instead, to follow `{}`.",
+                            self.name[other]
+                        )
+                    } else {
+                        format!(
+                            "{merge}, or, since `{own}.py` is new here, renumber it to follow `{}`: rename it `{next:04}{rest}.py` and {depend}.",
+                            self.name[other]
+                        )
+                    }
                 }
                 _ => format!("{merge}."),
             };
@@ -472,8 +482,8 @@ impl<'a> Graph<'a> {
     }
 
     /// Two migrations of one app with one number, unless one depends on the other or a later
-    /// migration joins them (what `makemigrations --merge` makes, and Django accepts), or they
-    /// are the leaves a `multiple-leaves` finding already names.
+    /// migration joins them (what `makemigrations --merge` makes, and Django accepts), or one
+    /// of them is a leaf a `multiple-leaves` finding already names.
     fn duplicate_numbers(
         &self,
         children: &[BTreeSet<Id>],
@@ -511,7 +521,8 @@ impl<'a> Graph<'a> {
                         || !descendants[a].is_disjoint(&descendants[b])
                 })
             });
-            if joined || ids.iter().all(|id| leaves.contains(id)) {
+            // Leaves already reported say what is wrong with these migrations.
+            if joined || ids.iter().any(|id| leaves.contains(id)) {
                 continue;
             }
             let names: Vec<String> = ids

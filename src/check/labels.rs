@@ -202,7 +202,19 @@ impl Labels {
         let mut by_dir = BTreeMap::new();
         for (dir, declared) in declared {
             let default = first.get(dir.as_str()).cloned().flatten();
-            let seen = evidence.get(dir.as_str());
+            // A label another directory of the run has is that app's: a dependency on its
+            // migration of the same name (`("core", "0001_initial")`) is no evidence.
+            let taken = |label: &str| {
+                let own = usize::from(default.as_deref() == Some(label));
+                holders.get(label).copied().unwrap_or(0) > own
+            };
+            let own_evidence: Option<BTreeMap<&str, usize>> = evidence.get(dir.as_str()).map(|s| {
+                s.iter()
+                    .filter(|(label, _)| !taken(label))
+                    .map(|(label, n)| (label.as_str(), *n))
+                    .collect()
+            });
+            let seen = own_evidence.as_ref();
             let named_as = |label: &str| seen.is_none_or(|s| s.is_empty() || s.contains_key(label));
             // The label the migrations give their own app, when it is one and no other
             // directory of the run has it.
@@ -211,14 +223,10 @@ impl Labels {
                 let top: Vec<&str> = seen
                     .iter()
                     .filter(|(_, n)| *n == most)
-                    .map(|(l, _)| l.as_str())
+                    .map(|(l, _)| *l)
                     .collect();
-                let taken = |label: &str| {
-                    let own = usize::from(default.as_deref() == Some(label));
-                    holders.get(label).copied().unwrap_or(0) > own
-                };
                 match top.as_slice() {
-                    [only] if !taken(only) => Some(only.to_string()),
+                    [only] => Some(only.to_string()),
                     _ => None,
                 }
             });

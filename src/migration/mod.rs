@@ -109,7 +109,7 @@ pub fn parse(source: &[u8]) -> Result<Migration, ParseError> {
     }
     Ok(Migration {
         names,
-        syntax_error: walk::first_syntax_error(root),
+        syntax_error: syntax_error(root, source),
         comments,
         header,
     })
@@ -120,7 +120,7 @@ pub fn parse(source: &[u8]) -> Result<Migration, ParseError> {
 pub fn parse_syntax(source: &[u8]) -> Result<Migration, ParseError> {
     let tree = parse_tree(source)?;
     Ok(Migration {
-        syntax_error: walk::first_syntax_error(tree.root_node()),
+        syntax_error: syntax_error(tree.root_node(), source),
         header: header::header(tree.root_node(), source),
         ..Migration::default()
     })
@@ -147,6 +147,17 @@ pub fn parse_header(source: &[u8]) -> Result<Header, ParseError> {
     }
     let tree = parse_tree(source)?;
     Ok(header::header(tree.root_node(), source))
+}
+
+/// The first place Python would refuse: a syntax error, or a module-level statement that
+/// starts indented.
+fn syntax_error(root: tree_sitter::Node, source: &[u8]) -> Option<std::ops::Range<usize>> {
+    let error = walk::first_syntax_error(root);
+    let indent = walk::unexpected_indent(root, source);
+    match (error, indent) {
+        (Some(a), Some(b)) => Some(if b.start < a.start { b } else { a }),
+        (a, b) => a.or(b),
+    }
 }
 
 /// The syntax tree of `source` as one S-expression with field names, for looking at how

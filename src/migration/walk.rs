@@ -68,6 +68,33 @@ pub(super) fn first_syntax_error(root: Node) -> Option<Range<usize>> {
     }
 }
 
+/// The first module-level statement that starts indented, which Python refuses
+/// (`IndentationError: unexpected indent`) but the grammar accepts: a file whose every line
+/// was indented parses cleanly otherwise.
+pub(super) fn unexpected_indent(root: Node, source: &[u8]) -> Option<Range<usize>> {
+    let mut cursor = root.walk();
+    let found = root.named_children(&mut cursor).find(|statement| {
+        if statement.is_extra() {
+            return false;
+        }
+        let start = statement.start_byte();
+        let line_start = source
+            .get(..start)
+            .and_then(|before| before.iter().rposition(|&b| b == b'\n' || b == b'\r'))
+            .map_or(0, |at| at + 1);
+        let leading = source.get(line_start..start).unwrap_or_default();
+        // Only blanks before it on its line (a form feed resets the indentation), and not
+        // the continuation of a line ending in a backslash.
+        let blank = leading.iter().all(|b| matches!(b, b' ' | b'\t' | b'\x0c'));
+        let indented = leading.iter().any(|b| matches!(b, b' ' | b'\t'));
+        let continued = source
+            .get(..line_start)
+            .is_some_and(|before| before.trim_ascii_end().ends_with(b"\\"));
+        blank && indented && !continued
+    });
+    found.map(|statement| statement.start_byte()..statement.start_byte())
+}
+
 /// An S-expression of the whole tree with field names and `MISSING` markers, on one line.
 pub(super) fn sexp(root: Node) -> String {
     let mut out = String::new();

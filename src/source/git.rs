@@ -156,7 +156,13 @@ impl Repo {
 
     /// The tracked files whose name is one of `names`, from the index.
     pub fn tracked_named(&self, names: &[&str]) -> Vec<String> {
-        let named = |path: &str| names.contains(&path.rsplit('/').next().unwrap_or(path));
+        // A suffix test first: this runs over every entry of a large index.
+        let named = |path: &str| {
+            names.iter().any(|name| {
+                path.strip_suffix(name)
+                    .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
+            })
+        };
         if let Some(index) = self.index.get_or_init(|| self.read_index()) {
             return index
                 .entries
@@ -562,6 +568,21 @@ impl Repo {
         let tree = self.repo.find_tree(tree).ok()?;
         let entry = tree.get_path(std::path::Path::new(path)).ok()?;
         is_file_mode(entry.filemode() as u32).then(|| entry.id())
+    }
+
+    /// Every file called `name` in `tree`, at any depth.
+    pub(super) fn tree_files_named(&self, tree: Oid, name: &str) -> Vec<(String, Oid)> {
+        let Ok(tree) = self.repo.find_tree(tree) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.name() == Ok(name) && is_file_mode(entry.filemode() as u32) {
+                out.push((format!("{dir}{name}"), entry.id()));
+            }
+            git2::TreeWalkResult::Ok
+        });
+        out
     }
 
     /// The `.py` files directly in directory `dir` of `tree`.

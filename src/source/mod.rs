@@ -300,6 +300,40 @@ impl Plan {
             .collect()
     }
 
+    /// Every `apps.py` of the mode's snapshot (the index, or `HEAD`), read; none in `--all`
+    /// and path mode, which know every app they check.
+    pub fn apps_files(&self) -> Vec<(String, Result<Vec<u8>, Error>)> {
+        let named = |path: &str| path == "apps.py" || path.ends_with("/apps.py");
+        let found: Vec<(String, git2::Oid)> = match (&self.snapshot, &self.context, &self.repo) {
+            (Snapshot::Index, Some(context), _) => {
+                let index = &context.index;
+                index
+                    .entries
+                    .iter()
+                    .filter(|entry| named(index.path(entry)) && staged::is_file_mode(entry.mode))
+                    .filter_map(|entry| {
+                        let id = git2::Oid::from_bytes(&entry.id).ok()?;
+                        Some((index.path(entry).to_string(), id))
+                    })
+                    .collect()
+            }
+            (Snapshot::Tree(tree), _, Some(repo)) => repo.tree_files_named(*tree, "apps.py"),
+            _ => Vec::new(),
+        };
+        found
+            .into_iter()
+            .map(|(path, id)| {
+                let item = Item {
+                    path: path.clone(),
+                    origin: Origin::Blob(id),
+                    added_lines: None,
+                };
+                let content = read(self.repo.as_ref(), &item).map(|file| file.content);
+                (path, content)
+            })
+            .collect()
+    }
+
     /// The directories the mode's checked and graph files are in: the touched apps.
     pub fn touched_dirs(&self) -> std::collections::BTreeSet<&str> {
         self.items

@@ -98,3 +98,27 @@ fn unreadable_argument_makes_later_positions_unknown() {
         assert_eq!(found, expected, "{source}");
     }
 }
+
+/// Python refuses a module-level statement that starts indented; the grammar takes it.
+#[test]
+fn indented_module_is_an_error() {
+    let source = "    from django.db import migrations\n\n    class Migration(migrations.Migration):\n        operations = []\n";
+    assert_eq!(parse_checked(source.as_bytes()).syntax_error, Some(4..4));
+    let later = "x = 1\n  y = 2\n";
+    assert_eq!(parse_checked(later.as_bytes()).syntax_error, Some(8..8));
+    // What Python accepts: statements after `;`, a continued line, a form feed, indented
+    // comments.
+    for fine in [
+        "a = 1;   b = 2\n",
+        "x = 1 + \\\n    2\n",
+        "x = 1 \\\n    ; y = 2\n",
+        "\x0cx = 1\n",
+        "x = 1\n    # a comment\n",
+    ] {
+        assert_eq!(
+            parse_checked(fine.as_bytes()).syntax_error,
+            None,
+            "{fine:?}"
+        );
+    }
+}
