@@ -43,11 +43,15 @@ pub fn context_nodes(
     // Labels named that no folder answers to (the touched apps' own included): an app whose
     // label only its `apps.py` gives (`wagtailcore` for `wagtail/`), or an app outside the
     // repository. Only the snapshot's `apps.py` files can tell which.
-    let mut known: BTreeSet<String> = nodes
+    // Once per directory: paths come grouped by directory.
+    let mut dirs: Vec<&str> = nodes
         .iter()
-        .filter_map(|node| labels.label(dir_of(&node.path)))
+        .map(|node| dir_of(&node.path))
+        .chain(paths.iter().map(|path| dir_of(path)))
         .collect();
-    known.extend(paths.iter().filter_map(|path| labels.label(dir_of(path))));
+    dirs.sort_unstable();
+    dirs.dedup();
+    let known: BTreeSet<String> = dirs.iter().filter_map(|dir| labels.label(dir)).collect();
     let unmatched: BTreeSet<&str> = named
         .iter()
         .copied()

@@ -159,8 +159,11 @@ impl Repo {
         // A suffix test first: this runs over every entry of a large index.
         let named = |path: &str| {
             names.iter().any(|name| {
-                path.strip_suffix(name)
-                    .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
+                // The last byte first: most paths are ruled out by it.
+                path.as_bytes().last() == name.as_bytes().last()
+                    && path
+                        .strip_suffix(name)
+                        .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
             })
         };
         if let Some(index) = self.index.get_or_init(|| self.read_index()) {
