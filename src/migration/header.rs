@@ -174,11 +174,6 @@ pub(super) fn header(root: Node, source: &[u8]) -> Header {
         assigned: BTreeMap::new(),
     };
     let statements = significant_children(body);
-    for statement in &statements {
-        if statement.is_error() {
-            header.complete = false;
-        }
-    }
     run_block(&statements, source, &mut scope, 0);
     for (name, slot) in [
         (&b"dependencies"[..], &mut header.dependencies),
@@ -198,7 +193,9 @@ pub(super) fn header(root: Node, source: &[u8]) -> Header {
             unknown: value.unknown,
         });
     }
-    // A syntax error inside an assignment of the header: part of it is unread.
+    // A syntax error where the header's names are (in one of its assignments, or in what
+    // the parser could not make a statement of): part of it is unread. One elsewhere (in
+    // `operations`) leaves the header as it was read; the error itself is reported.
     for statement in &statements {
         if statement.has_error() && assigns_header(*statement, source) {
             header.complete = false;
@@ -553,7 +550,7 @@ fn forget_bound(statement: Node, source: &[u8], scope: &mut Scope) {
 
 /// The part of the file worth parsing for the header: from the line that starts the
 /// `Migration` class (imports before it do not matter) to the line that assigns `operations`
-/// in the class body, when nothing after that assigns the header's names or starts another
+/// in the class body, when nothing after that mentions the header's names or starts another
 /// `Migration` class (Python binds the last one). `None`: parse the whole file.
 pub(super) fn cut(source: &[u8]) -> Option<Range<usize>> {
     let mut offset = 0;
@@ -574,8 +571,10 @@ pub(super) fn cut(source: &[u8]) -> Option<Range<usize>> {
         } else if end.is_some()
             && [&b"dependencies"[..], b"replaces", b"run_before"]
                 .iter()
-                .any(|name| assigns(code, name))
+                .any(|name| code.windows(name.len()).any(|w| w == *name))
         {
+            // A header name after `operations` (assigned, or inside something the parser
+            // may not make sense of): only the whole file tells.
             return None;
         }
         offset += line.len();

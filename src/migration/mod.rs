@@ -100,7 +100,7 @@ pub fn parse(source: &[u8]) -> Result<Migration, ParseError> {
     let tree = parse_tree(source)?;
     let root = tree.root_node();
     let (mut names, comments) = extract::names(root, source);
-    let header = header::header(root, source);
+    let header = read_header(source, Some(&tree))?;
     // Another framework's migration (its class is not Django's and it does not import
     // Django's migrations) has no Django operations to read, whatever its calls are named.
     let not_django = header.foreign.is_some() || header.unknown_base.is_some();
@@ -121,32 +121,44 @@ pub fn parse_syntax(source: &[u8]) -> Result<Migration, ParseError> {
     let tree = parse_tree(source)?;
     Ok(Migration {
         syntax_error: syntax_error(tree.root_node(), source),
-        header: header::header(tree.root_node(), source),
+        header: read_header(source, Some(&tree))?,
         ..Migration::default()
     })
 }
 
 /// Only the header of `source`, parsing no more than the part before `operations` when that
-/// is where the header is (it nearly always is: operations are the bulk of a migration).
+/// is where the header is (it nearly always is: operations are the bulk of a migration), and
+/// scanning rather than parsing where the part is what `makemigrations` writes.
 pub fn parse_header(source: &[u8]) -> Result<Header, ParseError> {
+    read_header(source, None)
+}
+
+/// The header, read the same way in every mode so that every mode judges the same graph:
+/// from the part of the file before `operations` where that part stands on its own (an error
+/// in the operations, which the parser's recovery may let swallow the class, does not make
+/// the header unreadable), else from the whole file (`full`, when it is parsed already).
+fn read_header(source: &[u8], full: Option<&Tree>) -> Result<Header, ParseError> {
     if let Some(cut) = header::cut(source) {
-        let part = source.get(cut.clone()).unwrap_or(source);
-        if let Some(found) = scan::header(part) {
+        // The scanner reads the class alone, when what comes before it cannot matter.
+        if scan::simple_prefix(source.get(..cut.start).unwrap_or_default())
+            && let Some(found) = scan::header(source.get(cut.clone()).unwrap_or_default())
+        {
             return Ok(header::shift(found, cut.start));
         }
+        let part = source.get(..cut.end).unwrap_or(source);
         let tree = parse_tree(part)?;
         // A part that does not parse cleanly was cut in the wrong place (inside a string,
         // say), and one without the class cut off the wrong class's operations: read the
         // whole file instead.
         let found = header::header(tree.root_node(), part);
-        // A value that could not be read in the part may name a list built above the class.
-        let exact = found.unknown().next().is_none();
-        if !tree.root_node().has_error() && found.class_span.is_some() && exact {
-            return Ok(header::shift(found, cut.start));
+        if !tree.root_node().has_error() && found.class_span.is_some() {
+            return Ok(found);
         }
     }
-    let tree = parse_tree(source)?;
-    Ok(header::header(tree.root_node(), source))
+    match full {
+        Some(tree) => Ok(header::header(tree.root_node(), source)),
+        None => Ok(header::header(parse_tree(source)?.root_node(), source)),
+    }
 }
 
 /// The first place Python would refuse: a syntax error, or a module-level statement that

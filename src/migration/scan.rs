@@ -23,6 +23,81 @@ enum Token {
     Newline(usize),
 }
 
+/// Whether the part of a file before its `class Migration` line is only what
+/// `makemigrations` writes there: blank lines, comments, and plain `import` and `from ...
+/// import ...` statements (parenthesised over several lines included). Then it parses
+/// cleanly and binds no list, so the class can be read without it; anything else is read by
+/// the parser.
+pub(super) fn simple_prefix(prefix: &[u8]) -> bool {
+    let prefix = prefix.strip_prefix(b"\xef\xbb\xbf").unwrap_or(prefix);
+    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let names = |text: &[u8], dotted: bool| {
+        !text.is_empty()
+            && text.split(|&b| b == b',').all(|item| {
+                let item = item.trim_ascii();
+                let (name, alias) = match item.windows(4).position(|w| w == b" as ") {
+                    Some(at) => (&item[..at], Some(item[at + 4..].trim_ascii())),
+                    None => (item, None),
+                };
+                let ok = |t: &[u8], dots: bool| {
+                    !t.is_empty() && t.iter().all(|b| word(b) || (dots && *b == b'.'))
+                };
+                (item == b"*" && !dotted)
+                    || (ok(name, dotted) && alias.is_none_or(|a| ok(a, false)))
+            })
+    };
+    let mut open = false;
+    for line in prefix.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let code = match line.iter().position(|&b| b == b'#') {
+            Some(at) => &line[..at],
+            None => line,
+        };
+        if line.contains(&b'\\') || line.contains(&b'\'') || line.contains(&b'"') {
+            return false;
+        }
+        let trimmed = code.trim_ascii();
+        if open {
+            if trimmed == b")" {
+                open = false;
+            } else if !trimmed.is_empty()
+                && !names(trimmed.strip_suffix(b",").unwrap_or(trimmed), false)
+            {
+                return false;
+            }
+            continue;
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        // Statements start at the margin.
+        if code.first().is_some_and(|b| b.is_ascii_whitespace()) {
+            return false;
+        }
+        if let Some(rest) = trimmed.strip_prefix(b"import ") {
+            if !names(rest, true) {
+                return false;
+            }
+        } else if let Some(rest) = trimmed.strip_prefix(b"from ") {
+            let Some(at) = rest.windows(8).position(|w| w == b" import ") else {
+                return false;
+            };
+            let (module, what) = (rest[..at].trim_ascii(), rest[at + 8..].trim_ascii());
+            if module.is_empty() || !module.iter().all(|b| word(b) || *b == b'.') {
+                return false;
+            }
+            if what == b"(" {
+                open = true;
+            } else if !names(what, false) {
+                return false;
+            }
+        } else {
+            return false;
+        }
+    }
+    !open
+}
+
 /// The header of `part` (a slice starting at the `class Migration` line), or `None`.
 pub(super) fn header(part: &[u8]) -> Option<Header> {
     let tokens = tokenize(part)?;

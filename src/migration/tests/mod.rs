@@ -1,6 +1,7 @@
 //! Unit tests of the migration parser, grouped by the kind of input they feed it; the
 //! helpers here check the invariant every test relies on: a span is exactly its name.
 
+mod differential;
 mod errors;
 mod header;
 mod literals;
