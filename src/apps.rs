@@ -102,9 +102,9 @@ pub fn context_nodes(
                 out.push(unreadable(path.to_string()));
                 continue;
             }
-            let header = plan
-                .read_context(path)
-                .and_then(|file| Ok(migration::parse_header(&file.content)?));
+            let header = plan.read_context(path).and_then(|file| {
+                migration::parse_header(&file.content).map_err(crate::error::Error::parse(path))
+            });
             out.push(GraphNode {
                 path: path.to_string(),
                 header: header.unwrap_or_default(),

@@ -55,8 +55,23 @@ pub enum Error {
     #[error("cannot write the report: {0}")]
     Output(#[source] std::io::Error),
 
-    #[error(transparent)]
-    Parse(#[from] ParseError),
+    /// The parser could not run on a file (never because of its content).
+    #[error("cannot parse {path}: {source}")]
+    Parse {
+        path: String,
+        #[source]
+        source: ParseError,
+    },
+}
+
+impl Error {
+    /// A parser failure on the file at `path`.
+    pub fn parse(path: &str) -> impl FnOnce(ParseError) -> Error + '_ {
+        move |source| Error::Parse {
+            path: path.to_string(),
+            source,
+        }
+    }
 }
 
 impl Error {

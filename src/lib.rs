@@ -226,7 +226,9 @@ pub fn run(
             clock: Some(files),
         };
         let library = &options.libraries[scope];
-        let checked = file.and_then(|file| Ok(check::check_file(file, library, check_options)?));
+        let checked = file.and_then(|file| {
+            check::check_file(file, library, check_options).map_err(Error::parse(path))
+        });
         (path.to_string(), checked)
     });
     timings.phases.push(("check files", start.elapsed()));
@@ -269,7 +271,8 @@ pub fn run(
                 let header = outcome
                     .timings
                     .files
-                    .time(Step::Parse, || migration::parse_header(&file.content))?;
+                    .time(Step::Parse, || migration::parse_header(&file.content))
+                    .map_err(Error::parse(&file.path))?;
                 Ok(GraphNode {
                     path: file.path,
                     header,

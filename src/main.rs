@@ -455,7 +455,8 @@ fn dump_tree(file: &PathBuf) -> Result<ExitCode, Error> {
         path: file.clone(),
         source,
     })?;
-    let tree = check_migrate::migration::dump_tree(&source)?;
+    let shown = file.display().to_string();
+    let tree = check_migrate::migration::dump_tree(&source).map_err(Error::parse(&shown))?;
     match writeln!(io::stdout().lock(), "{tree}") {
         Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(Error::Output(err)),
         _ => Ok(ExitCode::SUCCESS),

@@ -7,6 +7,8 @@ mod prefilter;
 mod rule;
 mod settings;
 mod suppress;
+#[cfg(test)]
+mod tests;
 
 use std::ops::Range;
 
@@ -180,6 +182,27 @@ pub fn check_file(
         Some(clock) => clock.time(Step::Check, check),
         None => check(),
     })
+}
+
+/// Check one migration's source where every line counts, as `--all` does, with no files and
+/// no git: the seam for tests of the rules and for tools that hold the text already.
+pub fn check_source(
+    source: &[u8],
+    library: &Library,
+    rules: &RuleSettings,
+) -> Result<Vec<Finding>, ParseError> {
+    let file = SourceFile {
+        path: String::new(),
+        content: source.to_vec(),
+        added_lines: None,
+    };
+    let options = CheckOptions {
+        rules,
+        report_unused_suppressions: true,
+        prefilter: None,
+        clock: None,
+    };
+    Ok(check_file(file, library, options)?.0.findings)
 }
 
 /// Whether the prefilter lets the file through. When only some lines count (a staged edit),

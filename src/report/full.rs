@@ -87,7 +87,9 @@ fn finding_block(
 fn help_lines(finding: &Finding) -> Vec<String> {
     let advice = finding.advice();
     let described = |name: &str, description: &str| {
-        let description = description.trim().trim_end_matches(['.', '。']);
+        // A description over several lines of the CSV stays on its `help` line.
+        let description = super::single_line(description);
+        let description = description.trim_end_matches(['.', '。']);
         if description.is_empty() {
             format!("`{name}`")
         } else {

@@ -10,6 +10,8 @@ mod library;
 #[cfg(test)]
 mod sample;
 mod sarif;
+#[cfg(test)]
+mod snapshots;
 
 pub use library::{Verdict, print_library_check};
 
