@@ -19,6 +19,7 @@ pub mod config;
 pub mod error;
 pub mod library;
 pub mod migration;
+mod parallel;
 pub mod report;
 pub mod source;
 pub mod text;

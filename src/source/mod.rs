@@ -5,17 +5,16 @@
 //! [`Plan::read`], so a run over thousands of migrations holds one file in memory at a time.
 //! git2 types stay inside this module.
 
+mod compare;
 mod git;
 mod index;
 mod lines;
 mod paths;
 mod pattern;
 mod split;
-mod staged;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 pub use git::Repo;
@@ -147,7 +146,7 @@ impl Plan {
             let path = index.path(entry);
             // The default pattern needs `migrations/` in the path: a cheap first sieve over
             // every entry of a large index.
-            if pattern.pathspec().is_some() && !path.contains("migrations/") {
+            if pattern.pathspec().is_some() && !pattern::in_default_sieve(path) {
                 continue;
             }
             let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
@@ -159,7 +158,7 @@ impl Plan {
                     accepted
                 }
             };
-            if accepted && staged::is_file_mode(entry.mode) && pattern.matches(path) {
+            if accepted && is_file_mode(entry.mode) && pattern.matches(path) {
                 out.push(path.to_string());
             }
         }
@@ -223,7 +222,7 @@ impl Plan {
                         .binary_search_by(|e| index.path(e).cmp(path))
                         .ok()?;
                     let entry = index.entries.get(at)?;
-                    staged::is_file_mode(entry.mode)
+                    is_file_mode(entry.mode)
                         .then(|| git2::Oid::from_bytes(&entry.id).ok())
                         .flatten()
                 };
@@ -244,7 +243,7 @@ impl Plan {
                     let direct = !path[prefix.len()..].contains('/');
                     if direct
                         && path.ends_with(".py")
-                        && staged::is_file_mode(entry.mode)
+                        && is_file_mode(entry.mode)
                         && let Ok(id) = git2::Oid::from_bytes(&entry.id)
                     {
                         found.push((path.to_string(), Origin::Blob(id)));
@@ -310,7 +309,7 @@ impl Plan {
                 index
                     .entries
                     .iter()
-                    .filter(|entry| named(index.path(entry)) && staged::is_file_mode(entry.mode))
+                    .filter(|entry| named(index.path(entry)) && is_file_mode(entry.mode))
                     .filter_map(|entry| {
                         let id = git2::Oid::from_bytes(&entry.id).ok()?;
                         Some((index.path(entry).to_string(), id))
@@ -367,7 +366,7 @@ impl Plan {
             .items
             .iter()
             .all(|item| matches!(item.origin, Origin::Disk(_)));
-        if jobs <= 1 || !from_disk || self.items.len() < 2 {
+        if !from_disk {
             return self
                 .items
                 .iter()
@@ -378,38 +377,17 @@ impl Plan {
                 .collect();
         }
         let items = &self.items;
-        // Workers take the next file from a shared counter and tag each result with its index,
-        // which restores plan order afterwards.
-        let next_index = AtomicUsize::new(0);
-        let ordered = || {
-            let mut done = Vec::new();
-            loop {
-                let index = next_index.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(index) else {
-                    break;
-                };
-                let file = clock.time(Step::Read, || read(None, item));
-                done.push((index, check(&item.path, file)));
-            }
-            done
-        };
-        let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..jobs.min(items.len()))
-                .map(|_| scope.spawn(ordered))
-                .collect();
-            let mut all = Vec::with_capacity(items.len());
-            for handle in handles {
-                match handle.join() {
-                    Ok(done) => all.extend(done),
-                    // A panic is a bug: surface it rather than report a partial run.
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            all
-        });
-        results.sort_by_key(|(index, _)| *index);
-        results.into_iter().map(|(_, result)| result).collect()
+        crate::parallel::map_ordered(items.len(), jobs, |index| {
+            let item = &items[index];
+            let file = clock.time(Step::Read, || read(None, item));
+            check(&item.path, file)
+        })
     }
+}
+
+/// A regular file, executable or not (not a symlink, a submodule or a directory).
+fn is_file_mode(mode: u32) -> bool {
+    mode == 0o100644 || mode == 0o100755
 }
 
 fn read(repo: Option<&Repo>, item: &Item) -> Result<SourceFile, Error> {

@@ -92,10 +92,24 @@ impl MigrationPattern {
     /// A libgit2 pathspec that narrows git's own walk to paths that can match, when one is
     /// known; the exact decision is always [`MigrationPattern::matches`].
     pub fn pathspec(&self) -> Option<&'static str> {
-        // libgit2 matches pathspecs without `FNM_PATHNAME`, so `*` crosses directories.
-        self.include.is_none().then_some("*migrations/*.py")
+        self.include.is_none().then_some(DEFAULT_PATHSPEC)
     }
 }
+
+/// The default pattern's sieve as a libgit2 pathspec. libgit2 matches pathspecs without
+/// `FNM_PATHNAME`, so `*` crosses directories: [`in_default_sieve`] is the same test.
+pub const DEFAULT_PATHSPEC: &str = "*migrations/*.py";
+
+/// Whether `path` passes [`DEFAULT_PATHSPEC`]: a cheap first test before the exact one.
+pub fn in_default_sieve(path: &str) -> bool {
+    path.ends_with(".py") && path.contains("migrations/")
+}
+
+/// The default pattern as the `files` regex of `.pre-commit-hooks.yaml` (the framework
+/// filters the paths it passes; `__init__.py` and other `_` names are excluded there too),
+/// which a test holds to the pattern.
+#[cfg(test)]
+const PRE_COMMIT_FILES: &str = r"(^|/)migrations/[^_~/][^/]*\.py$";
 
 fn default_match(path: &str) -> bool {
     let mut parts = path.rsplit('/');
@@ -139,6 +153,37 @@ pub fn is_migration(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hook definition for the pre-commit framework filters paths with the default
+    /// pattern, written as a regex: it must say what [`default_match`] says.
+    #[test]
+    fn pre_commit_hook_definition_uses_the_default_pattern() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
+        let text = std::fs::read_to_string(path).expect(".pre-commit-hooks.yaml");
+        assert!(
+            text.contains(&format!("  files: '{PRE_COMMIT_FILES}'\n")),
+            "{text}"
+        );
+        for path in [
+            "a/migrations/0001_x.py",
+            "migrations/0002.py",
+            "x/migrations/__init__.py",
+            "x/migrations/_draft.py",
+            "x/migrations/~0001.py",
+            "x/migrations/sub/0001.py",
+            "x/mymigrations/0001.py",
+        ] {
+            let regex_says = regex_like(path);
+            assert_eq!(regex_says, is_migration(path), "{path}");
+        }
+    }
+
+    /// [`PRE_COMMIT_FILES`] evaluated by hand, for the paths of the test above.
+    fn regex_like(path: &str) -> bool {
+        let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+        let parent_ok = dir == "migrations" || dir.ends_with("/migrations");
+        parent_ok && file.ends_with(".py") && !file.starts_with(['_', '~']) && file.len() > 3
+    }
 
     fn pattern(include: &[&str], exclude: &[&str], base: &str) -> MigrationPattern {
         let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use git2::{ObjectType, Oid, Repository, Tree};
 
-use super::Pattern;
 use super::index::{CacheTree, Entry, Index};
+use super::{Pattern, is_file_mode};
 
 /// A file on one side of the comparison.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,7 +190,7 @@ impl<'r> Walk<'r, '_> {
         } else if let (Some(old), None) = (&old, &new) {
             let visible = match self.pattern.pathspec() {
                 None => true,
-                Some(_) => old.path.ends_with(".py") && old.path.contains("migrations/"),
+                Some(_) => super::pattern::in_default_sieve(&old.path),
             };
             self.other_deletion |= visible && is_file_mode(old.mode);
         }
@@ -233,8 +233,4 @@ fn pair_renames(changes: Vec<Change>, other_deletion: bool) -> Option<Vec<Change
         key(a).cmp(&key(b))
     });
     Some(rest)
-}
-
-pub fn is_file_mode(mode: u32) -> bool {
-    mode == 0o100644 || mode == 0o100755
 }

@@ -1,0 +1,152 @@
+//! `--all`: every migration the index tracks, and those in the working tree it does not
+//! track and git does not ignore.
+
+use std::time::Duration;
+
+use super::super::{Item, Origin, Pattern, Plan, Snapshot, index, is_file_mode};
+use super::{Repo, entry_stage, git, timed};
+use crate::error::Error;
+
+impl Repo {
+    pub(in crate::source) fn all(
+        mut self,
+        pattern: &dyn Pattern,
+        exhaustive: bool,
+    ) -> Result<Plan, Error> {
+        let Some(workdir) = self.repo.workdir().map(|dir| dir.to_path_buf()) else {
+            return Err(Error::BareRepository {
+                path: self.repo.path().to_path_buf(),
+                what: "--all",
+            });
+        };
+        let mut phases = Vec::new();
+        let fast = if exhaustive {
+            None
+        } else {
+            timed(&mut phases, "read index", || self.take_index())
+        };
+        let mut paths: Vec<String> = match &fast {
+            Some(index) => {
+                let tracked: Vec<String> = index
+                    .entries
+                    .iter()
+                    .filter(|entry| is_file_mode(entry.mode) && pattern.matches(index.path(entry)))
+                    .map(|entry| index.path(entry).to_string())
+                    .collect();
+                let untracked = timed(&mut phases, "list untracked", || {
+                    untracked_migrations(&workdir, index, pattern)
+                });
+                tracked.into_iter().chain(untracked).collect()
+            }
+            None => self.all_through_libgit2(pattern, &mut phases)?,
+        };
+        paths.sort();
+        paths.dedup();
+        let items = paths
+            .into_iter()
+            .filter_map(|path| {
+                let on_disk = workdir.join(&path);
+                // A tracked file deleted in the working tree has nothing to check.
+                on_disk.is_file().then_some(Item {
+                    path,
+                    origin: Origin::Disk(on_disk),
+                    added_lines: None,
+                })
+            })
+            .collect();
+        Ok(self.into_plan(items, Vec::new(), phases, Snapshot::Disk(workdir)))
+    }
+
+    /// Tracked and untracked migrations through libgit2's index and status.
+    fn all_through_libgit2(
+        &self,
+        pattern: &dyn Pattern,
+        phases: &mut Vec<(&'static str, Duration)>,
+    ) -> Result<Vec<String>, Error> {
+        let index = timed(phases, "read index (libgit2)", || {
+            self.repo.index().map_err(git("reading the index"))
+        })?;
+        let mut paths: Vec<String> = index
+            .iter()
+            .filter(|entry| entry_stage(entry.flags) == 0 && is_file_mode(entry.mode))
+            .filter_map(|entry| String::from_utf8(entry.path).ok())
+            .filter(|path| pattern.matches(path))
+            .collect();
+        let mut options = git2::StatusOptions::new();
+        options
+            .show(git2::StatusShow::Workdir)
+            .include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false)
+            .exclude_submodules(true);
+        if let Some(pathspec) = pattern.pathspec() {
+            options.pathspec(pathspec);
+        }
+        let statuses = timed(phases, "list untracked (libgit2)", || {
+            self.repo
+                .statuses(Some(&mut options))
+                .map_err(git("listing untracked files"))
+        })?;
+        paths.extend(
+            statuses
+                .iter()
+                .filter(|entry| entry.status().is_wt_new())
+                .filter_map(|entry| entry.path().ok().map(str::to_string))
+                .filter(|path| pattern.matches(path)),
+        );
+        Ok(paths)
+    }
+}
+
+/// Migrations in the working tree that the index does not track and git does not ignore, as
+/// `git ls-files --others --exclude-standard` lists them: `.gitignore` files,
+/// `.git/info/exclude` and `core.excludesFile` apply, hidden files count, and nested
+/// repositories are not entered. Only names are read, no file is stat'ed against the index.
+fn untracked_migrations(
+    workdir: &std::path::Path,
+    index: &index::Index,
+    pattern: &dyn Pattern,
+) -> Vec<String> {
+    let root = workdir.to_path_buf();
+    let walk = ignore::WalkBuilder::new(workdir)
+        .hidden(false)
+        .parents(false)
+        .ignore(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(true)
+        .require_git(false)
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            // `.git` itself, and a directory holding one (a nested repository or submodule).
+            !(is_dir
+                && (entry.file_name() == ".git"
+                    || (entry.path() != root && entry.path().join(".git").exists())))
+        })
+        .build();
+    let mut found = Vec::new();
+    for entry in walk.flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Some(path) = entry
+            .path()
+            .strip_prefix(workdir)
+            .ok()
+            .and_then(|p| p.to_str())
+            .map(|p| p.replace(std::path::MAIN_SEPARATOR, "/"))
+        else {
+            continue;
+        };
+        let tracked = index
+            .entries
+            .binary_search_by(|e| index.path(e).cmp(path.as_str()))
+            .is_ok()
+            // A path in conflict is tracked too (and, as in libgit2's status, left out).
+            || index.conflicted.contains(&path);
+        if pattern.matches(&path) && !tracked {
+            found.push(path);
+        }
+    }
+    found
+}

@@ -1,0 +1,373 @@
+//! The repository, through libgit2, and what every git mode shares: opening it with the
+//! environment git gives hooks (`GIT_DIR`, `GIT_WORK_TREE`, `GIT_INDEX_FILE`,
+//! `GIT_CEILING_DIRECTORIES`, so `git commit -a` is seen through its temporary index),
+//! reading the index and blobs, diffing, and building the plan. One file per mode:
+//! `staged` (`HEAD` vs the index, and merges), `since` (merge base vs `HEAD`), `all` (index
+//! entries plus untracked files).
+
+mod all;
+mod since;
+mod staged;
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use git2::{Delta, DiffFindOptions, DiffOptions, ErrorCode, Oid, Repository, Tree};
+
+use super::{Item, Origin, Pattern, Plan, Snapshot, index, is_file_mode};
+use crate::error::Error;
+
+/// Only these diff statuses bring content into the commit; deletions bring none.
+const KEPT: [Delta; 5] = [
+    Delta::Added,
+    Delta::Modified,
+    Delta::Renamed,
+    Delta::Copied,
+    Delta::Typechange,
+];
+
+/// An open, non-bare repository.
+pub struct Repo {
+    repo: Repository,
+    /// The index as our reader read it, once per run (config discovery lists the tracked
+    /// config files from it before the mode reads it).
+    index: std::cell::OnceCell<Option<index::Index>>,
+}
+
+fn git(context: &'static str) -> impl FnOnce(git2::Error) -> Error {
+    move |err| Error::Git {
+        context,
+        message: err.message().to_string(),
+    }
+}
+
+impl Repo {
+    /// Open the repository around the current directory, as git would for a hook. `what`
+    /// names the mode in the error when there is none.
+    pub fn open(what: &'static str) -> Result<Repo, Error> {
+        // libgit2 re-hashes every object it reads by default; git does not, and the hook only
+        // reads objects git itself wrote. Skipping it is most of the cost of reading trees.
+        git2::opts::strict_hash_verification(false);
+        let repo = Repository::open_from_env().map_err(|err| match err.code() {
+            ErrorCode::NotFound => Error::NotARepository { what },
+            _ => {
+                let hint = if err.message().contains("sha256") {
+                    " (a SHA-256 repository, which libgit2 cannot read yet; check-migrate works in SHA-1 repositories)"
+                } else {
+                    ""
+                };
+                Error::Git {
+                    context: "opening the repository",
+                    message: format!("{}{hint}", err.message()),
+                }
+            }
+        })?;
+        if repo.is_bare() {
+            return Err(Error::BareRepository {
+                path: repo.path().to_path_buf(),
+                what,
+            });
+        }
+        Ok(Repo {
+            repo,
+            index: std::cell::OnceCell::new(),
+        })
+    }
+
+    /// The working tree, as libgit2 names it.
+    pub fn workdir(&self) -> Option<PathBuf> {
+        self.repo.workdir().map(|dir| dir.to_path_buf())
+    }
+
+    pub(super) fn blob(&self, id: Oid, path: &str) -> Result<Vec<u8>, Error> {
+        let blob = self.repo.find_blob(id).map_err(|err| Error::Git {
+            context: "reading a blob",
+            message: format!("{path}: {}", err.message()),
+        })?;
+        Ok(blob.content().to_vec())
+    }
+
+    fn head_tree(&self) -> Result<Option<Tree<'_>>, Error> {
+        match self.repo.head() {
+            Ok(head) => {
+                let tree = head.peel_to_tree().map_err(git("reading HEAD"))?;
+                Ok(Some(tree))
+            }
+            // A repository before its first commit: everything staged is new.
+            Err(err) if matches!(err.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
+                Ok(None)
+            }
+            Err(err) => Err(git("reading HEAD")(err)),
+        }
+    }
+
+    /// The tracked files whose name is one of `names`, from the index.
+    pub fn tracked_named(&self, names: &[&str]) -> Vec<String> {
+        // A suffix test first: this runs over every entry of a large index.
+        let named = |path: &str| {
+            names.iter().any(|name| {
+                // The last byte first: most paths are ruled out by it.
+                path.as_bytes().last() == name.as_bytes().last()
+                    && path
+                        .strip_suffix(name)
+                        .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
+            })
+        };
+        if let Some(index) = self.index.get_or_init(|| self.read_index()) {
+            return index
+                .entries
+                .iter()
+                .map(|entry| index.path(entry))
+                .filter(|path| named(path))
+                .map(str::to_string)
+                .collect();
+        }
+        let Ok(index) = self.repo.index() else {
+            return Vec::new();
+        };
+        index
+            .iter()
+            .filter_map(|entry| String::from_utf8(entry.path).ok())
+            .filter(|path| named(path))
+            .collect()
+    }
+
+    /// The index our reader reads, taken from what config discovery read if it did.
+    fn take_index(&mut self) -> Option<index::Index> {
+        match self.index.take() {
+            Some(read) => read,
+            None => self.read_index(),
+        }
+    }
+
+    /// The index as the staged mode reads it, from the file git names (`GIT_INDEX_FILE`, as
+    /// during `git commit -a`, or the repository's own). `None` when this reader does not
+    /// handle it; libgit2 then does the work.
+    fn read_index(&self) -> Option<index::Index> {
+        let path = std::env::var_os("GIT_INDEX_FILE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.repo.path().join("index"));
+        // A split index's shared part is `sharedindex.<id>` in the git directory.
+        let shared =
+            |id: &str| std::fs::read(self.repo.path().join(format!("sharedindex.{id}"))).ok();
+        let index = match std::fs::File::open(&path) {
+            // Mapped, not read: the pages git just wrote are used where they are, as git does.
+            // SAFETY: the map is read only while this function runs; git replaces the index
+            // by renaming a new file over it, which leaves the mapped file unchanged.
+            Ok(file) => match unsafe { memmap2::Mmap::map(&file) } {
+                Ok(data) => index::read(&data, shared),
+                Err(_) => std::fs::read(&path)
+                    .ok()
+                    .and_then(|data| index::read(&data, shared)),
+            },
+            // No index yet (a new repository): nothing is staged.
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Some(index::Index::default()),
+            Err(_) => None,
+        }?;
+        if index.sparse {
+            return self.expand_sparse(index);
+        }
+        Some(index)
+    }
+
+    /// A sparse index with each sparse directory entry replaced by the files of its tree, as
+    /// git expands it for a command that needs every path.
+    fn expand_sparse(&self, index: index::Index) -> Option<index::Index> {
+        let mut entries: Vec<(String, u32, [u8; 20])> = Vec::with_capacity(index.entries.len());
+        for entry in &index.entries {
+            let path = index.path(entry);
+            if entry.mode != index::SPARSE_DIRECTORY {
+                entries.push((path.to_string(), entry.mode, entry.id));
+                continue;
+            }
+            let tree = self.repo.find_tree(Oid::from_bytes(&entry.id).ok()?).ok()?;
+            let prefix = path.trim_end_matches('/');
+            let mut failed = false;
+            tree.walk(git2::TreeWalkMode::PreOrder, |dir, item| {
+                if item.kind() == Some(git2::ObjectType::Tree) {
+                    return git2::TreeWalkResult::Ok;
+                }
+                let (Ok(name), Ok(id)) = (item.name(), item.id().as_bytes().try_into()) else {
+                    failed = true;
+                    return git2::TreeWalkResult::Abort;
+                };
+                entries.push((format!("{prefix}/{dir}{name}"), item.filemode() as u32, id));
+                git2::TreeWalkResult::Ok
+            })
+            .ok()?;
+            if failed {
+                return None;
+            }
+        }
+        let mut expanded = index::Index::from_entries(entries);
+        expanded.conflicted = index.conflicted;
+        expanded.tree = index.tree;
+        Some(expanded)
+    }
+
+    fn into_plan(
+        self,
+        items: Vec<Item>,
+        graph: Vec<Item>,
+        phases: Vec<(&'static str, Duration)>,
+        snapshot: Snapshot,
+    ) -> Plan {
+        let change = !matches!(snapshot, Snapshot::Disk(_));
+        Plan {
+            repo: Some(self),
+            items,
+            graph: Some(graph),
+            context: None,
+            snapshot,
+            change,
+            errors: Vec::new(),
+            phases,
+        }
+    }
+
+    /// The blob at `path` in `tree`, if there is a file there.
+    pub(super) fn tree_blob(&self, tree: Oid, path: &str) -> Option<Oid> {
+        let tree = self.repo.find_tree(tree).ok()?;
+        let entry = tree.get_path(std::path::Path::new(path)).ok()?;
+        is_file_mode(entry.filemode() as u32).then(|| entry.id())
+    }
+
+    /// Every file called `name` in `tree`, at any depth.
+    pub(super) fn tree_files_named(&self, tree: Oid, name: &str) -> Vec<(String, Oid)> {
+        let Ok(tree) = self.repo.find_tree(tree) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.name() == Ok(name) && is_file_mode(entry.filemode() as u32) {
+                out.push((format!("{dir}{name}"), entry.id()));
+            }
+            git2::TreeWalkResult::Ok
+        });
+        out
+    }
+
+    /// The `.py` files directly in directory `dir` of `tree`.
+    pub(super) fn tree_modules(&self, tree: Oid, dir: &str) -> Vec<(String, Oid)> {
+        let Some(subtree) = self.repo.find_tree(tree).ok().and_then(|tree| {
+            let entry = tree.get_path(std::path::Path::new(dir)).ok()?;
+            self.repo.find_tree(entry.id()).ok()
+        }) else {
+            return Vec::new();
+        };
+        subtree
+            .iter()
+            .filter(|entry| is_file_mode(entry.filemode() as u32))
+            .filter_map(|entry| {
+                let name = std::str::from_utf8(entry.name_bytes()).ok()?;
+                name.ends_with(".py")
+                    .then(|| (format!("{dir}/{name}"), entry.id()))
+            })
+            .collect()
+    }
+
+    /// Migration files a diff brings content to, with the lines it adds.
+    fn changed_files(
+        &self,
+        diff: &mut git2::Diff<'_>,
+        pattern: &dyn Pattern,
+    ) -> Result<(Vec<Item>, BTreeSet<String>), Error> {
+        // Rename detection keeps a moved migration from counting as all-new lines.
+        diff.find_similar(Some(DiffFindOptions::new().renames(true)))
+            .map_err(git("detecting renames"))?;
+        let mut items = Vec::new();
+        // Directories of every migration the change touches, deletions included: the apps
+        // whose migration graph the change may alter.
+        let mut touched = BTreeSet::new();
+        for delta in diff.deltas() {
+            for file in [delta.old_file(), delta.new_file()] {
+                let path = file.path_bytes().and_then(|p| std::str::from_utf8(p).ok());
+                if let Some(path) = path.filter(|path| pattern.matches(path)) {
+                    touched.insert(parent(path).to_string());
+                }
+            }
+            if !KEPT.contains(&delta.status()) {
+                continue;
+            }
+            let new = delta.new_file();
+            if !is_file_mode(u32::from(new.mode())) {
+                continue;
+            }
+            let Some(path) = new.path_bytes().and_then(|p| std::str::from_utf8(p).ok()) else {
+                continue;
+            };
+            if !pattern.matches(path) {
+                continue;
+            }
+            let old = delta.old_file();
+            let added_lines = if old.id().is_zero() || delta.status() == Delta::Added {
+                None
+            } else {
+                Some(self.added_lines(old.id(), new.id(), path)?)
+            };
+            items.push(Item {
+                path: path.to_string(),
+                origin: Origin::Blob(new.id()),
+                added_lines,
+            });
+        }
+        items.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok((items, touched))
+    }
+
+    /// The 1-based line ranges of `new` that are not in `old`.
+    fn added_lines(&self, old: Oid, new: Oid, path: &str) -> Result<Vec<Range<usize>>, Error> {
+        let read = |id| {
+            self.repo.find_blob(id).map_err(|err| Error::Git {
+                context: "reading a blob",
+                message: format!("{path}: {}", err.message()),
+            })
+        };
+        let (old, new) = (read(old)?, read(new)?);
+        Ok(super::lines::added(old.content(), new.content()))
+    }
+}
+
+/// The directory part of a `/`-separated path.
+fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// `extra` without the paths already in `items`.
+fn without(extra: Vec<Item>, items: &[Item]) -> Vec<Item> {
+    extra
+        .into_iter()
+        .filter(|item| !items.iter().any(|known| known.path == item.path))
+        .collect()
+}
+
+/// Run `work`, recording its wall-clock time as `name`.
+fn timed<T>(
+    phases: &mut Vec<(&'static str, Duration)>,
+    name: &'static str,
+    work: impl FnOnce() -> T,
+) -> T {
+    let start = Instant::now();
+    let out = work();
+    phases.push((name, start.elapsed()));
+    out
+}
+
+fn diff_options(pattern: &dyn Pattern) -> DiffOptions {
+    let mut options = DiffOptions::new();
+    if let Some(pathspec) = pattern.pathspec() {
+        options.pathspec(pathspec);
+    }
+    options
+        .ignore_submodules(true)
+        .include_typechange(true)
+        .context_lines(0);
+    options
+}
+
+/// The merge stage of an index entry (0 outside a conflict).
+fn entry_stage(flags: u16) -> u16 {
+    (flags >> 12) & 0x3
+}

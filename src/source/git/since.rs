@@ -1,0 +1,122 @@
+//! `--since REV`: what `HEAD` adds since its merge base with REV, with the migrations of
+//! every app at `HEAD` for the dependencies the change names.
+
+use std::collections::BTreeSet;
+
+use git2::Tree;
+
+use super::super::{Context, Item, Origin, Pattern, Plan, Snapshot, index, is_file_mode};
+use super::{Repo, diff_options, git, timed, without};
+use crate::error::Error;
+
+impl Repo {
+    pub(in crate::source) fn since(self, rev: &str, pattern: &dyn Pattern) -> Result<Plan, Error> {
+        let unknown = |err: git2::Error| Error::UnknownRevision {
+            rev: rev.to_string(),
+            message: err.message().to_string(),
+        };
+        let other = self
+            .repo
+            .revparse_single(rev)
+            .and_then(|object| object.peel_to_commit())
+            .map_err(unknown)?;
+        let head = self
+            .repo
+            .head()
+            .and_then(|head| head.peel_to_commit())
+            .map_err(git("reading HEAD"))?;
+        let base =
+            self.repo
+                .merge_base(other.id(), head.id())
+                .map_err(|err| Error::UnknownRevision {
+                    rev: rev.to_string(),
+                    message: format!("no common ancestor with HEAD ({})", err.message()),
+                })?;
+        let base_tree = self
+            .repo
+            .find_commit(base)
+            .and_then(|commit| commit.tree())
+            .map_err(git("reading the merge base"))?;
+        let head_tree = head.tree().map_err(git("reading HEAD"))?;
+        let mut diff = self
+            .repo
+            .diff_tree_to_tree(
+                Some(&base_tree),
+                Some(&head_tree),
+                Some(&mut diff_options(pattern)),
+            )
+            .map_err(git("comparing the merge base with HEAD"))?;
+        let mut phases = Vec::new();
+        let (items, touched) = timed(&mut phases, "added lines", || {
+            self.changed_files(&mut diff, pattern)
+        })?;
+        let graph = timed(&mut phases, "list apps", || {
+            self.tree_files_in(&head_tree, &touched, pattern, &items)
+        });
+        // The migrations of every app at HEAD, so that dependencies on apps the change does
+        // not touch are looked up as in staged mode.
+        let others = timed(&mut phases, "list other apps", || {
+            tree_migrations(&head_tree, pattern)
+        });
+        let tree = head_tree.id();
+        drop((diff, base_tree, head_tree, head, other));
+        let mut plan = self.into_plan(items, graph, phases, Snapshot::Tree(tree));
+        plan.context = Some(Context {
+            index: others,
+            touched,
+        });
+        Ok(plan)
+    }
+
+    /// Migrations of the `dirs` in `tree`, other than those in `items`.
+    fn tree_files_in(
+        &self,
+        tree: &Tree<'_>,
+        dirs: &BTreeSet<String>,
+        pattern: &dyn Pattern,
+        items: &[Item],
+    ) -> Vec<Item> {
+        let mut extra = Vec::new();
+        for dir in dirs {
+            let Ok(entry) = tree.get_path(std::path::Path::new(dir)) else {
+                continue;
+            };
+            let Ok(subtree) = entry.to_object(&self.repo).and_then(|o| o.peel_to_tree()) else {
+                continue;
+            };
+            for entry in subtree.iter() {
+                let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
+                    continue;
+                };
+                let path = format!("{dir}/{name}");
+                if is_file_mode(entry.filemode() as u32) && pattern.matches(&path) {
+                    extra.push(Item {
+                        path,
+                        origin: Origin::Blob(entry.id()),
+                        added_lines: Some(Vec::new()),
+                    });
+                }
+            }
+        }
+        without(extra, items)
+    }
+}
+
+/// Every migration in `tree`, as index entries.
+fn tree_migrations(tree: &Tree<'_>, pattern: &dyn Pattern) -> index::Index {
+    let mut found = Vec::new();
+    let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        if entry.kind() != Some(git2::ObjectType::Blob) {
+            return git2::TreeWalkResult::Ok;
+        }
+        let (Ok(name), Ok(id)) = (entry.name(), entry.id().as_bytes().try_into()) else {
+            return git2::TreeWalkResult::Ok;
+        };
+        let path = format!("{dir}{name}");
+        if pattern.matches(&path) {
+            found.push((path, entry.filemode() as u32, id));
+        }
+        git2::TreeWalkResult::Ok
+    });
+    index::Index::from_entries(found)
+}
