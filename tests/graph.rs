@@ -470,3 +470,31 @@ fn staged_dependency_on_a_migration_squashed_in_an_untouched_app_resolves() {
     let run = repo.check(&["--format", "concise"]);
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+/// Python binds the last `Migration` class of a file. When it has no `dependencies` after an
+/// earlier class that does, every mode must read the last one: staged mode (which reads the
+/// app's other migrations header-first) as `--all` does.
+#[test]
+fn the_last_migration_class_counts_in_every_mode() {
+    let repo = Repo::new();
+    chain(&repo);
+    // 0004's text still has a first class depending on 0003, but the class Django loads
+    // depends on nothing: 0004 is a root of its own, and the app has two leaves.
+    let two_classes = migration(&[("blog", "0003_post_slug")], "views")
+        + "\n\nclass Migration(migrations.Migration):\n    operations = []\n";
+    repo.write("blog/migrations/0004_post_views.py", &two_classes);
+    repo.commit_all("two classes");
+    repo.write(A, migration(&[("blog", "0004_post_views")], "likes"));
+    repo.git(&["add", A]);
+    let staged = repo.check(&["--format", "concise"]);
+    let all = repo.check(&["--all", "--format", "concise"]);
+    for run in [&staged, &all] {
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(
+            run.stdout.contains(
+                "app `blog` has 2 leaf migrations: `0003_post_slug.py` and `0005_post_likes.py`"
+            ),
+            "{run:?}"
+        );
+    }
+}
