@@ -197,17 +197,7 @@ fn libraries(project: &Project) -> Result<Vec<Arc<Library>>, Error> {
 
 fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     let started = Instant::now();
-    let mode = if cli.all {
-        Mode::All
-    } else if let Some(rev) = &cli.since {
-        Mode::Since(rev.clone())
-    } else if cli.merging {
-        Mode::Merging
-    } else if cli.paths.is_empty() {
-        Mode::Staged
-    } else {
-        Mode::Paths(cli.paths.clone())
-    };
+    let mode = mode(cli);
     // Opened once, for the config's root and the mode; a mode that needs it reports the error.
     let repo = source::Repo::open(mode.describe());
     let open_time = started.elapsed();
@@ -215,17 +205,10 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     let config_time = started.elapsed() - open_time;
     let libraries = libraries(&project)?;
     let library_time = started.elapsed() - open_time - config_time;
-    // Each config's baseline, loaded once, for the files that config governs.
-    let mut baselines: Vec<(PathBuf, Baseline)> = Vec::new();
-    if cli.write_baseline.is_none() {
-        for scope in project.scopes() {
-            if let Some(path) = &scope.settings.baseline
-                && !baselines.iter().any(|(known, _)| known == path)
-            {
-                baselines.push((path.clone(), Baseline::load(path)?));
-            }
-        }
-    }
+    let baselines = match cli.write_baseline {
+        None => load_baselines(&project)?,
+        Some(_) => Vec::new(),
+    };
     let jobs = cli.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
@@ -245,40 +228,7 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         ],
     );
     if let Some(target) = &cli.write_baseline {
-        // One file named: every finding goes there. Otherwise each config's findings go to
-        // its own `baseline`, and the rest to the default file at the root.
-        let default = root.unwrap_or_default().join(baseline::DEFAULT_FILE);
-        let target_of = |path: &str| match target {
-            Some(file) => file.clone(),
-            None => project
-                .for_path(path)
-                .baseline
-                .clone()
-                .unwrap_or_else(|| default.clone()),
-        };
-        let mut targets: Vec<PathBuf> = outcome
-            .report
-            .files
-            .iter()
-            .map(|file| target_of(&file.path))
-            .collect();
-        if targets.is_empty() {
-            targets.push(
-                target
-                    .clone()
-                    .unwrap_or_else(|| project.here().baseline.clone().unwrap_or(default.clone())),
-            );
-        }
-        targets.sort();
-        targets.dedup();
-        for path in targets {
-            let count =
-                Baseline::write_where(&path, &outcome.report, |file| target_of(file) == path)?;
-            eprintln!(
-                "wrote {count} finding(s) to the baseline {}",
-                path.display()
-            );
-        }
+        write_baselines(&project, root, target.as_ref(), &outcome.report)?;
         for err in &outcome.errors {
             report_error(err);
         }
@@ -286,6 +236,7 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     }
     let mut stale = Vec::new();
     for (path, baseline) in &baselines {
+        // Each baseline applies to the files of the configs that name it.
         let governed = |file: &str| project.for_path(file).baseline.as_ref() == Some(path);
         stale.extend(baseline.apply_where(&mut outcome.report, governed));
     }
@@ -325,6 +276,73 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
             .map_err(Error::Output)?;
     }
     Ok(exit_code(&outcome, true))
+}
+
+/// The mode the arguments ask for.
+fn mode(cli: &Cli) -> Mode {
+    if cli.all {
+        Mode::All
+    } else if let Some(rev) = &cli.since {
+        Mode::Since(rev.clone())
+    } else if cli.merging {
+        Mode::Merging
+    } else if cli.paths.is_empty() {
+        Mode::Staged
+    } else {
+        Mode::Paths(cli.paths.clone())
+    }
+}
+
+/// Each config's baseline, loaded once.
+fn load_baselines(project: &Project) -> Result<Vec<(PathBuf, Baseline)>, Error> {
+    let mut baselines: Vec<(PathBuf, Baseline)> = Vec::new();
+    for scope in project.scopes() {
+        if let Some(path) = &scope.settings.baseline
+            && !baselines.iter().any(|(known, _)| known == path)
+        {
+            baselines.push((path.clone(), Baseline::load(path)?));
+        }
+    }
+    Ok(baselines)
+}
+
+/// `--write-baseline`: with a file named, every finding goes there; otherwise each finding
+/// goes to the `baseline` of the config that governs its file, the rest to the default file
+/// at the root.
+fn write_baselines(
+    project: &Project,
+    root: Option<PathBuf>,
+    target: Option<&PathBuf>,
+    report: &check_migrate::report::Report,
+) -> Result<(), Error> {
+    let default = root.unwrap_or_default().join(baseline::DEFAULT_FILE);
+    let target_of = |path: &str| match target {
+        Some(file) => file.clone(),
+        None => project
+            .for_path(path)
+            .baseline
+            .clone()
+            .unwrap_or_else(|| default.clone()),
+    };
+    let mut targets: Vec<PathBuf> = report
+        .files
+        .iter()
+        .map(|file| target_of(&file.path))
+        .collect();
+    if targets.is_empty() {
+        let here = || project.here().baseline.clone().unwrap_or(default.clone());
+        targets.push(target.cloned().unwrap_or_else(here));
+    }
+    targets.sort();
+    targets.dedup();
+    for path in targets {
+        let count = Baseline::write_where(&path, report, |file| target_of(file) == path)?;
+        eprintln!(
+            "wrote {count} finding(s) to the baseline {}",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// 2 when something could not be checked, else 1 when an error finding is reported (and
