@@ -561,3 +561,38 @@ fn untracked_walk_matches_libgit2_status() {
         ]
     );
 }
+
+/// A path that was not a migration before the change is new as a whole: a draft renamed
+/// into a migration, or a folder of old migrations moved where the pattern sees them.
+#[test]
+fn file_renamed_into_a_migration_is_new_as_a_whole() {
+    for (from, to) in [
+        (
+            "blog/migrations/_draft.py",
+            "blog/migrations/0002_post_times.py",
+        ),
+        (
+            "old_migrations/0002_post_times.py",
+            "blog/migrations/0002_post_times.py",
+        ),
+    ] {
+        let repo = repo_with_initial();
+        repo.write(from, second(&["create_time"]));
+        repo.commit_all("draft");
+        repo.git(&["mv", from, to]);
+        for args in [
+            &["--format", "concise"][..],
+            &["--format", "concise", "--no-prefilter"],
+        ] {
+            let run = repo.check(args);
+            assert_eq!(run.code, 1, "{from} -> {to} {args:?}: {run:?}");
+            assert!(
+                run.stdout.contains("`create_time` should be `created_at`"),
+                "{run:?}"
+            );
+        }
+        repo.commit_all("moved");
+        let run = repo.check(&["--since", "HEAD~1", "--format", "concise"]);
+        assert_eq!(run.code, 1, "--since, {from} -> {to}: {run:?}");
+    }
+}

@@ -302,11 +302,19 @@ impl Repo {
                 continue;
             }
             let old = delta.old_file();
-            let added_lines = if old.id().is_zero() || delta.status() == Delta::Added {
-                None
-            } else {
-                Some(self.added_lines(old.id(), new.id(), path)?)
-            };
+            // A file that was not a migration before (a draft renamed into `migrations/`, a
+            // folder moved out of an excluded path) is new as a whole: none of its lines was
+            // ever checked.
+            let was_migration = old
+                .path_bytes()
+                .and_then(|p| std::str::from_utf8(p).ok())
+                .is_some_and(|old_path| pattern.matches(old_path));
+            let added_lines =
+                if old.id().is_zero() || delta.status() == Delta::Added || !was_migration {
+                    None
+                } else {
+                    Some(self.added_lines(old.id(), new.id(), path)?)
+                };
             items.push(Item {
                 path: path.to_string(),
                 origin: Origin::Blob(new.id()),
