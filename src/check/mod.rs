@@ -279,6 +279,13 @@ fn names_to_findings(
         if options.rules.is_allowed(name.model.as_deref(), &name.name) {
             continue;
         }
+        // A name the change brings: on an added line, or in an operation whose call the
+        // change wrote (`AlterField(` edited into `AddField(` makes an old line's name new).
+        let brought = file.touches(lines.line(name.span.start))
+            || file.touches(lines.line(name.operation_span.start));
+        if !brought {
+            continue;
+        }
         let covered = covered_lines(&lines, &name);
         let finding = name_finding(name, suggestions);
         if let Some(used) = suppressions
@@ -303,7 +310,10 @@ fn names_to_findings(
             return false;
         };
         finding.severity = severity;
-        finding.rule == Rule::SyntaxError || file.touches(lines.line(finding.span.start))
+        // Syntax errors count wherever they are; names were judged above.
+        finding.rule == Rule::SyntaxError
+            || finding.name.is_some()
+            || file.touches(lines.line(finding.span.start))
     });
     findings.sort_by_key(|f| (f.span.start, f.rule));
     let source = if findings.is_empty() {

@@ -138,7 +138,13 @@ pub fn parse_header(source: &[u8]) -> Result<Header, ParseError> {
 /// in the operations, which the parser's recovery may let swallow the class, does not make
 /// the header unreadable), else from the whole file (`full`, when it is parsed already).
 fn read_header(source: &[u8], full: Option<&Tree>) -> Result<Header, ParseError> {
-    if let Some(cut) = header::cut(source) {
+    // The part and the scanner split lines at line feeds only.
+    let cut = if has_lone_cr(source) {
+        None
+    } else {
+        header::cut(source)
+    };
+    if let Some(cut) = cut {
         // The scanner reads the class alone, when what comes before it cannot matter.
         if scan::simple_prefix(source.get(..cut.start).unwrap_or_default())
             && let Some(found) = scan::header(source.get(cut.clone()).unwrap_or_default())
@@ -182,10 +188,33 @@ pub fn dump_tree(source: &[u8]) -> Result<String, ParseError> {
 /// Byte offsets in the tree are offsets into `source` as given: tree-sitter reads invalid
 /// UTF-8 as replacement characters without shifting positions, and the grammar treats a
 /// byte order mark as whitespace.
+///
+/// A lone carriage return ends a line for Python (universal newlines) but not for the
+/// grammar, which would read an `AddField` after `# note\r` as part of the comment: such a
+/// source is parsed with each lone CR read as a line feed, which keeps every byte offset.
 fn parse_tree(source: &[u8]) -> Result<Tree, ParseError> {
     let mut parser = Parser::new();
     parser
         .set_language(&tree_sitter_python::LANGUAGE.into())
         .map_err(|error| ParseError::Language(error.to_string()))?;
-    parser.parse(source, None).ok_or(ParseError::NoTree)
+    let tree = if has_lone_cr(source) {
+        let mut normalized = source.to_vec();
+        for at in 0..normalized.len() {
+            if normalized[at] == b'\r' && normalized.get(at + 1) != Some(&b'\n') {
+                normalized[at] = b'\n';
+            }
+        }
+        parser.parse(&normalized, None)
+    } else {
+        parser.parse(source, None)
+    };
+    tree.ok_or(ParseError::NoTree)
+}
+
+/// Whether `source` has a carriage return that is not followed by a line feed.
+fn has_lone_cr(source: &[u8]) -> bool {
+    source
+        .iter()
+        .enumerate()
+        .any(|(at, &b)| b == b'\r' && source.get(at + 1) != Some(&b'\n'))
 }
