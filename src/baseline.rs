@@ -153,17 +153,11 @@ impl Baseline {
     /// Drop the findings the baseline accepts from `report`; returns the entries that
     /// matched nothing (stale, to be pruned).
     pub fn apply(&self, report: &mut Report) -> Vec<Entry> {
-        self.apply_where(report, |_| true)
-    }
-
-    /// The same, on the files `governed` accepts (by path): those whose config names this
-    /// baseline.
-    pub fn apply_where(&self, report: &mut Report, governed: impl Fn(&str) -> bool) -> Vec<Entry> {
         let mut remaining: BTreeMap<&Entry, usize> = BTreeMap::new();
         for entry in &self.entries {
             *remaining.entry(entry).or_default() += 1;
         }
-        for file in report.files.iter_mut().filter(|file| governed(&file.path)) {
+        for file in &mut report.files {
             let path = file.path.clone();
             file.findings.retain(|finding| {
                 let key = Entry::of(&path, finding);

@@ -195,6 +195,8 @@ pub fn run(
         (Mode::Since(rev), Ok(repo)) => source::since(repo, rev, pattern)?,
     };
     timings.phases.extend(plan.phases.iter().copied());
+    // A broken config stops the run only where it governs a file being checked.
+    project.check_used(plan.paths().chain(plan.graph_paths()))?;
     // One literal search per distinct library.
     let prefilters: Vec<Option<Prefilter>> = options
         .libraries

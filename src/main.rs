@@ -234,11 +234,10 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         }
         return Ok(exit_code(&outcome, false));
     }
+    // Entries name their file: every baseline of the run applies wherever its entries do.
     let mut stale = Vec::new();
-    for (path, baseline) in &baselines {
-        // Each baseline applies to the files of the configs that name it.
-        let governed = |file: &str| project.for_path(file).baseline.as_ref() == Some(path);
-        stale.extend(baseline.apply_where(&mut outcome.report, governed));
+    for (_, baseline) in &baselines {
+        stale.extend(baseline.apply(&mut outcome.report));
     }
     let format = match (cli.format, project.here().format) {
         (Some(format), _) => format.into(),
@@ -307,8 +306,8 @@ fn load_baselines(project: &Project) -> Result<Vec<(PathBuf, Baseline)>, Error> 
 }
 
 /// `--write-baseline`: with a file named, every finding goes there; otherwise each finding
-/// goes to the `baseline` of the config that governs its file, the rest to the default file
-/// at the root.
+/// goes to the `baseline` of the nearest config above its file that names one, the rest to
+/// the default file at the root.
 fn write_baselines(
     project: &Project,
     root: Option<PathBuf>,
@@ -319,9 +318,8 @@ fn write_baselines(
     let target_of = |path: &str| match target {
         Some(file) => file.clone(),
         None => project
-            .for_path(path)
-            .baseline
-            .clone()
+            .baseline_for(path)
+            .cloned()
             .unwrap_or_else(|| default.clone()),
     };
     let mut targets: Vec<PathBuf> = report

@@ -596,3 +596,44 @@ fn file_renamed_into_a_migration_is_new_as_a_whole() {
         assert_eq!(run.code, 1, "--since, {from} -> {to}: {run:?}");
     }
 }
+
+/// Editing `AlterField(` into `AddField(` makes a name the file had on an unchanged line a
+/// name the change introduces: the operation's call is the change's.
+#[test]
+fn operation_whose_call_changes_counts_as_added() {
+    let repo = repo_with_initial();
+    let altered = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = [\n        migrations.AlterField(\n            \"post\",\n            \"create_time\",\n            models.DateTimeField(null=True),\n        ),\n    ]\n";
+    repo.write(M2, altered);
+    repo.commit_all("altered");
+    repo.write(
+        M2,
+        altered.replace("migrations.AlterField(", "migrations.AddField("),
+    );
+    repo.git(&["add", M2]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!(
+            "{M2}:11:14: error[field-name] `create_time` should be `created_at`"
+        )),
+        "{run:?}"
+    );
+}
+
+/// A lone carriage return ends a comment for Python, so what follows it is code: an
+/// `AddField` after `# note\r` is checked.
+#[test]
+fn operation_after_a_lone_carriage_return_is_checked() {
+    let repo = repo_with_initial();
+    repo.write(
+        M2,
+        "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"blog\", \"0001_initial\")]\n    operations = [  # note\r        migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n    ]\n",
+    );
+    repo.git(&["add", M2]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains("`create_time` should be `created_at`"),
+        "{run:?}"
+    );
+}

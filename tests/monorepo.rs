@@ -136,3 +136,55 @@ fn a_broken_config_in_a_subdirectory_stops_the_run() {
         "{run:?}"
     );
 }
+
+/// A broken config stops the run only where it governs a file being checked: an example
+/// project's `pyproject.toml` in `docs/` blocks no commit elsewhere.
+#[test]
+fn a_broken_config_governing_nothing_checked_blocks_nothing() {
+    let repo = monorepo();
+    repo.write(
+        "docs/example/pyproject.toml",
+        "[tool.check-migrate]\nno-such-key = 1\n",
+    );
+    repo.commit_all("docs");
+    repo.write(
+        "backend/blog/migrations/0002_post_body.py",
+        crate::support::second(&["body"]),
+    );
+    repo.git(&["add", "-A"]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    repo.write(
+        "docs/example/app/migrations/0001_initial.py",
+        migration(&["body"]),
+    );
+    repo.git(&["add", "-A"]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 2, "now it governs a staged file: {run:?}");
+    assert!(
+        run.stderr
+            .contains("docs/example/pyproject.toml:2: unknown key `no-such-key`"),
+        "{run:?}"
+    );
+}
+
+/// A config in a subdirectory that names no baseline keeps its files in the baseline of the
+/// config above it, for reading and for writing.
+#[test]
+fn a_config_without_a_baseline_keeps_the_one_above() {
+    let repo = monorepo();
+    repo.write(".check-migrate.toml", "baseline = \"accepted.json\"\n");
+    let run = repo.check(&["--all", "--write-baseline"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let written = std::fs::read_to_string(repo.path().join("accepted.json")).expect("baseline");
+    for name in ["update_time", "amount_total", "create_time"] {
+        assert!(written.contains(name), "{name}: {written}");
+    }
+    let run = repo.check(&["--all", "--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.lines(),
+        ["checked 3 migration files: no problems found"],
+        "{run:?}"
+    );
+}

@@ -613,3 +613,89 @@ fn renumbering_advice_keeps_a_number_that_already_follows() {
         "{run:?}"
     );
 }
+
+/// Excluding a migration from the naming rules does not take it out of its app's history:
+/// the migrations that depend on it still resolve, in every mode.
+#[test]
+fn an_excluded_migration_is_still_part_of_the_graph() {
+    let repo = Repo::new();
+    repo.write(
+        ".check-migrate.toml",
+        "exclude = [\"blog/migrations/0001_initial.py\"]\n",
+    );
+    repo.write(
+        "blog/migrations/0001_initial.py",
+        migration(&[], "create_time"),
+    );
+    repo.write(
+        "blog/migrations/0002_post_body.py",
+        migration(&[("blog", "0001_initial")], "body"),
+    );
+    repo.commit_all("blog");
+    repo.write(
+        "blog/migrations/0003_post_tags.py",
+        migration(&[("blog", "0002_post_body")], "tags"),
+    );
+    repo.git(&["add", "-A"]);
+    for args in [
+        &["--format", "concise"][..],
+        &["--all", "--format", "concise"],
+    ] {
+        let run = repo.check(args);
+        assert_eq!(run.code, 0, "{args:?}: {run:?}");
+    }
+    repo.commit_all("tags");
+    let run = repo.check(&["--since", "HEAD~1", "--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// A fork of an app in a test project shares its label and its first migrations; a
+/// dependency on one of Django's own apps (`flatpages`, `contenttypes`) by a name the app
+/// also has is no evidence of another label. The app stays judged, and a second leaf in it
+/// is caught.
+#[test]
+fn forks_and_django_apps_are_no_label_evidence() {
+    let repo = Repo::new();
+    for root in ["src/shop/apps/customer", "tests/_site/apps/customer"] {
+        repo.write(
+            &format!("{root}/apps.py"),
+            "from django.apps import AppConfig\n\n\nclass C(AppConfig):\n    name = \"x.customer\"\n    label = \"customer\"\n",
+        );
+        repo.write(
+            &format!("{root}/migrations/0001_initial.py"),
+            migration(&[], "a"),
+        );
+        repo.write(
+            &format!("{root}/migrations/0002_b.py"),
+            migration(&[("customer", "0001_initial")], "b"),
+        );
+    }
+    repo.write(
+        "src/shop/apps/customer/migrations/0003_c.py",
+        migration(
+            &[("customer", "0002_b"), ("flatpages", "0001_initial")],
+            "c",
+        ),
+    );
+    repo.commit_all("customer");
+    repo.write(
+        "src/shop/apps/customer/migrations/0004_d.py",
+        migration(
+            &[("customer", "0002_b"), ("contenttypes", "0001_initial")],
+            "d",
+        ),
+    );
+    repo.git(&["add", "-A"]);
+    for args in [
+        &["--format", "concise"][..],
+        &["--all", "--format", "concise"],
+    ] {
+        let run = repo.check(args);
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+        assert!(
+            run.stdout
+                .contains("app `customer` has 2 leaf migrations: `0003_c.py` and `0004_d.py`"),
+            "{args:?}: {run:?}"
+        );
+    }
+}

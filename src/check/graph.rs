@@ -448,7 +448,11 @@ impl<'a> Graph<'a> {
                         .max()
                         .map_or(1, |n| n + 1);
                     let own = self.name[*only];
-                    let rest = &own[number(own).len()..];
+                    // `0007_extra` for an unnumbered `extra`.
+                    let rest = match number(own) {
+                        "" => format!("_{own}"),
+                        digits => own[digits.len()..].to_string(),
+                    };
                     let depend = format!(
                         "make it depend on `(\"{label}\", \"{}\")`",
                         self.name[other]

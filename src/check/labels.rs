@@ -142,6 +142,27 @@ pub fn declared(modules: &[(String, AppModule)]) -> Declared {
     }
 }
 
+/// The labels of Django's own apps, which a project's migrations name with their first
+/// migrations (`("contenttypes", "0001_initial")`) and which are never evidence of the
+/// label of the app doing so.
+const DJANGO_LABELS: [&str; 15] = [
+    "admin",
+    "admindocs",
+    "auth",
+    "contenttypes",
+    "flatpages",
+    "gis",
+    "humanize",
+    "messages",
+    "postgres",
+    "redirects",
+    "sessions",
+    "sitemaps",
+    "sites",
+    "staticfiles",
+    "syndication",
+];
+
 /// One directory's label, and why its graph is not judged, if it is not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppLabel {
@@ -204,9 +225,13 @@ impl Labels {
             let default = first.get(dir.as_str()).cloned().flatten();
             // A label another directory of the run has is that app's: a dependency on its
             // migration of the same name (`("core", "0001_initial")`) is no evidence.
+            // The directory's own label stays evidence even where another directory (a fork
+            // of the app in a test project) has it too; Django's own apps never name this
+            // one.
             let taken = |label: &str| {
-                let own = usize::from(default.as_deref() == Some(label));
-                holders.get(label).copied().unwrap_or(0) > own
+                default.as_deref() != Some(label)
+                    && (holders.get(label).copied().unwrap_or(0) > 0
+                        || DJANGO_LABELS.contains(&label))
             };
             let own_evidence: Option<BTreeMap<&str, usize>> = evidence.get(dir.as_str()).map(|s| {
                 s.iter()

@@ -207,7 +207,8 @@ pub fn check_source(
 
 /// Whether the prefilter lets the file through. When only some lines count (a staged edit),
 /// only those lines are searched: a name literal and its quotes sit on one line, so a finding
-/// on an added line needs its quoted name on that line.
+/// on an added line needs its quoted name on that line, or the call of its operation
+/// (`AddField(`) there.
 fn may_hold_finding(prefilter: &Prefilter, file: &SourceFile) -> bool {
     let Some(ranges) = &file.added_lines else {
         return prefilter.may_match(&file.content);
@@ -219,9 +220,12 @@ fn may_hold_finding(prefilter: &Prefilter, file: &SourceFile) -> bool {
         .any(|range| {
             let start = lines.line_range(&file.content, range.start).start;
             let end = lines.line_range(&file.content, range.end - 1).end;
-            file.content
-                .get(start..end)
-                .is_some_and(|text| prefilter.may_match(text))
+            file.content.get(start..end).is_some_and(|text| {
+                // An added operation call makes every name of the operation new, wherever
+                // the names are.
+                let call = |name: &[u8]| text.windows(name.len()).any(|w| w == name);
+                prefilter.may_match(text) || call(b"Field(") || call(b"CreateModel(")
+            })
         })
 }
 

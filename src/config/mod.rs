@@ -64,6 +64,9 @@ pub enum ConfigError {
     },
     #[error("{}: no [tool.check-migrate] table", path.display())]
     NoTable { path: PathBuf },
+    /// A config found earlier that turned out to govern a file being checked: its error.
+    #[error("{0}")]
+    Unusable(String),
 }
 
 /// The settings of a run, with every path resolved.

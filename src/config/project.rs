@@ -18,6 +18,10 @@ pub struct Scope {
     /// settings of files no config governs.
     pub dir: Option<String>,
     pub settings: Settings,
+    /// Why the config cannot be used, when it cannot: the run stops only if it governs a
+    /// file being checked (a broken example project's `pyproject.toml` in `docs/` blocks
+    /// nothing).
+    pub broken: Option<String>,
 }
 
 /// Every config of a run.
@@ -36,6 +40,7 @@ impl Project {
             scopes: vec![Scope {
                 dir: None,
                 settings,
+                broken: None,
             }],
             here: 0,
         }
@@ -81,27 +86,36 @@ impl Project {
             // Named from the working directory, so messages show short paths.
             let shown = relative(&cwd, &absolute_dir);
             let own = shown.join(FILE_NAME);
-            let mut settings = if own.is_file() {
-                load(&own, Some(&root))?
+            let loaded = if own.is_file() {
+                load(&own, Some(&root))
             } else {
                 let pyproject = shown.join(PYPROJECT);
                 if !pyproject.is_file() {
                     continue;
                 }
-                let text = read(&pyproject)?;
-                // Most `pyproject.toml` files are other tools' business.
+                let Ok(text) = read(&pyproject) else {
+                    continue;
+                };
+                // Most `pyproject.toml` files are other tools' business, and one that is not
+                // valid TOML without our table is too.
                 if !text.contains("check-migrate") {
                     continue;
                 }
-                if parse_pyproject(&pyproject, &text)?.is_none() {
-                    continue;
+                match parse_pyproject(&pyproject, &text) {
+                    Ok(None) => continue,
+                    Ok(Some(_)) => load(&pyproject, Some(&root)),
+                    Err(err) => Err(err),
                 }
-                load(&pyproject, Some(&root))?
+            };
+            let (mut settings, broken) = match loaded {
+                Ok(settings) => (settings, None),
+                Err(err) => (Settings::default(), Some(err.to_string())),
             };
             adjust(&mut settings);
             scopes.push(Scope {
                 dir: Some(dir),
                 settings,
+                broken,
             });
         }
         // Deepest first: the nearest config wins.
@@ -119,10 +133,31 @@ impl Project {
         scopes.push(Scope {
             dir: None,
             settings: fallback,
+            broken: None,
         });
         let mut project = Project { scopes, here: 0 };
         project.here = project.index_of(&format!("{here}/"));
+        // The working directory's own config must be usable: its choices are the run's.
+        if let Some(why) = &project.scopes[project.here].broken {
+            return Err(ConfigError::Unusable(why.clone()));
+        }
         Ok(project)
+    }
+
+    /// The error of a broken config that governs one of `paths`, if any.
+    pub fn check_used<'p>(
+        &self,
+        paths: impl IntoIterator<Item = &'p str>,
+    ) -> Result<(), ConfigError> {
+        if self.scopes.iter().all(|scope| scope.broken.is_none()) {
+            return Ok(());
+        }
+        for path in paths {
+            if let Some(why) = &self.scopes[self.index_of(path)].broken {
+                return Err(ConfigError::Unusable(why.clone()));
+            }
+        }
+        Ok(())
     }
 
     /// The scope that governs `path` (root-relative).
@@ -137,6 +172,21 @@ impl Project {
                 None => true,
             })
             .unwrap_or(self.scopes.len() - 1)
+    }
+
+    /// The baseline of the nearest config above `path` that names one: a config in a
+    /// subdirectory without `baseline` keeps its files in the one above.
+    pub fn baseline_for(&self, path: &str) -> Option<&PathBuf> {
+        self.scopes
+            .iter()
+            .filter(|scope| match &scope.dir {
+                Some(dir) if dir.is_empty() => true,
+                Some(dir) => path
+                    .strip_prefix(dir.as_str())
+                    .is_some_and(|rest| rest.starts_with('/')),
+                None => true,
+            })
+            .find_map(|scope| scope.settings.baseline.as_ref())
     }
 
     /// The settings that govern `path`.

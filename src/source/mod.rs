@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use git::Repo;
-pub use pattern::{GlobError, MigrationPattern, Pattern, is_migration};
+pub use pattern::{GlobError, MigrationPattern, Pattern, is_graph_module, is_migration};
 
 use crate::error::Error;
 use crate::timings::{FileClock, Step};
@@ -109,6 +109,11 @@ impl Plan {
         self.items.iter().map(|item| item.path.as_str())
     }
 
+    /// Paths of the other migrations of the touched apps (see `graph`).
+    pub fn graph_paths(&self) -> impl Iterator<Item = &str> {
+        self.graph.iter().flatten().map(|item| item.path.as_str())
+    }
+
     /// Count no line as added: findings tied to lines are not this change's doing.
     pub fn add_no_lines(&mut self) {
         for item in &mut self.items {
@@ -158,7 +163,7 @@ impl Plan {
                     accepted
                 }
             };
-            if accepted && is_file_mode(entry.mode) && pattern.matches(path) {
+            if accepted && is_file_mode(entry.mode) && is_graph_module(pattern, path) {
                 out.push(path.to_string());
             }
         }

@@ -145,6 +145,14 @@ fn glob(pattern: &str) -> Result<Glob, GlobError> {
         })
 }
 
+/// Whether `path` is part of an app's migration history for the graph: a migration by the
+/// pattern, or a module Django's loader reads in a `migrations` directory whatever
+/// `exclude` says (excluding a migration from the naming rules does not take it out of the
+/// app's history, and its dependents still name it).
+pub fn is_graph_module(pattern: &dyn Pattern, path: &str) -> bool {
+    pattern.matches(path) || MigrationPattern::default().matches(path)
+}
+
 /// The default pattern, for callers that have no configuration.
 pub fn is_migration(path: &str) -> bool {
     MigrationPattern::default().matches(path)

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::super::{Item, Origin, Pattern, Plan, Snapshot, index, is_file_mode};
+use super::super::{Item, MigrationPattern, Origin, Pattern, Plan, Snapshot, index, is_file_mode};
 use super::{Repo, entry_stage, git, timed};
 use crate::error::Error;
 
@@ -42,19 +42,35 @@ impl Repo {
         };
         paths.sort();
         paths.dedup();
-        let items = paths
-            .into_iter()
-            .filter_map(|path| {
-                let on_disk = workdir.join(&path);
-                // A tracked file deleted in the working tree has nothing to check.
-                on_disk.is_file().then_some(Item {
-                    path,
-                    origin: Origin::Disk(on_disk),
-                    added_lines: None,
-                })
+        // Migrations `exclude` keeps from the naming rules are still part of their app's
+        // graph: read for it, not checked.
+        let dirs: std::collections::BTreeSet<&str> =
+            paths.iter().map(|path| super::parent(path)).collect();
+        let default = MigrationPattern::default();
+        let excluded: Vec<String> = fast
+            .iter()
+            .flat_map(|index| index.entries.iter().map(move |entry| (index, entry)))
+            .filter(|(index, entry)| {
+                let path = index.path(entry);
+                is_file_mode(entry.mode)
+                    && default.matches(path)
+                    && dirs.contains(super::parent(path))
+                    && !pattern.matches(path)
             })
+            .map(|(index, entry)| index.path(entry).to_string())
             .collect();
-        Ok(self.into_plan(items, Vec::new(), phases, Snapshot::Disk(workdir)))
+        let on_disk = |path: String| {
+            let file = workdir.join(&path);
+            // A tracked file deleted in the working tree has nothing to check.
+            file.is_file().then_some(Item {
+                path,
+                origin: Origin::Disk(file),
+                added_lines: None,
+            })
+        };
+        let graph = excluded.into_iter().filter_map(on_disk).collect();
+        let items = paths.into_iter().filter_map(on_disk).collect();
+        Ok(self.into_plan(items, graph, phases, Snapshot::Disk(workdir)))
     }
 
     /// Tracked and untracked migrations through libgit2's index and status.

@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 
 use git2::Tree;
 
-use super::super::{Context, Item, Origin, Pattern, Plan, Snapshot, index, is_file_mode};
+use super::super::{
+    Context, Item, Origin, Pattern, Plan, Snapshot, index, is_file_mode, is_graph_module,
+};
 use super::{Repo, diff_options, git, timed, without};
 use crate::error::Error;
 
@@ -89,7 +91,7 @@ impl Repo {
                     continue;
                 };
                 let path = format!("{dir}/{name}");
-                if is_file_mode(entry.filemode() as u32) && pattern.matches(&path) {
+                if is_file_mode(entry.filemode() as u32) && is_graph_module(pattern, &path) {
                     extra.push(Item {
                         path,
                         origin: Origin::Blob(entry.id()),
@@ -113,7 +115,7 @@ fn tree_migrations(tree: &Tree<'_>, pattern: &dyn Pattern) -> index::Index {
             return git2::TreeWalkResult::Ok;
         };
         let path = format!("{dir}{name}");
-        if pattern.matches(&path) {
+        if is_graph_module(pattern, &path) {
             found.push((path, entry.filemode() as u32, id));
         }
         git2::TreeWalkResult::Ok

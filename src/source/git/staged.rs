@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use git2::{Oid, Tree};
 
-use super::super::{Context, Item, Origin, Pattern, Plan, Snapshot, compare, index, is_file_mode};
+use super::super::{
+    Context, Item, Origin, Pattern, Plan, Snapshot, compare, index, is_file_mode, is_graph_module,
+};
 use super::{Repo, diff_options, entry_stage, git, parent, timed, without};
 use crate::error::Error;
 
@@ -221,7 +223,7 @@ impl Repo {
 
 /// Migrations of the `dirs` in the index, other than those in `items`: the rest of each
 /// touched app, as it is being committed.
-fn index_files_in(
+pub(super) fn index_files_in(
     index: &index::Index,
     dirs: &BTreeSet<String>,
     pattern: &dyn Pattern,
@@ -239,7 +241,7 @@ fn index_files_in(
             .take_while(|e| index.path(e).starts_with(&prefix))
         {
             let path = index.path(entry);
-            if is_file_mode(entry.mode) && parent(path) == dir && pattern.matches(path) {
+            if is_file_mode(entry.mode) && parent(path) == dir && is_graph_module(pattern, path) {
                 let Ok(id) = Oid::from_bytes(&entry.id) else {
                     continue;
                 };
