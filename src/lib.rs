@@ -197,27 +197,19 @@ pub fn run(
     timings.phases.extend(plan.phases.iter().copied());
     // A broken config stops the run only where it governs a file being checked.
     project.check_used(plan.paths().chain(plan.graph_paths()))?;
-    // One literal search per distinct library.
-    let prefilters: Vec<Option<Prefilter>> = options
-        .libraries
-        .iter()
-        .enumerate()
-        .map(|(i, library)| {
-            let first = options.libraries[..i]
-                .iter()
-                .all(|other| !Arc::ptr_eq(other, library));
-            (options.prefilter && first).then(|| Prefilter::new(library))
+    // One literal search per distinct library: scopes naming the same files share it.
+    let libraries = options.libraries;
+    let first: Vec<usize> = (0..libraries.len())
+        .map(|i| {
+            (0..i)
+                .find(|&j| Arc::ptr_eq(&libraries[j], &libraries[i]))
+                .unwrap_or(i)
         })
         .collect();
-    let prefilter_of = |i: usize| {
-        let library = &options.libraries[i];
-        let first = options
-            .libraries
-            .iter()
-            .position(|other| Arc::ptr_eq(other, library))
-            .unwrap_or(i);
-        prefilters[first].as_ref()
-    };
+    let prefilters: Vec<Option<Prefilter>> = (0..libraries.len())
+        .map(|i| (options.prefilter && first[i] == i).then(|| Prefilter::new(&libraries[i])))
+        .collect();
+    let prefilter_of = |scope: usize| prefilters[first[scope]].as_ref();
     let start = std::time::Instant::now();
     let files = &timings.files;
     let results = plan.map_files(options.jobs, files, |path, file| {
@@ -228,7 +220,7 @@ pub fn run(
             prefilter: prefilter_of(scope),
             clock: Some(files),
         };
-        let library = &options.libraries[scope];
+        let library = &libraries[scope];
         let checked = file.and_then(|file| {
             check::check_file(file, library, check_options).map_err(Error::parse(path))
         });

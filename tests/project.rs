@@ -6,6 +6,25 @@ use crate::support::{Repo, migration_after as migration};
 
 const ORDERS_APPS: &str = "from django.apps import AppConfig\n\n\nclass OrdersConfig(AppConfig):\n    default_auto_field = \"django.db.models.BigAutoField\"\n    name = \"shop.orders\"\n    label = \"shop_orders\"\n";
 
+/// An `apps.py` with one config of this `name` and `label`.
+fn apps_py(name: &str, label: &str) -> String {
+    format!(
+        "from django.apps import AppConfig\n\n\nclass C(AppConfig):\n    name = \"{name}\"\n    label = \"{label}\"\n"
+    )
+}
+
+/// Staged mode and `--all` both end with `code`, both reporting `line` (concise format).
+fn in_both_modes(repo: &Repo, code: i32, line: &str) {
+    for args in [
+        &["--format", "concise"][..],
+        &["--all", "--format", "concise"],
+    ] {
+        let run = repo.check(args);
+        assert_eq!(run.code, code, "{args:?}: {run:?}");
+        assert!(run.stdout.contains(line), "{args:?}: {run:?}");
+    }
+}
+
 /// `shop/orders` (label `shop_orders`, three migrations) and `shop/billing` (label
 /// `shop_billing` through an `apps` package), billing depending on orders by label.
 fn labelled_shop(repo: &Repo) {
@@ -29,7 +48,7 @@ fn labelled_shop(repo: &Repo) {
     repo.write("shop/billing/apps/__init__.py", "");
     repo.write(
         "shop/billing/apps/config.py",
-        "from django.apps import AppConfig\n\n\nclass BillingConfig(AppConfig):\n    name = \"shop.billing\"\n    label = \"shop_billing\"\n",
+        apps_py("shop.billing", "shop_billing"),
     );
     repo.write(
         "shop/billing/migrations/0001_initial.py",
@@ -458,7 +477,7 @@ fn pipeline() -> Repo {
     for (folder, label) in [("label", "pipeline_label"), ("core", "pipeline_core")] {
         repo.write(
             &format!("pipeline/{folder}/apps.py"),
-            format!("from django.apps import AppConfig\n\n\nclass C(AppConfig):\n    name = \"pipeline.{folder}\"\n    label = \"{label}\"\n"),
+            apps_py(&format!("pipeline.{folder}"), label),
         );
         repo.write(
             &format!("pipeline/{folder}/migrations/0001_initial.py"),
@@ -484,19 +503,11 @@ fn another_apps_migration_of_the_same_name_is_no_label_evidence() {
         migration(&[("pipeline_core", "0001_initial")], "extra"),
     );
     repo.git(&["add", "-A"]);
-    for args in [
-        &["--format", "concise"][..],
-        &["--all", "--format", "concise"],
-    ] {
-        let run = repo.check(args);
-        assert_eq!(run.code, 1, "{args:?}: {run:?}");
-        assert!(
-            run.stdout.contains(
-                "error[multiple-leaves] app `pipeline_label` has 2 leaf migrations: `0001_initial.py` and `0002_label_extra.py`"
-            ),
-            "{args:?}: {run:?}"
-        );
-    }
+    in_both_modes(
+        &repo,
+        1,
+        "error[multiple-leaves] app `pipeline_label` has 2 leaf migrations: `0001_initial.py` and `0002_label_extra.py`",
+    );
 }
 
 /// Staged mode finds an untouched app by the label its `apps.py` sets, so a typo in a
@@ -548,10 +559,7 @@ fn staged_mode_finds_apps_named_by_their_apps_py_label() {
 #[test]
 fn folders_sharing_a_name_are_told_apart_by_their_labels() {
     let repo = Repo::new();
-    repo.write(
-        "wl/applications/apps.py",
-        "from django.apps import AppConfig\n\n\nclass C(AppConfig):\n    name = \"wl.applications\"\n    label = \"api\"\n",
-    );
+    repo.write("wl/applications/apps.py", apps_py("wl.applications", "api"));
     repo.write(
         "wl/applications/migrations/0001_initial.py",
         migration(&[], "a"),
@@ -574,19 +582,11 @@ fn folders_sharing_a_name_are_told_apart_by_their_labels() {
         ),
     );
     repo.git(&["add", "-A"]);
-    for args in [
-        &["--format", "concise"][..],
-        &["--all", "--format", "concise"],
-    ] {
-        let run = repo.check(args);
-        assert_eq!(run.code, 1, "{args:?}: {run:?}");
-        assert!(
-            run.stdout.contains(
-                "error[missing-dependency] dependency on `applications.0002_tenant`, which is not a migration in platform/applications/migrations"
-            ),
-            "{args:?}: {run:?}"
-        );
-    }
+    in_both_modes(
+        &repo,
+        1,
+        "error[missing-dependency] dependency on `applications.0002_tenant`, which is not a migration in platform/applications/migrations",
+    );
 }
 
 /// When the new leaf already has the next number, only its dependency needs to change.
@@ -659,7 +659,7 @@ fn forks_and_django_apps_are_no_label_evidence() {
     for root in ["src/shop/apps/customer", "tests/_site/apps/customer"] {
         repo.write(
             &format!("{root}/apps.py"),
-            "from django.apps import AppConfig\n\n\nclass C(AppConfig):\n    name = \"x.customer\"\n    label = \"customer\"\n",
+            apps_py("x.customer", "customer"),
         );
         repo.write(
             &format!("{root}/migrations/0001_initial.py"),
@@ -686,16 +686,9 @@ fn forks_and_django_apps_are_no_label_evidence() {
         ),
     );
     repo.git(&["add", "-A"]);
-    for args in [
-        &["--format", "concise"][..],
-        &["--all", "--format", "concise"],
-    ] {
-        let run = repo.check(args);
-        assert_eq!(run.code, 1, "{args:?}: {run:?}");
-        assert!(
-            run.stdout
-                .contains("app `customer` has 2 leaf migrations: `0003_c.py` and `0004_d.py`"),
-            "{args:?}: {run:?}"
-        );
-    }
+    in_both_modes(
+        &repo,
+        1,
+        "app `customer` has 2 leaf migrations: `0003_c.py` and `0004_d.py`",
+    );
 }

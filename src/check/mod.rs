@@ -223,8 +223,12 @@ fn may_hold_finding(prefilter: &Prefilter, file: &SourceFile) -> bool {
             file.content.get(start..end).is_some_and(|text| {
                 // An added operation call makes every name of the operation new, wherever
                 // the names are.
-                let call = |name: &[u8]| text.windows(name.len()).any(|w| w == name);
-                prefilter.may_match(text) || call(b"Field(") || call(b"CreateModel(")
+                let call = |kind: OperationKind| {
+                    let name = kind.as_str().as_bytes();
+                    text.windows(name.len() + 1)
+                        .any(|w| w.starts_with(name) && w.ends_with(b"("))
+                };
+                prefilter.may_match(text) || OperationKind::ALL.into_iter().any(call)
             })
         })
 }

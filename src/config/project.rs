@@ -24,6 +24,18 @@ pub struct Scope {
     pub broken: Option<String>,
 }
 
+impl Scope {
+    /// Whether `path` (root-relative) is in the part of the repository this config governs.
+    fn contains(&self, path: &str) -> bool {
+        match &self.dir {
+            Some(dir) if !dir.is_empty() => path
+                .strip_prefix(dir.as_str())
+                .is_some_and(|rest| rest.starts_with('/')),
+            _ => true,
+        }
+    }
+}
+
 /// Every config of a run.
 #[derive(Debug)]
 pub struct Project {
@@ -164,13 +176,7 @@ impl Project {
     pub fn index_of(&self, path: &str) -> usize {
         self.scopes
             .iter()
-            .position(|scope| match &scope.dir {
-                Some(dir) if dir.is_empty() => true,
-                Some(dir) => path
-                    .strip_prefix(dir.as_str())
-                    .is_some_and(|rest| rest.starts_with('/')),
-                None => true,
-            })
+            .position(|scope| scope.contains(path))
             .unwrap_or(self.scopes.len() - 1)
     }
 
@@ -179,13 +185,7 @@ impl Project {
     pub fn baseline_for(&self, path: &str) -> Option<&PathBuf> {
         self.scopes
             .iter()
-            .filter(|scope| match &scope.dir {
-                Some(dir) if dir.is_empty() => true,
-                Some(dir) => path
-                    .strip_prefix(dir.as_str())
-                    .is_some_and(|rest| rest.starts_with('/')),
-                None => true,
-            })
+            .filter(|scope| scope.contains(path))
             .find_map(|scope| scope.settings.baseline.as_ref())
     }
 

@@ -28,6 +28,13 @@ pub enum OperationKind {
 }
 
 impl OperationKind {
+    pub const ALL: [OperationKind; 4] = [
+        OperationKind::CreateModel,
+        OperationKind::AddField,
+        OperationKind::AlterField,
+        OperationKind::RenameField,
+    ];
+
     /// The class name as Django spells it.
     pub fn as_str(self) -> &'static str {
         match self {

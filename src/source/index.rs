@@ -80,6 +80,26 @@ impl Index {
         self.paths.get(entry.path.clone()).unwrap_or_default()
     }
 
+    /// The entry at `path`, found by its place in the sorted entries.
+    pub fn find(&self, path: &str) -> Option<&Entry> {
+        let at = self
+            .entries
+            .binary_search_by(|e| self.path(e).cmp(path))
+            .ok()?;
+        self.entries.get(at)
+    }
+
+    /// The entries whose path starts with `prefix` (a directory ending in `/`): one run of
+    /// the sorted entries.
+    pub fn under(&self, prefix: &str) -> &[Entry] {
+        let start = self.entries.partition_point(|e| self.path(e) < prefix);
+        let len = self.entries[start..]
+            .iter()
+            .take_while(|e| self.path(e).starts_with(prefix))
+            .count();
+        &self.entries[start..start + len]
+    }
+
     /// An index holding `entries` (path, mode, id), for indexes read another way.
     pub fn from_entries(entries: impl IntoIterator<Item = (String, u32, [u8; 20])>) -> Index {
         // Byte order, as in an index file (libgit2 sorts case-insensitively where

@@ -172,14 +172,10 @@ impl Plan {
 
     /// Read a migration of an untouched app, found by [`Plan::context_paths`].
     pub fn read_context(&self, path: &str) -> Result<SourceFile, Error> {
-        let found = self.context.as_ref().and_then(|context| {
-            let index = &context.index;
-            let at = index
-                .entries
-                .binary_search_by(|e| index.path(e).cmp(path))
-                .ok()?;
-            git2::Oid::from_bytes(&index.entries.get(at)?.id).ok()
-        });
+        let found = self
+            .context
+            .as_ref()
+            .and_then(|context| git2::Oid::from_bytes(&context.index.find(path)?.id).ok());
         let Some(id) = found else {
             return Err(Error::Git {
                 context: "reading a migration of another app",
@@ -222,11 +218,7 @@ impl Plan {
                 };
                 let index = &context.index;
                 let blob = |path: &str| {
-                    let at = index
-                        .entries
-                        .binary_search_by(|e| index.path(e).cmp(path))
-                        .ok()?;
-                    let entry = index.entries.get(at)?;
+                    let entry = index.find(path)?;
                     is_file_mode(entry.mode)
                         .then(|| git2::Oid::from_bytes(&entry.id).ok())
                         .flatten()
@@ -237,13 +229,7 @@ impl Plan {
                     }
                 }
                 let prefix = format!("{package}/");
-                let start = index
-                    .entries
-                    .partition_point(|e| index.path(e) < prefix.as_str());
-                for entry in index.entries[start..]
-                    .iter()
-                    .take_while(|e| index.path(e).starts_with(&prefix))
-                {
+                for entry in index.under(&prefix) {
                     let path = index.path(entry);
                     let direct = !path[prefix.len()..].contains('/');
                     if direct

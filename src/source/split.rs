@@ -92,6 +92,9 @@ pub fn join(base: &Index, split: &Index, link: &Link) -> Option<Index> {
     ))
 }
 
+/// More entries than any index holds (git's own limit is far lower in practice).
+const MAX_ENTRIES: usize = 1 << 26;
+
 /// Decode one EWAH bitmap (git's `ewah/ewah_io.c` layout): the number of bits, the number
 /// of 64-bit words, the words, the position of the last run-length word; all big-endian.
 /// Each run-length word says how many words of one bit value follow implicitly (bits 1-32,
@@ -102,6 +105,11 @@ fn ewah(data: &[u8]) -> Option<(Vec<usize>, usize)> {
         Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?) as usize)
     };
     let bits = be32(0)?;
+    // A bit per entry of the shared index: far fewer than this in any repository, and a
+    // corrupt count must not make us list billions of positions.
+    if bits > MAX_ENTRIES {
+        return None;
+    }
     let words = be32(4)?;
     let end = 8usize.checked_add(words.checked_mul(8)?)?;
     let word = |i: usize| -> Option<u64> {
@@ -165,6 +173,13 @@ mod tests {
         // An empty bitmap.
         let data = bitmap(0, &[]);
         assert_eq!(ewah(&data), Some((Vec::new(), 12)));
+    }
+
+    #[test]
+    fn absurd_sizes_are_refused_not_allocated() {
+        // A run of 2^32 - 1 words of ones over a claimed 2^32 - 1 bits.
+        let data = bitmap(u32::MAX, &[(0xffff_ffff << 1) | 1]);
+        assert_eq!(ewah(&data), None);
     }
 
     #[test]

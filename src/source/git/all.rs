@@ -154,10 +154,7 @@ fn untracked_migrations(
         else {
             continue;
         };
-        let tracked = index
-            .entries
-            .binary_search_by(|e| index.path(e).cmp(path.as_str()))
-            .is_ok()
+        let tracked = index.find(&path).is_some()
             // A path in conflict is tracked too (and, as in libgit2's status, left out).
             || index.conflicted.contains(&path);
         if pattern.matches(&path) && !tracked {

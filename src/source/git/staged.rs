@@ -231,15 +231,7 @@ pub(super) fn index_files_in(
 ) -> Vec<Item> {
     let mut extra = Vec::new();
     for dir in dirs {
-        let prefix = format!("{dir}/");
-        // Entries are sorted by path, so a directory's are one run.
-        let start = index
-            .entries
-            .partition_point(|e| index.path(e) < prefix.as_str());
-        for entry in index.entries[start..]
-            .iter()
-            .take_while(|e| index.path(e).starts_with(&prefix))
-        {
+        for entry in index.under(&format!("{dir}/")) {
             let path = index.path(entry);
             if is_file_mode(entry.mode) && parent(path) == dir && is_graph_module(pattern, path) {
                 let Ok(id) = Oid::from_bytes(&entry.id) else {
