@@ -637,3 +637,78 @@ fn operation_after_a_lone_carriage_return_is_checked() {
         "{run:?}"
     );
 }
+
+/// A migration that kept an `AddField` inside a string, as teams park a draft.
+const PARKED: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = [\n        migrations.AddField(\"post\", \"title\", models.CharField(max_length=200)),\n        \"\"\"\n        migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n        \"\"\",\n    ]\n";
+
+/// Deleting the `"""` lines around an `AddField` makes its name live while the name's own
+/// line is unchanged: the change brings it, in staged mode and in `--since`.
+#[test]
+fn operation_freed_from_a_string_counts_as_added() {
+    let repo = repo_with_initial();
+    repo.write(M2, PARKED);
+    repo.commit_all("parked");
+    let freed = PARKED
+        .replace("        \"\"\"\n", "")
+        .replace("        \"\"\",\n", "");
+    assert!(!freed.contains("\"\"\""));
+    repo.write(M2, &freed);
+    repo.git(&["add", M2]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.lines()[0], finding(M2, 10, "create_time", "created_at"));
+    repo.commit_all("freed");
+    let run = repo.check(&["--since", "HEAD~1", "--format", "concise"]);
+    assert_eq!(run.code, 1, "--since: {run:?}");
+    assert_eq!(run.lines()[0], finding(M2, 10, "create_time", "created_at"));
+}
+
+/// Moving an operation to another model on the `model_name` line gives the model a name it
+/// did not have, though the name's line is unchanged.
+#[test]
+fn name_moved_to_another_model_counts_as_added() {
+    let repo = repo_with_initial();
+    let on_post = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = [\n        migrations.AddField(\n            model_name=\"post\",\n            name=\"create_time\",\n            field=models.DateTimeField(),\n        ),\n    ]\n";
+    repo.write(M2, on_post);
+    repo.commit_all("on post");
+    repo.write(M2, on_post.replace("\"post\"", "\"comment\""));
+    repo.git(&["add", M2]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout
+            .contains(&format!("{M2}:11:19: error[field-name]")),
+        "{run:?}"
+    );
+}
+
+/// The other side: an edit that leaves an accepted name where it was, live in the same
+/// operation of the same model, brings nothing, whatever else the change does to the file.
+#[test]
+fn edit_elsewhere_keeps_an_accepted_name_quiet() {
+    let repo = repo_with_initial();
+    let freed = PARKED
+        .replace("        \"\"\"\n", "")
+        .replace("        \"\"\",\n", "");
+    repo.write(M2, &freed);
+    repo.commit_all("accepted long ago");
+    let edited = freed.replace("max_length=200", "max_length=250").replace(
+        "    operations = [\n",
+        "    # Widened the title.\n    operations = [\n",
+    );
+    repo.write(M2, &edited);
+    repo.git(&["add", M2]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    repo.commit_all("edited");
+    let run = repo.check(&["--since", "HEAD~1", "--format", "concise"]);
+    assert_eq!(run.code, 0, "--since: {run:?}");
+    // Model names compare as Django compares them: without case.
+    let spread = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = [\n        migrations.AddField(\n            model_name=\"post\",\n            name=\"create_time\",\n            field=models.DateTimeField(),\n        ),\n    ]\n";
+    repo.write(M2, spread);
+    repo.commit_all("spread");
+    repo.write(M2, spread.replace("\"post\"", "\"Post\""));
+    repo.git(&["add", M2]);
+    let run = repo.check(&["--format", "concise"]);
+    assert_eq!(run.code, 0, "model name case: {run:?}");
+}

@@ -195,3 +195,46 @@ fn first_commit_with_the_hook_installed() {
     assert_ne!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains(&format!("--> {M1}:9:38")), "{run:?}");
 }
+
+/// Edits that make a committed, harmless line's name live are blocked by the real commit:
+/// the call edited from `AlterField(` into `AddField(`, the `"""` taken out around an
+/// `AddField`, and a lone carriage return that ends the comment hiding one.
+#[test]
+fn commit_making_an_old_line_live_is_blocked() {
+    let head = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"blog\", \"0001_initial\")]\n    operations = [\n";
+    let op = "        migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n";
+    let cases = [
+        (
+            "kind",
+            format!("{head}{}    ]\n", op.replace("AddField", "AlterField")),
+            format!("{head}{op}    ]\n"),
+        ),
+        (
+            "string",
+            format!("{head}        \"\"\"\n{op}        \"\"\",\n    ]\n"),
+            format!("{head}{op}    ]\n"),
+        ),
+        (
+            "lone CR",
+            format!("{head}        # note\n{op}    ]\n")
+                .replace("# note\n        migrations", "# note migrations"),
+            format!("{head}        # note\r{op}    ]\n"),
+        ),
+    ];
+    for (what, before, after) in cases {
+        let repo = hooked_repo();
+        repo.write(M2, &before);
+        repo.git(&["add", M2]);
+        let run = commit(&repo, repo.path(), &["-m", "harmless"]);
+        assert_eq!(run.code, 0, "{what}, harmless version: {run:?}");
+        repo.write(M2, &after);
+        repo.git(&["add", M2]);
+        let run = commit(&repo, repo.path(), &["-m", "made live"]);
+        assert_ne!(run.code, 0, "{what}: {run:?}");
+        assert!(
+            run.stdout.contains("`create_time` should be `created_at`"),
+            "{what}: {run:?}"
+        );
+        assert_eq!(head_count(&repo), 2, "{what}");
+    }
+}

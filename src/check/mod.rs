@@ -10,6 +10,7 @@ mod suppress;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 pub use graph::{GraphNode, GraphReport, Note, Status, check_graph};
@@ -195,6 +196,7 @@ pub fn check_source(
         path: String::new(),
         content: source.to_vec(),
         added_lines: None,
+        before: Vec::new(),
     };
     let options = CheckOptions {
         rules,
@@ -208,11 +210,16 @@ pub fn check_source(
 /// Whether the prefilter lets the file through. When only some lines count (a staged edit),
 /// only those lines are searched: a name literal and its quotes sit on one line, so a finding
 /// on an added line needs its quoted name on that line, or the call of its operation
-/// (`AddField(`) there.
+/// (`AddField(`) there. A file with an earlier version is searched whole when the added lines
+/// hold nothing: an edit elsewhere can make an old line's name live, and whether it did is
+/// decided against that version.
 fn may_hold_finding(prefilter: &Prefilter, file: &SourceFile) -> bool {
     let Some(ranges) = &file.added_lines else {
         return prefilter.may_match(&file.content);
     };
+    if !file.before.is_empty() && prefilter.may_match(&file.content) {
+        return true;
+    }
     let lines = LineIndex::new(&file.content);
     ranges
         .iter()
@@ -280,6 +287,7 @@ fn names_to_findings(
             ));
         }
     }
+    let mut earlier = Earlier::new(&file.before);
     for name in parsed.names {
         let Some(suggestions) = library.lookup(&name.name) else {
             continue;
@@ -287,10 +295,12 @@ fn names_to_findings(
         if options.rules.is_allowed(name.model.as_deref(), &name.name) {
             continue;
         }
-        // A name the change brings: on an added line, or in an operation whose call the
-        // change wrote (`AlterField(` edited into `AddField(` makes an old line's name new).
+        // A name the change brings: on an added line, in an operation whose call the change
+        // wrote (`AlterField(` edited into `AddField(` makes an old line's name new), or live
+        // now in an operation no earlier version had it in (a `"""` taken out around it).
         let brought = file.touches(lines.line(name.span.start))
-            || file.touches(lines.line(name.operation_span.start));
+            || file.touches(lines.line(name.operation_span.start))
+            || earlier.brings(&name);
         if !brought {
             continue;
         }
@@ -333,6 +343,65 @@ fn names_to_findings(
         path: file.path,
         source,
         findings,
+    }
+}
+
+/// The names each earlier version of a file holds live, parsed only when a wrong name on an
+/// unchanged line asks.
+struct Earlier<'a> {
+    before: &'a [Vec<u8>],
+    /// One set per earlier version; `None` until first asked.
+    live: Option<Vec<HashSet<NameKey>>>,
+}
+
+/// What makes a name the same name in two versions of a file: where it sits in the schema,
+/// not on which line.
+#[derive(PartialEq, Eq, Hash)]
+struct NameKey {
+    operation: OperationKind,
+    role: NameRole,
+    /// Lower-cased: Django compares model names case-insensitively.
+    model: Option<String>,
+    field: Option<String>,
+    name: String,
+}
+
+impl NameKey {
+    fn of(name: &FieldName) -> NameKey {
+        NameKey {
+            operation: name.operation,
+            role: name.role,
+            model: name.model.as_ref().map(|m| m.to_lowercase()),
+            field: name.field.clone(),
+            name: name.name.clone(),
+        }
+    }
+}
+
+impl<'a> Earlier<'a> {
+    fn new(before: &'a [Vec<u8>]) -> Earlier<'a> {
+        Earlier { before, live: None }
+    }
+
+    /// Whether no earlier version holds this name live in the same place. With no earlier
+    /// version (a new file, or a mode that counts lines only) the lines alone decide.
+    fn brings(&mut self, name: &FieldName) -> bool {
+        if self.before.is_empty() {
+            return false;
+        }
+        let before = self.before;
+        let live = self.live.get_or_insert_with(|| {
+            before
+                .iter()
+                .map(|content| match migration::parse(content) {
+                    Ok(parsed) => parsed.names.iter().map(NameKey::of).collect(),
+                    // An earlier version that cannot be read holds nothing we can vouch for.
+                    Err(_) => HashSet::new(),
+                })
+                .collect()
+        });
+        let key = NameKey::of(name);
+        !live.iter().any(|names| names.contains(&key))
     }
 }
 

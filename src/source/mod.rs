@@ -51,6 +51,12 @@ pub struct SourceFile {
     pub content: Vec<u8>,
     /// 1-based line ranges (end exclusive) the change adds; `None` when every line counts.
     pub added_lines: Option<Vec<Range<usize>>>,
+    /// The file as it was before the change, once per parent that had it (`HEAD`, and the
+    /// other heads of a merge); empty when every line counts or nothing is new. A name on an
+    /// unchanged line is still new when no earlier version holds it live in the same
+    /// operation: an edit elsewhere (a `"""` taken out, `AlterField` made `AddField`) can
+    /// bring it.
+    pub before: Vec<Vec<u8>>,
 }
 
 impl SourceFile {
@@ -87,6 +93,8 @@ struct Item {
     path: String,
     origin: Origin,
     added_lines: Option<Vec<Range<usize>>>,
+    /// Blobs of the file before the change (see [`SourceFile::before`]).
+    before: Vec<git2::Oid>,
 }
 
 enum Origin {
@@ -118,6 +126,7 @@ impl Plan {
     pub fn add_no_lines(&mut self) {
         for item in &mut self.items {
             item.added_lines = Some(Vec::new());
+            item.before.clear();
         }
     }
 
@@ -186,6 +195,7 @@ impl Plan {
             path: path.to_string(),
             origin: Origin::Blob(id),
             added_lines: Some(Vec::new()),
+            before: Vec::new(),
         };
         read(self.repo.as_ref(), &item)
     }
@@ -283,6 +293,7 @@ impl Plan {
                     path: path.clone(),
                     origin,
                     added_lines: None,
+                    before: Vec::new(),
                 };
                 let content = read(self.repo.as_ref(), &item).map(|file| file.content);
                 (path, content)
@@ -317,6 +328,7 @@ impl Plan {
                     path: path.clone(),
                     origin: Origin::Blob(id),
                     added_lines: None,
+                    before: Vec::new(),
                 };
                 let content = read(self.repo.as_ref(), &item).map(|file| file.content);
                 (path, content)
@@ -396,10 +408,19 @@ fn read(repo: Option<&Repo>, item: &Item) -> Result<SourceFile, Error> {
             });
         }
     };
+    let before = match repo {
+        Some(repo) => item
+            .before
+            .iter()
+            .map(|id| repo.blob(*id, &item.path))
+            .collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
     Ok(SourceFile {
         path: item.path.clone(),
         content,
         added_lines: item.added_lines.clone(),
+        before,
     })
 }
 

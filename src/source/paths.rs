@@ -65,6 +65,7 @@ fn add(path: &Path, root: Option<&Path>, pattern: &dyn Pattern, plan: &mut Plan)
         path: shown,
         origin: Origin::Disk(path.to_path_buf()),
         added_lines: None,
+        before: Vec::new(),
     });
 }
 

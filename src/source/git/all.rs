@@ -66,6 +66,7 @@ impl Repo {
                 path,
                 origin: Origin::Disk(file),
                 added_lines: None,
+                before: Vec::new(),
             })
         };
         let graph = excluded.into_iter().filter_map(on_disk).collect();

@@ -309,16 +309,20 @@ impl Repo {
                 .path_bytes()
                 .and_then(|p| std::str::from_utf8(p).ok())
                 .is_some_and(|old_path| pattern.matches(old_path));
-            let added_lines =
+            let (added_lines, before) =
                 if old.id().is_zero() || delta.status() == Delta::Added || !was_migration {
-                    None
+                    (None, Vec::new())
                 } else {
-                    Some(self.added_lines(old.id(), new.id(), path)?)
+                    (
+                        Some(self.added_lines(old.id(), new.id(), path)?),
+                        vec![old.id()],
+                    )
                 };
             items.push(Item {
                 path: path.to_string(),
                 origin: Origin::Blob(new.id()),
                 added_lines,
+                before,
             });
         }
         items.sort_by(|a, b| a.path.cmp(&b.path));

@@ -96,6 +96,7 @@ impl Repo {
                         path,
                         origin: Origin::Blob(entry.id()),
                         added_lines: Some(Vec::new()),
+                        before: Vec::new(),
                     });
                 }
             }

@@ -90,14 +90,18 @@ impl Repo {
             let Some(new) = change.new.as_ref().filter(|new| is_file_mode(new.mode)) else {
                 continue;
             };
-            let added_lines = match &change.old {
-                Some(old) => Some(self.added_lines(old.id, new.id, &new.path)?),
-                None => None,
+            let (added_lines, before) = match &change.old {
+                Some(old) => (
+                    Some(self.added_lines(old.id, new.id, &new.path)?),
+                    vec![old.id],
+                ),
+                None => (None, Vec::new()),
             };
             items.push(Item {
                 path: new.path.clone(),
                 origin: Origin::Blob(new.id),
                 added_lines,
+                before,
             });
         }
         items.sort_by(|a, b| a.path.cmp(&b.path));
@@ -211,6 +215,7 @@ impl Repo {
                     continue;
                 }
                 let other = self.added_lines(entry.id(), new, &item.path)?;
+                item.before.push(entry.id());
                 item.added_lines = Some(match item.added_lines.take() {
                     None => other,
                     Some(ours) => intersect(&ours, &other),
@@ -241,6 +246,7 @@ pub(super) fn index_files_in(
                     path: path.to_string(),
                     origin: Origin::Blob(id),
                     added_lines: Some(Vec::new()),
+                    before: Vec::new(),
                 });
             }
         }
