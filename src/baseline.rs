@@ -57,6 +57,15 @@ pub enum BaselineError {
     },
     #[error("baseline {} is not a check-migrate baseline: {message}", path.display())]
     Invalid { path: PathBuf, message: String },
+    #[error(
+        "refusing to overwrite {}: it is not a check-migrate baseline ({why}); name another file, or pass --force to replace it",
+        path.display()
+    )]
+    NotABaseline { path: PathBuf, why: String },
+    #[error(
+        "--write-baseline needs --all or paths: a baseline written from {mode} would hold only the findings on the lines it adds"
+    )]
+    PartialRun { mode: &'static str },
     #[error("cannot write baseline {}: {source}", path.display())]
     Write {
         path: PathBuf,
@@ -95,24 +104,42 @@ impl Baseline {
         })
     }
 
-    /// Write every finding of `report` to `path`, in a stable order; returns how many.
-    pub fn write(path: &Path, report: &Report) -> Result<usize, BaselineError> {
-        Baseline::write_where(path, report, |_| true)
-    }
-
-    /// Write the findings of the files `keep` accepts (by path).
+    /// Write to `path` the findings of the files `keep` accepts (by path), in a stable order,
+    /// plus the entries the file already holds that `retain` accepts; returns how many
+    /// findings came from the report. A file that is there and is not a baseline is not
+    /// overwritten unless `force`. The text goes to a temporary file beside `path` that is
+    /// then renamed over it, so an interrupted write leaves the old file whole.
     pub fn write_where(
         path: &Path,
         report: &Report,
         keep: impl Fn(&str) -> bool,
+        retain: impl Fn(&Entry) -> bool,
+        force: bool,
     ) -> Result<usize, BaselineError> {
+        let existing = match Baseline::load(path) {
+            Ok(old) => old.entries,
+            Err(BaselineError::Read { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound
+                    && std::fs::symlink_metadata(path).is_err() =>
+            {
+                Vec::new()
+            }
+            Err(_) if force => Vec::new(),
+            Err(err) => {
+                return Err(BaselineError::NotABaseline {
+                    path: path.to_path_buf(),
+                    why: err.to_string(),
+                });
+            }
+        };
         let mut findings: Vec<Entry> = report
             .findings()
             .filter(|(file, _)| keep(&file.path))
             .map(|(file, finding)| Entry::of(&file.path, finding))
             .collect();
-        findings.sort();
         let count = findings.len();
+        findings.extend(existing.into_iter().filter(|entry| retain(entry)));
+        findings.sort();
         let file = File {
             version: VERSION,
             findings,
@@ -123,7 +150,7 @@ impl Baseline {
                 message: err.to_string(),
             })?;
         text.push('\n');
-        std::fs::write(path, text).map_err(|source| BaselineError::Write {
+        replace_file(path, text.as_bytes()).map_err(|source| BaselineError::Write {
             path: path.to_path_buf(),
             source,
         })?;
@@ -176,4 +203,31 @@ impl Baseline {
             .flat_map(|(entry, count)| std::iter::repeat_n(entry.clone(), count))
             .collect()
     }
+}
+
+/// Write `bytes` to a temporary file in `path`'s directory and rename it over `path`: readers
+/// see the old file or the new one, never a part.
+fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let name = path.file_name().map_or_else(
+        || std::ffi::OsString::from("baseline"),
+        std::ffi::OsStr::to_os_string,
+    );
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(&name);
+    temp_name.push(format!(".{}.tmp", std::process::id()));
+    let temp = path.with_file_name(temp_name);
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }

@@ -73,6 +73,8 @@ pub struct Outcome {
     pub timings: Timings,
     /// Why apps were not judged by the graph rules (`path:line: message`), one line each.
     pub notes: Vec<String>,
+    /// The files checked (clean ones included), by path.
+    pub checked: Vec<String>,
 }
 
 /// The built-in library (or the `replace` files, merged in order), extended with the
@@ -236,6 +238,7 @@ pub fn run(
         match result {
             Ok((checked, header)) => {
                 outcome.report.files_checked += 1;
+                outcome.checked.push(checked.path.clone());
                 if plan.has_graph() {
                     let status = match plan.change_of(&checked.path) {
                         Some(true) => Status::New,

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
 
-use check_migrate::baseline::{self, Baseline};
+use check_migrate::baseline::{self, Baseline, BaselineError};
 use check_migrate::check::Severity;
 use check_migrate::config::{self, Project, Settings};
 use check_migrate::error::Error;
@@ -70,6 +70,10 @@ struct Cli {
     /// `baseline`, else .check-migrate-baseline.json at the repository root].
     #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with = "baseline")]
     write_baseline: Option<Option<PathBuf>>,
+
+    /// With --write-baseline: replace the file even when it is not a check-migrate baseline.
+    #[arg(long, requires = "write_baseline")]
+    force: bool,
 
     /// When to colour the output; `auto` honours NO_COLOR, CLICOLOR_FORCE and the terminal.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
@@ -207,7 +211,18 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     let library_time = started.elapsed() - open_time - config_time;
     let baselines = match cli.write_baseline {
         None => load_baselines(&project)?,
-        Some(_) => Vec::new(),
+        // A baseline holds every finding of the files it covers; the staged change and
+        // `--since` see only the lines they add.
+        Some(_) => match &mode {
+            Mode::All | Mode::Paths(_) => Vec::new(),
+            Mode::Staged | Mode::Merging => {
+                return Err(BaselineError::PartialRun {
+                    mode: "the staged change",
+                }
+                .into());
+            }
+            Mode::Since(_) => return Err(BaselineError::PartialRun { mode: "--since" }.into()),
+        },
     };
     let jobs = cli.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
@@ -228,7 +243,17 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         ],
     );
     if let Some(target) = &cli.write_baseline {
-        write_baselines(&project, root, target.as_ref(), &outcome.report)?;
+        // `--all` rewrites each baseline whole; paths update the entries of the files they
+        // checked and keep the rest.
+        let whole = mode == Mode::All;
+        let checked: std::collections::HashSet<&str> =
+            outcome.checked.iter().map(String::as_str).collect();
+        let written = Written {
+            report: &outcome.report,
+            retain: &|entry: &baseline::Entry| !whole && !checked.contains(entry.path.as_str()),
+            force: cli.force,
+        };
+        write_baselines(&project, root, target.as_ref(), written)?;
         for err in &outcome.errors {
             report_error(err);
         }
@@ -305,6 +330,14 @@ fn load_baselines(project: &Project) -> Result<Vec<(PathBuf, Baseline)>, Error> 
     Ok(baselines)
 }
 
+/// What `--write-baseline` writes: the run's findings, the old entries to keep, and whether
+/// a file that is not a baseline may be replaced.
+struct Written<'a> {
+    report: &'a check_migrate::report::Report,
+    retain: &'a dyn Fn(&baseline::Entry) -> bool,
+    force: bool,
+}
+
 /// `--write-baseline`: with a file named, every finding goes there; otherwise each finding
 /// goes to the `baseline` of the nearest config above its file that names one, the rest to
 /// the default file at the root.
@@ -312,8 +345,9 @@ fn write_baselines(
     project: &Project,
     root: Option<PathBuf>,
     target: Option<&PathBuf>,
-    report: &check_migrate::report::Report,
+    written: Written<'_>,
 ) -> Result<(), Error> {
+    let report = written.report;
     let default = root.unwrap_or_default().join(baseline::DEFAULT_FILE);
     let target_of = |path: &str| match target {
         Some(file) => file.clone(),
@@ -334,7 +368,13 @@ fn write_baselines(
     targets.sort();
     targets.dedup();
     for path in targets {
-        let count = Baseline::write_where(&path, report, |file| target_of(file) == path)?;
+        let count = Baseline::write_where(
+            &path,
+            report,
+            |file| target_of(file) == path,
+            written.retain,
+            written.force,
+        )?;
         eprintln!(
             "wrote {count} finding(s) to the baseline {}",
             path.display()

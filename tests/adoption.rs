@@ -1,6 +1,6 @@
 //! Team adoption: the config file and its errors, suppression comments, and the baseline.
 
-use crate::support::{M1, Repo, finding, migration};
+use crate::support::{M1, M2, Repo, finding, migration, second};
 
 const CONCISE: [&str; 2] = ["--format", "concise"];
 
@@ -467,4 +467,92 @@ fn config_in_a_parent_directory_keeps_its_globs() {
             .contains("backend/apps/shop/db/0001_initial.py:9:38"),
         "{run:?}"
     );
+}
+
+/// `--write-baseline FILE` naming a file that is not a baseline (an uncommitted migration)
+/// refuses and leaves it whole; `--force` replaces it.
+#[test]
+fn write_baseline_refuses_to_overwrite_other_files() {
+    let repo = Repo::new();
+    repo.write(M1, migration(&["create_time"]));
+    repo.commit_all("initial");
+    let draft = second(&["title"]);
+    repo.write(M2, &draft);
+    let run = repo.check(&["--all", "--write-baseline", M2]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: refusing to overwrite {M2}: it is not a check-migrate baseline"
+        )) && run.stderr.contains("pass --force to replace it"),
+        "{run:?}"
+    );
+    let kept = std::fs::read_to_string(repo.path().join(M2)).expect("draft kept");
+    assert_eq!(kept, draft);
+    let run = repo.check(&["--all", "--write-baseline", "base.json", "--force"]);
+    assert_eq!(run.code, 0, "a new file needs no force either: {run:?}");
+    repo.write("notes.txt", "keep me\n");
+    let run = repo.check(&["--all", "--write-baseline", "notes.txt", "--force"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let text = std::fs::read_to_string(repo.path().join("notes.txt")).expect("written");
+    assert!(text.starts_with("{\n  \"version\": 1"), "{text}");
+    // Written through a temporary file beside it, which is gone.
+    let leftovers: Vec<_> = std::fs::read_dir(repo.path())
+        .expect("root")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A baseline holds every finding of its files; the staged change and `--since` see only
+/// the lines they add, so writing one from them is refused and the committed one is kept.
+#[test]
+fn write_baseline_needs_whole_files() {
+    let repo = Repo::new();
+    repo.write(M1, migration(&["create_time", "update_time"]));
+    repo.commit_all("initial");
+    assert_eq!(repo.check(&["--all", "--write-baseline"]).code, 0);
+    repo.commit_all("baseline");
+    let path = repo.path().join(".check-migrate-baseline.json");
+    let before = std::fs::read_to_string(&path).expect("baseline");
+    repo.write(M2, second(&["is_delete"]));
+    repo.git(&["add", M2]);
+    for args in [
+        vec!["--write-baseline"],
+        vec!["--since", "HEAD", "--write-baseline"],
+    ] {
+        let run = repo.check(&args);
+        assert_eq!(run.code, 2, "{args:?}: {run:?}");
+        assert!(
+            run.stderr
+                .starts_with("error: --write-baseline needs --all or paths"),
+            "{args:?}: {run:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).expect("kept"), before);
+    }
+}
+
+/// With paths, the baseline's entries for the files checked are replaced and the others
+/// kept: `check-migrate --write-baseline blog/migrations/0002.py` accepts that file's
+/// findings without forgetting the rest.
+#[test]
+fn write_baseline_for_paths_keeps_other_files_entries() {
+    let repo = Repo::new();
+    repo.write(M1, migration(&["create_time", "update_time"]));
+    repo.commit_all("initial");
+    assert_eq!(repo.check(&["--all", "--write-baseline"]).code, 0);
+    repo.write(M2, second(&["is_delete"]));
+    let run = repo.check(&[M2, "--write-baseline"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.starts_with("wrote 1 finding(s) to the baseline"),
+        "{run:?}"
+    );
+    repo.write(
+        ".check-migrate.toml",
+        "baseline = \".check-migrate-baseline.json\"\n",
+    );
+    let run = concise(&repo, &["--all"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stderr.contains("no longer match"), "{run:?}");
 }
