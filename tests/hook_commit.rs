@@ -238,3 +238,64 @@ fn commit_making_an_old_line_live_is_blocked() {
         assert_eq!(head_count(&repo), 2, "{what}");
     }
 }
+
+/// A bare repository given a working tree with `GIT_WORK_TREE` (the layout of dotfile and
+/// deployment setups) commits like a normal one: the hook reads its index and blocks.
+#[test]
+fn bare_repository_with_git_work_tree_is_checked() {
+    let repo = Repo::new();
+    let bare = repo.path().join("project.git");
+    let tree = repo.path().join("tree");
+    std::fs::create_dir_all(tree.join("blog/migrations")).expect("work tree");
+    repo.git(&["init", "-q", "--bare", "project.git"]);
+    let with_env = |mut cmd: std::process::Command| {
+        cmd.env("GIT_DIR", &bare).env("GIT_WORK_TREE", &tree);
+        cmd
+    };
+    let git = |args: &[&str]| {
+        let out = with_env(repo.git_cmd(args))
+            .current_dir(&tree)
+            .env("PATH", crate::support::path_with_binary())
+            .output()
+            .expect("run git");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+            stderr: String::new(),
+        }
+    };
+    std::fs::write(tree.join("blog/migrations/__init__.py"), "").expect("write");
+    std::fs::write(tree.join(M1), migration(&["title"])).expect("write");
+    assert_eq!(git(&["add", "."]).code, 0);
+    assert_eq!(git(&["commit", "-q", "-m", "initial"]).code, 0);
+    // install.sh takes a working tree with its own repository; here the hook is put in the
+    // bare repository's hooks directory by hand, as the README says.
+    let hook = bare.join("hooks/pre-commit");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks/pre-commit"),
+        &hook,
+    )
+    .expect("copy the hook");
+    let status = std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&hook)
+        .status()
+        .expect("chmod");
+    assert!(status.success());
+    std::fs::write(tree.join(M2), second(&["create_time"])).expect("write");
+    assert_eq!(git(&["add", M2]).code, 0);
+    let run = git(&["commit", "-q", "-m", "times"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("`create_time` should be `created_at`"),
+        "{run:?}"
+    );
+    std::fs::write(tree.join(M2), second(&["created_at"])).expect("write");
+    assert_eq!(git(&["add", M2]).code, 0);
+    let run = git(&["commit", "-q", "-m", "times"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}

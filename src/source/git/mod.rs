@@ -11,7 +11,7 @@ mod staged;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use git2::{Delta, DiffFindOptions, DiffOptions, ErrorCode, Oid, Repository, Tree};
@@ -64,6 +64,16 @@ impl Repo {
                 }
             }
         })?;
+        // `GIT_WORK_TREE` (or `git --work-tree`, which git passes to hooks as it) gives a
+        // repository its working tree, a bare one included, as git does; libgit2's
+        // `open_from_env` reads `GIT_DIR` but not this.
+        if let Some(tree) = std::env::var_os("GIT_WORK_TREE").filter(|tree| !tree.is_empty()) {
+            let tree = super::paths::absolute(Path::new(&tree));
+            repo.set_workdir(&tree, false).map_err(|err| Error::Git {
+                context: "using GIT_WORK_TREE",
+                message: format!("{}: {}", tree.display(), err.message()),
+            })?;
+        }
         if repo.is_bare() {
             return Err(Error::BareRepository {
                 path: repo.path().to_path_buf(),
