@@ -25,6 +25,7 @@ pub mod source;
 pub mod text;
 pub mod timings;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use std::sync::Arc;
@@ -75,6 +76,9 @@ pub struct Outcome {
     pub notes: Vec<String>,
     /// The files checked (clean ones included), by path.
     pub checked: Vec<String>,
+    /// How many findings were left out because the schema no longer has their name (renamed,
+    /// removed or deleted by a later migration); see [`RunOptions::history`].
+    pub superseded: usize,
 }
 
 /// The built-in library (or the `replace` files, merged in order), extended with the
@@ -150,6 +154,61 @@ fn attach(
     }
 }
 
+/// Leave out the name findings whose name a later migration of the same app renamed, removed
+/// or deleted; returns how many. Apps whose state cannot be computed (a migration not read
+/// here, a label in doubt) keep every finding.
+fn drop_superseded(
+    report: &mut Report,
+    nodes: &[GraphNode],
+    operations: &BTreeMap<String, migration::Operations>,
+    labels: &check::Labels,
+) -> usize {
+    let mut by_dir: BTreeMap<&str, Vec<&GraphNode>> = BTreeMap::new();
+    for node in nodes {
+        by_dir
+            .entry(node.path.rsplit_once('/').map_or("", |(dir, _)| dir))
+            .or_default()
+            .push(node);
+    }
+    let mut dropped = 0;
+    for (dir, nodes) in by_dir {
+        let Some(label) = labels.get(dir).filter(|label| label.doubt.is_none()) else {
+            continue;
+        };
+        let files: Option<Vec<check::AppMigration>> = nodes
+            .iter()
+            .map(|node| {
+                Some(check::AppMigration {
+                    path: &node.path,
+                    header: &node.header,
+                    operations: operations.get(&node.path)?,
+                })
+            })
+            .collect();
+        let Some(files) = files else {
+            continue;
+        };
+        let superseded = check::superseded(&files, &label.label);
+        if superseded.is_empty() {
+            continue;
+        }
+        for file in report
+            .files
+            .iter_mut()
+            .filter(|f| nodes.iter().any(|n| n.path == f.path))
+        {
+            let before = file.findings.len();
+            let path = &file.path;
+            file.findings.retain(|finding| {
+                !(finding.name.is_some() && superseded.contains(path, &finding.span))
+            });
+            dropped += before - file.findings.len();
+        }
+    }
+    report.files.retain(|file| !file.findings.is_empty());
+    dropped
+}
+
 /// How a run checks, beyond which files.
 #[derive(Debug, Clone, Copy)]
 pub struct RunOptions<'a> {
@@ -163,6 +222,9 @@ pub struct RunOptions<'a> {
     pub prefilter: bool,
     /// Threads for checking files from disk.
     pub jobs: usize,
+    /// Report every name a migration ever wrote, as the text has it, rather than only those
+    /// still in the schema the migrations build (`--all`).
+    pub history: bool,
 }
 
 /// Run one mode. Errors that stop the whole mode (no repository, an unknown revision) are
@@ -212,6 +274,8 @@ pub fn run(
         .map(|i| (options.prefilter && first[i] == i).then(|| Prefilter::new(&libraries[i])))
         .collect();
     let prefilter_of = |scope: usize| prefilters[first[scope]].as_ref();
+    // `--all` judges the schema the migrations build: a name renamed away later is history.
+    let schema = *mode == Mode::All && !options.history;
     let start = std::time::Instant::now();
     let files = &timings.files;
     let results = plan.map_files(options.jobs, files, |path, file| {
@@ -221,6 +285,7 @@ pub fn run(
             report_unused_suppressions: *mode == Mode::All,
             prefilter: prefilter_of(scope),
             clock: Some(files),
+            operations: schema,
         };
         let library = &libraries[scope];
         let checked = file.and_then(|file| {
@@ -234,9 +299,13 @@ pub fn run(
         ..Outcome::default()
     };
     let mut nodes = Vec::new();
+    let mut operations: BTreeMap<String, migration::Operations> = BTreeMap::new();
     for (path, result) in results {
         match result {
-            Ok((checked, header)) => {
+            Ok((checked, header, ops)) => {
+                if schema {
+                    operations.insert(checked.path.clone(), ops);
+                }
                 outcome.report.files_checked += 1;
                 outcome.checked.push(checked.path.clone());
                 if plan.has_graph() {
@@ -303,6 +372,9 @@ pub fn run(
                     .any(|(dir, label)| touched.contains(dir) && label.doubt.as_ref() == Some(note))
         });
         outcome.notes = notes.map(|note| note_line(&plan, note)).collect();
+        if schema {
+            outcome.superseded = drop_superseded(&mut outcome.report, &nodes, &operations, &labels);
+        }
         attach(&mut outcome, &plan, graph.findings, project);
         outcome
             .timings

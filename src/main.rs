@@ -71,6 +71,11 @@ struct Cli {
     #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with = "baseline")]
     write_baseline: Option<Option<PathBuf>>,
 
+    /// With --all: also report names a later migration renamed, removed or deleted (every
+    /// name a migration ever wrote, as the text has it), for audits of old files.
+    #[arg(long)]
+    history: bool,
+
     /// With --write-baseline: replace the file even when it is not a check-migrate baseline.
     #[arg(long, requires = "write_baseline")]
     force: bool,
@@ -232,6 +237,7 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         libraries: &libraries,
         prefilter: !cli.no_prefilter,
         jobs,
+        history: cli.history,
     };
     let mut outcome = check_migrate::run(&mode, options, repo)?;
     outcome.timings.phases.splice(
@@ -284,6 +290,12 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         // Why an app's graph was not judged: said in the full run, not on every commit.
         for note in &outcome.notes {
             eprintln!("note: {note}");
+        }
+        if outcome.superseded > 0 {
+            eprintln!(
+                "note: {} finding(s) on names that later migrations renamed, removed or deleted are not reported: the schema no longer has them (`--history` reports them)",
+                outcome.superseded
+            );
         }
     }
     if mode == Mode::All && !stale.is_empty() {

@@ -17,3 +17,4 @@ mod library_cli;
 mod monorepo;
 mod odd_files;
 mod project;
+mod schema;

@@ -5,6 +5,7 @@ mod graph;
 mod labels;
 mod prefilter;
 mod rule;
+mod schema;
 mod settings;
 mod suppress;
 #[cfg(test)]
@@ -17,11 +18,14 @@ pub use graph::{GraphNode, GraphReport, Note, Status, check_graph};
 pub use labels::{AppLabel, AppLabels, Declared, Labels, app_dir, declared, unread};
 pub use prefilter::Prefilter;
 pub use rule::{Rule, Severity};
+pub use schema::{AppMigration, Superseded, superseded};
 pub use settings::{Level, RuleSettings};
 use suppress::Suppression;
 
 use crate::library::{Library, Suggestion};
-use crate::migration::{self, FieldName, Header, Migration, NameRole, OperationKind, ParseError};
+use crate::migration::{
+    self, FieldName, Header, Migration, NameRole, OperationKind, Operations, ParseError,
+};
 use crate::source::SourceFile;
 use crate::text::LineIndex;
 use crate::timings::{FileClock, Step};
@@ -145,18 +149,23 @@ pub struct CheckOptions<'a> {
     pub prefilter: Option<&'a Prefilter>,
     /// Where parse and check times are added up, for `--timings`.
     pub clock: Option<&'a FileClock>,
+    /// Read the operations as they change the model state (for `--all`'s schema), which
+    /// walks every file whatever the prefilter says.
+    pub operations: bool,
 }
 
 /// Parse one file and check its names against the library.
-/// Also returns the file's migration header, for the graph checks.
+/// Also returns the file's migration header, for the graph checks, and its state operations
+/// when asked for them.
 pub fn check_file(
     file: SourceFile,
     library: &Library,
     options: CheckOptions<'_>,
-) -> Result<(CheckedFile, Header), ParseError> {
-    let walk = options
-        .prefilter
-        .is_none_or(|prefilter| may_hold_finding(prefilter, &file));
+) -> Result<(CheckedFile, Header, Operations), ParseError> {
+    let walk = options.operations
+        || options
+            .prefilter
+            .is_none_or(|prefilter| may_hold_finding(prefilter, &file));
     if let Some(clock) = options.clock {
         clock.count(walk);
     }
@@ -178,7 +187,14 @@ pub fn check_file(
         None => parse()?,
     };
     let header = std::mem::take(&mut parsed.header);
-    let check = || (names_to_findings(file, parsed, library, options), header);
+    let operations = std::mem::take(&mut parsed.operations);
+    let check = || {
+        (
+            names_to_findings(file, parsed, library, options),
+            header,
+            operations,
+        )
+    };
     Ok(match options.clock {
         Some(clock) => clock.time(Step::Check, check),
         None => check(),
@@ -203,6 +219,7 @@ pub fn check_source(
         report_unused_suppressions: true,
         prefilter: None,
         clock: None,
+        operations: false,
     };
     Ok(check_file(file, library, options)?.0.findings)
 }

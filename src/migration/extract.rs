@@ -11,7 +11,7 @@ use super::{FieldName, NameRole, OperationKind};
 
 /// Code in these nodes runs later, if ever (a `RunPython` function, a field default); what it
 /// mentions is data or queries, not operations of this migration.
-fn is_deferred_code(node: Node) -> bool {
+pub(super) fn is_deferred_code(node: Node) -> bool {
     matches!(
         node.kind(),
         "function_definition" | "lambda" | "lambda_within_for_in_clause"
@@ -66,16 +66,16 @@ fn operation_kind(node: Node, source: &[u8]) -> Option<OperationKind> {
 
 /// One argument of a call.
 #[derive(Clone, Copy)]
-struct Argument<'t> {
+pub(super) struct Argument<'t> {
     /// The argument as written: the expression, or the whole `name=value`.
-    node: Node<'t>,
+    pub node: Node<'t>,
     /// The value with redundant parentheses removed.
-    value: Node<'t>,
+    pub value: Node<'t>,
 }
 
 /// The argument bound to Django's parameter `keyword`, which sits at `position` (0-based)
 /// when passed positionally.
-fn argument<'t>(
+pub(super) fn argument<'t>(
     arguments: &[Node<'t>],
     position: usize,
     keyword: &str,

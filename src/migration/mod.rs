@@ -9,10 +9,12 @@ use tree_sitter::{Parser, Tree};
 mod appconfig;
 mod extract;
 mod header;
+mod ops;
 mod scan;
 
 pub use appconfig::{AppConfigClass, AppModule, Attribute, app_configs};
 pub use header::{Assignment, Header, Reference, Unknown};
+pub use ops::{Column, FieldDef, Located, Operations, StateOp};
 mod strings;
 #[cfg(test)]
 mod tests;
@@ -91,6 +93,8 @@ pub struct Migration {
     pub comments: Vec<Range<usize>>,
     /// The class's `dependencies`, `replaces` and `run_before`.
     pub header: Header,
+    /// The operations as they change the model state, in the order Django applies them.
+    pub operations: Operations,
 }
 
 /// The parser could not run at all (never because of the input's content).
@@ -111,14 +115,17 @@ pub fn parse(source: &[u8]) -> Result<Migration, ParseError> {
     // Another framework's migration (its class is not Django's and it does not import
     // Django's migrations) has no Django operations to read, whatever its calls are named.
     let not_django = header.foreign.is_some() || header.unknown_base.is_some();
+    let mut operations = ops::operations(root, source);
     if not_django && !header::imports_django_migrations(root, source) {
         names.clear();
+        operations = Operations::default();
     }
     Ok(Migration {
         names,
         syntax_error: syntax_error(root, source),
         comments,
         header,
+        operations,
     })
 }
 

@@ -8,6 +8,7 @@ mod literals;
 mod negative;
 mod operations;
 mod robustness;
+mod state_ops;
 
 use std::ops::Range;
 

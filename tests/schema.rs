@@ -1,0 +1,329 @@
+//! `--all` judges the schema the migrations build, not their text: a name a later migration
+//! renamed, removed or deleted is history, reported only with `--history`.
+
+use crate::support::Repo;
+
+const HEAD: &str =
+    "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n";
+
+/// A migration of app `blog` with these dependencies (names of `blog` migrations) and
+/// operations (each a line of Python, indented by the caller's text as written).
+fn blog(dependencies: &[&str], operations: &str) -> String {
+    let deps: Vec<String> = dependencies
+        .iter()
+        .map(|name| format!("(\"blog\", \"{name}\")"))
+        .collect();
+    format!(
+        "{HEAD}    dependencies = [{}]\n\n    operations = [\n{operations}    ]\n",
+        deps.join(", ")
+    )
+}
+
+const CREATE: &str = "        migrations.CreateModel(\n            name=\"Post\",\n            fields=[\n                (\"id\", models.AutoField(primary_key=True)),\n                (\"create_time\", models.DateTimeField()),\n                (\"update_time\", models.DateTimeField()),\n                (\"is_delete\", models.BooleanField(default=False)),\n            ],\n        ),\n";
+
+const M1: &str = "blog/migrations/0001_initial.py";
+
+fn repo_with(files: &[(&str, String)]) -> Repo {
+    let repo = Repo::new();
+    repo.write("blog/__init__.py", "");
+    repo.write("blog/migrations/__init__.py", "");
+    for (path, text) in files {
+        repo.write(path, text);
+    }
+    repo.commit_all("migrations");
+    repo
+}
+
+fn concise(repo: &Repo, extra: &[&str]) -> crate::support::Run {
+    let mut args = vec!["--all", "--format", "concise", "--color", "never"];
+    args.extend_from_slice(extra);
+    repo.check(&args)
+}
+
+/// The findings' `path:line:col: rule name` parts, in order.
+fn findings(run: &crate::support::Run) -> Vec<String> {
+    run.lines()
+        .iter()
+        .filter(|line| line.contains("error[") || line.contains("warning["))
+        .map(|line| line.split(" `").next().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn names_renamed_or_removed_later_are_history() {
+    let repo = repo_with(&[
+        (M1, blog(&[], CREATE)),
+        (
+            "blog/migrations/0002_fix.py",
+            blog(
+                &["0001_initial"],
+                "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n        migrations.RemoveField(model_name=\"post\", name=\"is_delete\"),\n",
+            ),
+        ),
+    ]);
+    let run = concise(&repo, &[]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(
+        findings(&run),
+        [format!("{M1}:13:19: error[field-name]")],
+        "{run:?}"
+    );
+    assert!(
+        run.stderr
+            .contains("note: 2 finding(s) on names that later migrations renamed, removed or deleted are not reported"),
+        "{run:?}"
+    );
+    let run = concise(&repo, &["--history"]);
+    assert_eq!(
+        findings(&run),
+        [
+            format!("{M1}:12:19: error[field-name]"),
+            format!("{M1}:13:19: error[field-name]"),
+            format!("{M1}:14:19: error[field-name]"),
+        ],
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("not reported"), "{run:?}");
+}
+
+#[test]
+fn proper_fix_goes_green() {
+    let repo = repo_with(&[
+        (
+            M1,
+            blog(
+                &[],
+                "        migrations.CreateModel(\"Post\", [(\"id\", models.AutoField(primary_key=True)), (\"create_time\", models.DateTimeField())]),\n",
+            ),
+        ),
+        (
+            "blog/migrations/0007_rename.py",
+            blog(
+                &["0001_initial"],
+                "        migrations.RenameField(\n            model_name=\"post\",\n            old_name=\"create_time\",\n            new_name=\"created_at\",\n        ),\n",
+            ),
+        ),
+    ]);
+    let run = concise(&repo, &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = concise(&repo, &["--history"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(findings(&run), [format!("{M1}:8:87: error[field-name]")]);
+}
+
+/// A rename *to* a wrong name puts it in the schema where the rename is.
+#[test]
+fn rename_to_a_wrong_name_is_reported_at_the_rename() {
+    let repo = repo_with(&[
+        (
+            M1,
+            blog(
+                &[],
+                "        migrations.CreateModel(\"Post\", [(\"created_at\", models.DateTimeField())]),\n",
+            ),
+        ),
+        (
+            "blog/migrations/0002_rename.py",
+            blog(
+                &["0001_initial"],
+                "        migrations.RenameField(\"post\", \"created_at\", \"create_time\"),\n",
+            ),
+        ),
+    ]);
+    let run = concise(&repo, &[]);
+    assert_eq!(
+        findings(&run),
+        ["blog/migrations/0002_rename.py:8:55: error[field-name]"],
+        "{run:?}"
+    );
+}
+
+/// A deleted model takes its fields with it; one re-created with a wrong name has it again,
+/// where it is re-created. Model names compare without case.
+#[test]
+fn deleted_and_recreated_models() {
+    let repo = repo_with(&[
+        (M1, blog(&[], CREATE)),
+        (
+            "blog/migrations/0002_delete.py",
+            blog(
+                &["0001_initial"],
+                "        migrations.DeleteModel(name=\"post\"),\n",
+            ),
+        ),
+        (
+            "blog/migrations/0003_again.py",
+            blog(
+                &["0002_delete"],
+                "        migrations.CreateModel(\"POST\", [(\"update_time\", models.DateTimeField())]),\n",
+            ),
+        ),
+    ]);
+    let run = concise(&repo, &[]);
+    assert_eq!(
+        findings(&run),
+        ["blog/migrations/0003_again.py:8:43: error[field-name]"],
+        "{run:?}"
+    );
+}
+
+/// Fields follow their model through `RenameModel`; a later rename on the new model name
+/// supersedes the name written under the old one.
+#[test]
+fn fields_follow_a_renamed_model() {
+    let repo = repo_with(&[
+        (M1, blog(&[], CREATE)),
+        (
+            "blog/migrations/0002_article.py",
+            blog(
+                &["0001_initial"],
+                "        migrations.RenameModel(\"Post\", \"Article\"),\n        migrations.RenameField(\"article\", \"create_time\", \"created_at\"),\n        migrations.RenameField(\"article\", \"update_time\", \"updated_at\"),\n        migrations.RenameField(\"article\", \"is_delete\", \"is_deleted\"),\n",
+            ),
+        ),
+    ]);
+    let run = concise(&repo, &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// A `db_column` an `AlterField` takes away is no longer the column; one it sets is.
+#[test]
+fn db_column_follows_alter_field() {
+    let repo = repo_with(&[
+        (
+            M1,
+            blog(
+                &[],
+                "        migrations.CreateModel(\"Post\", [(\"title\", models.CharField(db_column=\"create_time\"))]),\n        migrations.CreateModel(\"Tag\", [(\"title\", models.CharField())]),\n",
+            ),
+        ),
+        (
+            "blog/migrations/0002_columns.py",
+            blog(
+                &["0001_initial"],
+                "        migrations.AlterField(\"post\", \"title\", models.CharField()),\n        migrations.AlterField(\"tag\", \"title\", models.CharField(db_column=\"update_time\")),\n",
+            ),
+        ),
+    ]);
+    let run = concise(&repo, &[]);
+    assert_eq!(
+        findings(&run),
+        ["blog/migrations/0002_columns.py:9:75: error[db-column] column"],
+        "{run:?}"
+    );
+    let run = concise(&repo, &["--history"]);
+    assert_eq!(findings(&run).len(), 2, "{run:?}");
+}
+
+/// A squashed migration stands for those it replaces: a name is reported once, in the squash.
+#[test]
+fn squash_stands_for_what_it_replaces() {
+    let squash = blog(&[], CREATE).replace(
+        "    dependencies = []",
+        "    replaces = [(\"blog\", \"0001_initial\"), (\"blog\", \"0002_more\")]\n\n    dependencies = []",
+    );
+    let repo = repo_with(&[
+        (M1, blog(&[], CREATE)),
+        (
+            "blog/migrations/0002_more.py",
+            blog(
+                &["0001_initial"],
+                "        migrations.AddField(\"post\", \"title\", models.TextField()),\n",
+            ),
+        ),
+        ("blog/migrations/0001_squashed_0002_more.py", squash),
+        (
+            "blog/migrations/0003_next.py",
+            blog(
+                &["0002_more"],
+                "        migrations.RemoveField(\"post\", \"is_delete\"),\n",
+            ),
+        ),
+    ]);
+    let run = concise(&repo, &[]);
+    assert_eq!(
+        findings(&run),
+        [
+            "blog/migrations/0001_squashed_0002_more.py:14:19: error[field-name]",
+            "blog/migrations/0001_squashed_0002_more.py:15:19: error[field-name]",
+        ],
+        "{run:?}"
+    );
+}
+
+/// Where the state is not known exactly the text is judged, as with `--history`: a project's
+/// own operation on the model, a model name that is not a literal.
+#[test]
+fn unknown_operations_keep_the_text_rule() {
+    let fix = "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n";
+    for (what, extra) in [
+        (
+            "own operation",
+            "        MoveColumns(model_name=\"post\"),\n",
+        ),
+        (
+            "computed model",
+            "        migrations.RemoveField(MODEL, \"title\"),\n",
+        ),
+        ("splat", "        *EXTRA,\n"),
+    ] {
+        let repo = repo_with(&[
+            (M1, blog(&[], CREATE)),
+            (
+                "blog/migrations/0002_fix.py",
+                blog(&["0001_initial"], &format!("{fix}{extra}")),
+            ),
+        ]);
+        let run = concise(&repo, &[]);
+        assert_eq!(findings(&run).len(), 3, "{what}: {run:?}");
+    }
+}
+
+/// The state-based report equals the text-based one wherever no name is renamed, removed or
+/// re-created later: on every fixture project.
+#[test]
+fn same_as_history_where_nothing_is_renamed() {
+    let fixtures = crate::support::fixtures();
+    for entry in std::fs::read_dir(&fixtures).expect("fixtures").flatten() {
+        let dir = entry.path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let state = crate::support::run_in(&dir, &["--all", "--no-config", "--format", "json"]);
+        let text = crate::support::run_in(
+            &dir,
+            &["--all", "--no-config", "--format", "json", "--history"],
+        );
+        let renames = [
+            "RenameField",
+            "RemoveField",
+            "DeleteModel",
+            "RenameModel",
+            "replaces",
+        ];
+        let mut later = false;
+        for file in walk(&dir) {
+            let content = std::fs::read_to_string(&file).unwrap_or_default();
+            later |= renames.iter().any(|word| content.contains(word));
+        }
+        if !later {
+            assert_eq!(state.stdout, text.stdout, "{}", dir.display());
+        }
+        assert!(state.stdout.len() <= text.stdout.len(), "{}", dir.display());
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "py") {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
