@@ -26,7 +26,6 @@ pub mod text;
 pub mod timings;
 
 use std::path::PathBuf;
-
 use std::sync::Arc;
 
 use check::{CheckOptions, GraphNode, Prefilter, Status};
@@ -88,6 +87,20 @@ pub fn load_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, 
         .collect();
     if !fatal.is_empty() {
         return Err(Error::LibraryUnreadable { problems: fatal });
+    }
+    // Every file lists wrong names, yet each of them is also declared correct somewhere.
+    if library.checks_nothing() {
+        let builtin = replace
+            .is_empty()
+            .then(|| library::BUILTIN_ORIGIN.to_string());
+        let files = replace
+            .iter()
+            .chain(extend)
+            .map(|f| f.display().to_string());
+        let files: Vec<String> = builtin.into_iter().chain(files).collect();
+        return Err(Error::LibraryChecksNothing {
+            files: files.join(", "),
+        });
     }
     Ok(library)
 }

@@ -5,6 +5,7 @@
 mod load;
 mod problem;
 mod records;
+mod sniff;
 #[cfg(test)]
 mod tests;
 
@@ -12,7 +13,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-pub use problem::ProblemKind;
+pub use problem::{Level, ProblemKind};
+pub use sniff::Separator;
 
 /// The built-in library, compiled into the binary.
 pub const BUILTIN_CSV: &str = include_str!("../../data/field_library.csv");
@@ -130,6 +132,11 @@ impl Library {
         self.correct.contains_key(name)
     }
 
+    /// Whether the library would check nothing: it has no wrong name that is not also correct.
+    pub fn checks_nothing(&self) -> bool {
+        self.wrong.is_empty()
+    }
+
     /// The number of wrong names [`Library::lookup`] answers for.
     pub fn len(&self) -> usize {
         self.wrong.len()
@@ -149,7 +156,8 @@ impl Library {
         self.problems.iter().any(Problem::is_fatal)
     }
 
-    /// Each wrong name that is not also correct, with its correct names in library order.
+    /// Each wrong name that is not also correct, with its correct names in library order; and
+    /// whether a file listing no wrong name leaves the whole library checking nothing.
     fn rebuild(&mut self) {
         let suggestion = |name: &str| Suggestion {
             name: name.to_owned(),
@@ -168,5 +176,11 @@ impl Library {
                 (name.clone(), suggestions)
             })
             .collect();
+        let nothing = self.wrong.is_empty();
+        for problem in &mut self.problems {
+            if let ProblemKind::NoWrongNames { checks_nothing } = &mut problem.kind {
+                *checks_nothing = nothing;
+            }
+        }
     }
 }
