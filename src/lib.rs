@@ -25,7 +25,7 @@ pub mod source;
 pub mod text;
 pub mod timings;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use check::{CheckOptions, GraphNode, Prefilter, Status};
@@ -118,6 +118,18 @@ pub fn read_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, 
         library.add_file(file)?;
     }
     Ok(library)
+}
+
+/// Where `path` points, when it is a symbolic link to nothing: such a file is an error
+/// wherever it is named (a config, a library), never taken for an absent one.
+pub(crate) fn dangling_target(path: &Path) -> Option<PathBuf> {
+    let link = std::fs::symlink_metadata(path).ok()?;
+    match path.metadata() {
+        Err(err) if link.file_type().is_symlink() && err.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::read_link(path).ok()
+        }
+        _ => None,
+    }
 }
 
 /// A note as one line: `path:line: message`.

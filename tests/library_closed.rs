@@ -1,8 +1,8 @@
 //! A library that checks nothing fails closed: the hook, run on a staged migration that adds a
 //! wrong name, stops with exit status 2 and one line saying why, instead of letting every commit
-//! through. Also the rows that used to be dropped in silence.
+//! through. Also the rows and configs that used to be dropped or passed over in silence.
 
-use crate::support::{M1, Repo, finding, migration};
+use crate::support::{M1, Repo, finding, migration, run_in};
 
 const HEADER: &str = "correct_name,description,wrong_names\n";
 
@@ -193,4 +193,68 @@ fn builtin_and_normal_libraries_pass_a_clean_commit() {
         assert_eq!(run.code, 0, "{config:?}: {run:?}");
         assert_eq!(run.stderr, "", "{config:?}");
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn dangling_config_symlink_is_an_error() {
+    let repo = Repo::new();
+    repo.write(M1, migration(&["create_time"]));
+    std::os::unix::fs::symlink(
+        "../shared/check-migrate.toml",
+        repo.path().join(".check-migrate.toml"),
+    )
+    .expect("symlink");
+    repo.git(&["add", "-A"]);
+    assert_stopped(
+        &hook(&repo),
+        "error: .check-migrate.toml is a symlink to `../shared/check-migrate.toml`, which does \
+         not exist; restore the file it points to or remove the link\n",
+    );
+    // Outside a repository, where the config is looked for from the working directory up.
+    let dir = tempfile::TempDir::new().expect("temporary directory");
+    std::fs::create_dir_all(dir.path().join("blog/migrations")).expect("create migrations");
+    std::fs::write(dir.path().join(M1), migration(&["create_time"])).expect("write migration");
+    std::os::unix::fs::symlink("gone.toml", dir.path().join(".check-migrate.toml"))
+        .expect("symlink");
+    assert_stopped(
+        &run_in(dir.path(), &["blog"]),
+        "error: .check-migrate.toml is a symlink to `gone.toml`, which does not exist;",
+    );
+    // The same for a tracked config in a subdirectory, found among the tracked files.
+    let repo = Repo::new();
+    repo.write(
+        "backend/blog/migrations/0001_initial.py",
+        migration(&["create_time"]),
+    );
+    std::os::unix::fs::symlink(
+        "missing.toml",
+        repo.path().join("backend/.check-migrate.toml"),
+    )
+    .expect("symlink");
+    repo.git(&["add", "-A"]);
+    assert_stopped(
+        &hook(&repo),
+        "error: backend/.check-migrate.toml is a symlink to `missing.toml`, which does not exist;",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn dangling_library_symlink_is_an_error() {
+    let repo = staged(&[]);
+    std::os::unix::fs::symlink("docs/field_library.csv", repo.path().join("library.csv"))
+        .expect("symlink");
+    repo.git(&["add", "-A"]);
+    assert_stopped(
+        &hook(&repo),
+        "error: .check-migrate.toml:1: key `library`: library file `library.csv` is a symlink to \
+         `docs/field_library.csv`, which does not exist",
+    );
+    let run = repo.check(&["--no-config", "--library", "library.csv"]);
+    assert_stopped(
+        &run,
+        "error: cannot read field library library.csv: it is a symlink to \
+         `docs/field_library.csv`, which does not exist\n",
+    );
 }

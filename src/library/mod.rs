@@ -11,7 +11,7 @@ mod tests;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use problem::{Level, ProblemKind};
 pub use sniff::Separator;
@@ -59,6 +59,11 @@ pub enum LibraryError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "cannot read field library {path}: it is a symlink to `{}`, which does not exist",
+        target.display()
+    )]
+    DanglingSymlink { path: String, target: PathBuf },
 }
 
 /// Wrong names and their suggestions, from one or more CSV sources.
@@ -108,9 +113,15 @@ impl Library {
     /// Read a file and add its rows. Only failing to read the file is an error here; what is in
     /// it is reported through [`Library::problems`].
     pub fn add_file(&mut self, path: &Path) -> Result<(), LibraryError> {
-        let bytes = std::fs::read(path).map_err(|source| LibraryError::Read {
-            path: path.display().to_string(),
-            source,
+        let bytes = std::fs::read(path).map_err(|source| match crate::dangling_target(path) {
+            Some(target) => LibraryError::DanglingSymlink {
+                path: path.display().to_string(),
+                target,
+            },
+            None => LibraryError::Read {
+                path: path.display().to_string(),
+                source,
+            },
         })?;
         self.add_csv(&path.display().to_string(), &bytes);
         Ok(())

@@ -371,9 +371,30 @@ fn add_file_on_a_missing_path_is_a_read_error() {
     let LibraryError::Read {
         path: shown,
         source,
-    } = &err;
+    } = &err
+    else {
+        panic!("expected a read error, got {err:?}");
+    };
     assert_eq!(shown, &path.display().to_string());
     assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
     assert!(err.to_string().contains("missing.csv"));
     assert!(library.problems().is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn add_file_on_a_dangling_symlink_names_its_target() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("fields.csv");
+    std::os::unix::fs::symlink("gone.csv", &path).expect("symlink");
+    let mut library = Library::empty();
+    let err = library.add_file(&path).expect_err("dangling symlink");
+    assert!(
+        matches!(&err, LibraryError::DanglingSymlink { target, .. } if target.as_os_str() == "gone.csv"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .ends_with("it is a symlink to `gone.csv`, which does not exist")
+    );
 }
