@@ -24,6 +24,13 @@ pub enum Error {
     #[error("the field library cannot be used: {}", problems.join("; "))]
     LibraryUnreadable { problems: Vec<String> },
 
+    /// Each name listed as wrong is also declared correct: the library would check nothing.
+    #[error(
+        "the field library ({files}) has no wrong name left, since each one it lists is also \
+         declared correct, so it checks nothing; `check-migrate --check-library` lists them"
+    )]
+    LibraryChecksNothing { files: String },
+
     #[error("cannot read {}: {source}", path.display())]
     Read {
         path: PathBuf,

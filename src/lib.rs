@@ -26,8 +26,7 @@ pub mod text;
 pub mod timings;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use check::{CheckOptions, GraphNode, Prefilter, Status};
@@ -95,6 +94,20 @@ pub fn load_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, 
     if !fatal.is_empty() {
         return Err(Error::LibraryUnreadable { problems: fatal });
     }
+    // Every file lists wrong names, yet each of them is also declared correct somewhere.
+    if library.checks_nothing() {
+        let builtin = replace
+            .is_empty()
+            .then(|| library::BUILTIN_ORIGIN.to_string());
+        let files = replace
+            .iter()
+            .chain(extend)
+            .map(|f| f.display().to_string());
+        let files: Vec<String> = builtin.into_iter().chain(files).collect();
+        return Err(Error::LibraryChecksNothing {
+            files: files.join(", "),
+        });
+    }
     Ok(library)
 }
 
@@ -111,6 +124,18 @@ pub fn read_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, 
         library.add_file(file)?;
     }
     Ok(library)
+}
+
+/// Where `path` points, when it is a symbolic link to nothing: such a file is an error
+/// wherever it is named (a config, a library), never taken for an absent one.
+pub(crate) fn dangling_target(path: &Path) -> Option<PathBuf> {
+    let link = std::fs::symlink_metadata(path).ok()?;
+    match path.metadata() {
+        Err(err) if link.file_type().is_symlink() && err.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::read_link(path).ok()
+        }
+        _ => None,
+    }
 }
 
 /// A note as one line: `path:line: message`.

@@ -13,7 +13,7 @@ use check_migrate::baseline::{self, Baseline, BaselineError};
 use check_migrate::check::Severity;
 use check_migrate::config::{self, Project, Settings};
 use check_migrate::error::Error;
-use check_migrate::library::{BUILTIN_ORIGIN, Library};
+use check_migrate::library::{BUILTIN_ORIGIN, Library, ProblemKind};
 use check_migrate::report::{self, Format, Verdict};
 use check_migrate::source;
 use check_migrate::{Mode, Outcome, RunOptions};
@@ -186,6 +186,8 @@ fn project(
 fn libraries(project: &Project) -> Result<Vec<Arc<Library>>, Error> {
     let mut loaded: Vec<(&[PathBuf], &[PathBuf], Arc<Library>)> = Vec::new();
     let mut out = Vec::new();
+    // A file in several libraries is named once.
+    let mut noted = Vec::new();
     for scope in project.scopes() {
         let settings = &scope.settings;
         let key = (
@@ -197,7 +199,7 @@ fn libraries(project: &Project) -> Result<Vec<Arc<Library>>, Error> {
             continue;
         }
         let library = Arc::new(check_migrate::load_library(key.0, key.1)?);
-        warn_library_problems(&library, settings);
+        warn_library_problems(&library, settings, &mut noted);
         loaded.push((key.0, key.1, library.clone()));
         out.push(library);
     }
@@ -465,9 +467,25 @@ fn default_format() -> Format {
 }
 
 /// Problems that do not stop a run (an ambiguous name suggests every candidate) are announced
-/// in one line, so a hook run stays short; `--check-library` lists them.
-fn warn_library_problems(library: &Library, settings: &Settings) {
-    let count = library.problems().len();
+/// in one line, so a hook run stays short; `--check-library` lists them. A file that lists no
+/// wrong name gets a line of its own, as does a note (a first row read as data), each once.
+fn warn_library_problems(library: &Library, settings: &Settings, noted: &mut Vec<String>) {
+    let mut count = 0;
+    for problem in library.problems() {
+        let level = match problem.kind {
+            _ if problem.is_note() => "note",
+            ProblemKind::NoWrongNames { .. } => "warning",
+            _ => {
+                count += 1;
+                continue;
+            }
+        };
+        let line = format!("{level}: {}: {problem}", problem.location);
+        if !noted.contains(&line) {
+            eprintln!("{line}");
+            noted.push(line);
+        }
+    }
     if count == 0 {
         return;
     }
@@ -538,7 +556,7 @@ fn report_error(err: &Error) {
                 eprintln!("error: {problem}");
             }
             eprintln!(
-                "error: the field library cannot be used; fix the rows above \
+                "error: the field library cannot be used; fix what is named above \
                  (`check-migrate --check-library FILE` lists every problem)"
             );
         }

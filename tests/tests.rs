@@ -14,6 +14,7 @@ mod index_formats;
 mod install;
 mod install_merge;
 mod library_cli;
+mod library_closed;
 mod monorepo;
 mod odd_files;
 mod project;

@@ -64,6 +64,14 @@ pub enum ConfigError {
     },
     #[error("{}: no [tool.check-migrate] table", path.display())]
     NoTable { path: PathBuf },
+    /// A config that is a symbolic link to nothing: never taken for an absent config.
+    #[error(
+        "{} is a symlink to `{}`, which does not exist; restore the file it points to or \
+         remove the link",
+        path.display(),
+        target.display()
+    )]
+    DanglingSymlink { path: PathBuf, target: PathBuf },
     /// A config found earlier that turned out to govern a file being checked: its error.
     #[error("{0}")]
     Unusable(String),
@@ -94,11 +102,11 @@ pub fn discover(start: &Path, root: Option<&Path>) -> Result<Settings, ConfigErr
     for absolute_dir in start.ancestors() {
         let dir = relative.as_path();
         let own = dir.join(FILE_NAME);
-        if own.is_file() {
+        if present(&own)? {
             return load(&own, root);
         }
         let pyproject = dir.join(PYPROJECT);
-        if pyproject.is_file() {
+        if present(&pyproject)? {
             let text = read(&pyproject)?;
             if let Some(config) = parse_pyproject(&pyproject, &text)? {
                 return resolve(config, &pyproject, &text, root);
@@ -126,10 +134,26 @@ pub fn load(path: &Path, root: Option<&Path>) -> Result<Settings, ConfigError> {
     resolve(config, path, &text, root)
 }
 
+/// Whether a config file is at `path`. A symbolic link to nothing is an error: the config the
+/// team meant is missing, and running without it would check by other rules.
+fn present(path: &Path) -> Result<bool, ConfigError> {
+    if let Some(target) = crate::dangling_target(path) {
+        let path = path.to_path_buf();
+        return Err(ConfigError::DanglingSymlink { path, target });
+    }
+    Ok(path.is_file())
+}
+
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: path.to_path_buf(),
-        source,
+    std::fs::read_to_string(path).map_err(|source| match crate::dangling_target(path) {
+        Some(target) => ConfigError::DanglingSymlink {
+            path: path.to_path_buf(),
+            target,
+        },
+        None => ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        },
     })
 }
 
@@ -181,6 +205,19 @@ fn resolve(
         let mut out = Vec::new();
         for name in names.map(Spanned::into_inner).unwrap_or_default() {
             let file = dir.join(name.get_ref());
+            if let Some(target) = crate::dangling_target(&file) {
+                return Err(invalid(
+                    key,
+                    name.span(),
+                    format!(
+                        "library file `{}` is a symlink to `{}`, which does not exist \
+                         (looked for {})",
+                        name.get_ref(),
+                        target.display(),
+                        file.display()
+                    ),
+                ));
+            }
             if !file.is_file() {
                 return Err(invalid(
                     key,
@@ -391,6 +428,30 @@ mod tests {
             Err(ConfigError::Invalid { line, .. }) => assert_eq!(line, 7, "the bad entry's line"),
             other => panic!("expected an error, got {other:?}"),
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_symlink_to_nothing_is_an_error_not_an_absent_config() {
+        let dir = tempfile::TempDir::new().expect("temporary directory");
+        let link = dir.path().join(FILE_NAME);
+        std::os::unix::fs::symlink("gone.toml", &link).expect("symlink");
+        match present(&link) {
+            Err(ConfigError::DanglingSymlink { target, .. }) => {
+                assert_eq!(target, PathBuf::from("gone.toml"));
+            }
+            other => panic!("expected a dangling symlink error, got {other:?}"),
+        }
+        assert!(matches!(
+            load(&link, Some(dir.path())),
+            Err(ConfigError::DanglingSymlink { .. })
+        ));
+        assert!(!present(&dir.path().join(PYPROJECT)).expect("absent is no error"));
+        // A symlink to a config that exists is a config.
+        std::fs::write(dir.path().join("gone.toml"), "allow = [\"sex\"]\n").expect("write");
+        assert!(present(&link).expect("a config"));
+        let settings = load(&link, Some(dir.path())).expect("config");
+        assert!(settings.rules.is_allowed(None, "sex"));
     }
 
     #[test]

@@ -7,7 +7,9 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::{ConfigError, FILE_NAME, PYPROJECT, Settings, absolute, load, parse_pyproject, read};
+use super::{
+    ConfigError, FILE_NAME, PYPROJECT, Settings, absolute, load, parse_pyproject, present, read,
+};
 use crate::check::AppLabels;
 use crate::source::Pattern;
 
@@ -98,25 +100,26 @@ impl Project {
             // Named from the working directory, so messages show short paths.
             let shown = relative(&cwd, &absolute_dir);
             let own = shown.join(FILE_NAME);
-            let loaded = if own.is_file() {
-                load(&own, Some(&root))
-            } else {
-                let pyproject = shown.join(PYPROJECT);
-                if !pyproject.is_file() {
-                    continue;
-                }
-                let Ok(text) = read(&pyproject) else {
-                    continue;
-                };
-                // Most `pyproject.toml` files are other tools' business, and one that is not
-                // valid TOML without our table is too.
-                if !text.contains("check-migrate") {
-                    continue;
-                }
-                match parse_pyproject(&pyproject, &text) {
-                    Ok(None) => continue,
-                    Ok(Some(_)) => load(&pyproject, Some(&root)),
-                    Err(err) => Err(err),
+            let pyproject = shown.join(PYPROJECT);
+            let loaded = match (present(&own), present(&pyproject)) {
+                (Err(err), _) => Err(err),
+                (Ok(true), _) => load(&own, Some(&root)),
+                (Ok(false), Err(err)) => Err(err),
+                (Ok(false), Ok(false)) => continue,
+                (Ok(false), Ok(true)) => {
+                    let Ok(text) = read(&pyproject) else {
+                        continue;
+                    };
+                    // Most `pyproject.toml` files are other tools' business, and one that is
+                    // not valid TOML without our table is too.
+                    if !text.contains("check-migrate") {
+                        continue;
+                    }
+                    match parse_pyproject(&pyproject, &text) {
+                        Ok(None) => continue,
+                        Ok(Some(_)) => load(&pyproject, Some(&root)),
+                        Err(err) => Err(err),
+                    }
                 }
             };
             let (mut settings, broken) = match loaded {

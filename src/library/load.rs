@@ -2,10 +2,28 @@
 //! recording every problem found on the way.
 
 use super::records::{self, Item};
+use super::sniff;
 use super::{Declared, Library, Listing, Location, Problem, ProblemKind};
 
-/// First cells of header rows in use, which would otherwise look like data to the heuristic.
-const HEADER_WORDS: &[&str] = &["correct_name", "correct", "field_name", "field", "name"];
+/// What one item added: nothing (blank cells), or a row listing `wrong` wrong names (none when
+/// it could not be read).
+type Added = Option<usize>;
+
+/// The rows of one source and the wrong names they list.
+#[derive(Default)]
+struct Rows {
+    read: usize,
+    wrong: usize,
+}
+
+impl Rows {
+    fn add(&mut self, added: Added) {
+        if let Some(wrong) = added {
+            self.read += 1;
+            self.wrong += wrong;
+        }
+    }
+}
 
 /// Words Python reserves: never valid as a model attribute, hence never a field name.
 const KEYWORDS: &[&str] = &[
@@ -41,30 +59,45 @@ pub(super) fn is_snake_case(name: &str) -> bool {
 
 impl Library {
     pub(super) fn load(&mut self, origin: &str, bytes: &[u8]) {
+        let first_problem = self.problems.len();
+        let unbommed = bytes.strip_prefix(records::BOM).unwrap_or(bytes);
+        if sniff::is_lfs_pointer(unbommed) {
+            self.report(origin, 1, ProblemKind::LfsPointer);
+            return;
+        }
         let mut items = records::read(bytes).into_iter();
-        let Some(header) = items.next() else {
+        let Some(first) = items.next() else {
             self.report(origin, 1, ProblemKind::EmptyFile);
             return;
         };
-        let header_line = match header {
+        let first_line = item_line(&first);
+        let mut rows = Rows::default();
+        match first {
             Item::Record { line, cells } => {
-                self.check_header(origin, line, &cells);
-                line
+                if let Some(separator) = sniff::other_separator(&cells) {
+                    self.report(origin, line, ProblemKind::OtherSeparator { separator });
+                    return;
+                }
+                if sniff::first_row_is_data(&cells) {
+                    let first_cell = cells.first().map_or("", |c| c.trim()).to_owned();
+                    self.report(origin, line, ProblemKind::FirstRowIsData { first_cell });
+                    rows.add(self.add_row(origin, line, &cells));
+                }
             }
-            other => {
-                let line = item_line(&other);
-                self.add_item(origin, other);
-                line
-            }
-        };
-        let mut rows = 0;
-        for item in items {
-            if self.add_item(origin, item) {
-                rows += 1;
-            }
+            other => rows.add(self.add_item(origin, other)),
         }
-        if rows == 0 {
-            self.report(origin, header_line, ProblemKind::NoRows);
+        for item in items {
+            rows.add(self.add_item(origin, item));
+        }
+        let fatal = self.problems[first_problem..].iter().any(Problem::is_fatal);
+        if rows.read == 0 {
+            self.report(origin, first_line, ProblemKind::NoRows);
+        } else if rows.wrong == 0 && !fatal {
+            // Whether the library as a whole checks nothing is settled once every source is in.
+            let kind = ProblemKind::NoWrongNames {
+                checks_nothing: false,
+            };
+            self.report(origin, first_line, kind);
         }
     }
 
@@ -76,39 +109,19 @@ impl Library {
         self.problems.push(Problem { location, kind });
     }
 
-    fn check_header(&mut self, origin: &str, line: usize, cells: &[String]) {
-        let cell = |i: usize| cells.get(i).map_or("", |c| c.trim());
-        let first = cell(0);
-        if is_snake_case(first) && !cell(2).is_empty() && !HEADER_WORDS.contains(&first) {
-            let first_cell = first.to_owned();
-            self.report(
-                origin,
-                line,
-                ProblemKind::HeaderLooksLikeData { first_cell },
-            );
-        }
+    /// Add one item after the header.
+    fn add_item(&mut self, origin: &str, item: Item) -> Added {
+        let kind = match item {
+            Item::Record { line, cells } => return self.add_row(origin, line, &cells),
+            Item::InvalidUtf8 { line } => (line, ProblemKind::InvalidUtf8),
+            Item::UnterminatedQuote { line } => (line, ProblemKind::UnterminatedQuote),
+            Item::Unreadable { line, reason } => (line, ProblemKind::Unreadable { reason }),
+        };
+        self.report(origin, kind.0, kind.1);
+        Some(0)
     }
 
-    /// Add one item after the header; returns whether it was a row (anything but blank cells).
-    fn add_item(&mut self, origin: &str, item: Item) -> bool {
-        match item {
-            Item::Record { line, cells } => self.add_row(origin, line, &cells),
-            Item::InvalidUtf8 { line } => {
-                self.report(origin, line, ProblemKind::InvalidUtf8);
-                true
-            }
-            Item::UnterminatedQuote { line } => {
-                self.report(origin, line, ProblemKind::UnterminatedQuote);
-                true
-            }
-            Item::Unreadable { line, reason } => {
-                self.report(origin, line, ProblemKind::Unreadable { reason });
-                true
-            }
-        }
-    }
-
-    fn add_row(&mut self, origin: &str, line: usize, cells: &[String]) -> bool {
+    fn add_row(&mut self, origin: &str, line: usize, cells: &[String]) -> Added {
         let cells: Vec<&str> = cells.iter().map(|c| c.trim()).collect();
         // Trailing blank cells are what spreadsheets add to short rows: harmless.
         let count = cells
@@ -116,11 +129,18 @@ impl Library {
             .rposition(|c| !c.is_empty())
             .map_or(0, |i| i + 1);
         if count == 0 {
-            return false;
+            return None;
         }
         if count > 3 {
             self.report(origin, line, ProblemKind::TooManyCells { count });
-            return true;
+            return Some(0);
+        }
+        // A cell left out, not left blank: `created_at,create_time` puts the wrong name in the
+        // description, where it checks nothing.
+        if cells.len() < 3 {
+            let count = cells.len();
+            self.report(origin, line, ProblemKind::TooFewCells { count });
+            return Some(0);
         }
         let correct = cells[0];
         let description = cells.get(1).copied().unwrap_or("");
@@ -135,7 +155,7 @@ impl Library {
             if !wrong.is_empty() {
                 self.report(origin, line, ProblemKind::MissingCorrectName);
             }
-            return true;
+            return Some(0);
         }
         let at = Location {
             file: origin.to_owned(),
@@ -159,7 +179,7 @@ impl Library {
                 self.list(name, correct, &at);
             }
         }
-        true
+        Some(in_row.len())
     }
 
     /// Record `name` as a correct name declared at `at`.

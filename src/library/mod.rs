@@ -5,14 +5,16 @@
 mod load;
 mod problem;
 mod records;
+mod sniff;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-pub use problem::ProblemKind;
+pub use problem::{Level, ProblemKind};
+pub use sniff::Separator;
 
 /// The built-in library, compiled into the binary.
 pub const BUILTIN_CSV: &str = include_str!("../../data/field_library.csv");
@@ -57,6 +59,11 @@ pub enum LibraryError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "cannot read field library {path}: it is a symlink to `{}`, which does not exist",
+        target.display()
+    )]
+    DanglingSymlink { path: String, target: PathBuf },
 }
 
 /// Wrong names and their suggestions, from one or more CSV sources.
@@ -106,9 +113,15 @@ impl Library {
     /// Read a file and add its rows. Only failing to read the file is an error here; what is in
     /// it is reported through [`Library::problems`].
     pub fn add_file(&mut self, path: &Path) -> Result<(), LibraryError> {
-        let bytes = std::fs::read(path).map_err(|source| LibraryError::Read {
-            path: path.display().to_string(),
-            source,
+        let bytes = std::fs::read(path).map_err(|source| match crate::dangling_target(path) {
+            Some(target) => LibraryError::DanglingSymlink {
+                path: path.display().to_string(),
+                target,
+            },
+            None => LibraryError::Read {
+                path: path.display().to_string(),
+                source,
+            },
         })?;
         self.add_csv(&path.display().to_string(), &bytes);
         Ok(())
@@ -130,6 +143,11 @@ impl Library {
         self.correct.contains_key(name)
     }
 
+    /// Whether the library would check nothing: it has no wrong name that is not also correct.
+    pub fn checks_nothing(&self) -> bool {
+        self.wrong.is_empty()
+    }
+
     /// The number of wrong names [`Library::lookup`] answers for.
     pub fn len(&self) -> usize {
         self.wrong.len()
@@ -149,7 +167,8 @@ impl Library {
         self.problems.iter().any(Problem::is_fatal)
     }
 
-    /// Each wrong name that is not also correct, with its correct names in library order.
+    /// Each wrong name that is not also correct, with its correct names in library order; and
+    /// whether a file listing no wrong name leaves the whole library checking nothing.
     fn rebuild(&mut self) {
         let suggestion = |name: &str| Suggestion {
             name: name.to_owned(),
@@ -168,5 +187,11 @@ impl Library {
                 (name.clone(), suggestions)
             })
             .collect();
+        let nothing = self.wrong.is_empty();
+        for problem in &mut self.problems {
+            if let ProblemKind::NoWrongNames { checks_nothing } = &mut problem.kind {
+                *checks_nothing = nothing;
+            }
+        }
     }
 }

@@ -3,11 +3,13 @@
 
 use std::fmt;
 
+use super::sniff::Separator;
 use super::{Location, Problem};
 
 /// The kinds of problems a library can have. The fatal ones (see [`Problem::is_fatal`]) mean a
-/// row could not be read as intended; the others are contradictions or oddities in rows that were
-/// read, reported so that the library gets fixed, while the run goes on.
+/// row could not be read as intended, or the library would check nothing; the others are
+/// contradictions or oddities in rows that were read, reported so that the library gets fixed,
+/// while the run goes on; a note says how something unusual was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProblemKind {
     /// A wrong name is listed under two different correct names; both are suggested.
@@ -41,10 +43,19 @@ pub enum ProblemKind {
     WrongIsItsOwnCorrection { name: String },
     /// A name no Python attribute, hence no Django field, can have.
     NotAnIdentifier { name: String },
-    /// The first record looks like a row of names, but it is always read as the header.
-    HeaderLooksLikeData { first_cell: String },
+    /// The first record looks like a row of names, not a header, and is read as a row.
+    FirstRowIsData { first_cell: String },
     /// More than three non-blank cells: almost always an unquoted wrong-names list.
     TooManyCells { count: usize },
+    /// Fewer than three cells: a wrong name may have landed in the description.
+    TooFewCells { count: usize },
+    /// The file is a git-lfs pointer, not the library: it was never fetched.
+    LfsPointer,
+    /// The file seems to use another separator than the comma; its rows are not read.
+    OtherSeparator { separator: Separator },
+    /// No row of the file lists a wrong name. Fatal when the whole library (every file of it)
+    /// has no wrong name, so it would check nothing; a warning when other files have some.
+    NoWrongNames { checks_nothing: bool },
     /// Wrong names with a blank correct name.
     MissingCorrectName,
     /// A quoted cell, starting on this line, that is never closed. Reading resumes on the next
@@ -60,25 +71,55 @@ pub enum ProblemKind {
     Unreadable { reason: String },
 }
 
+/// How much a problem weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// How something unusual was read; not a problem (`--check-library` still exits 0).
+    Note,
+    /// Reported, and the run goes on.
+    Warning,
+    /// The library cannot be used: the run stops with exit status 2.
+    Error,
+}
+
 impl Problem {
-    /// A fatal problem means a row could not be read: the run stops with exit status 2.
-    pub fn is_fatal(&self) -> bool {
+    pub fn level(&self) -> Level {
         match &self.kind {
             ProblemKind::TooManyCells { .. }
+            | ProblemKind::TooFewCells { .. }
             | ProblemKind::MissingCorrectName
             | ProblemKind::UnterminatedQuote
             | ProblemKind::InvalidUtf8
             | ProblemKind::EmptyFile
             | ProblemKind::NoRows
-            | ProblemKind::Unreadable { .. } => true,
+            | ProblemKind::LfsPointer
+            | ProblemKind::OtherSeparator { .. }
+            | ProblemKind::NoWrongNames {
+                checks_nothing: true,
+            }
+            | ProblemKind::Unreadable { .. } => Level::Error,
             ProblemKind::AmbiguousWrongName { .. }
             | ProblemKind::WrongAndCorrect { .. }
             | ProblemKind::DuplicateCorrectName { .. }
             | ProblemKind::RepeatedWrongName { .. }
             | ProblemKind::WrongIsItsOwnCorrection { .. }
             | ProblemKind::NotAnIdentifier { .. }
-            | ProblemKind::HeaderLooksLikeData { .. } => false,
+            | ProblemKind::NoWrongNames {
+                checks_nothing: false,
+            } => Level::Warning,
+            ProblemKind::FirstRowIsData { .. } => Level::Note,
         }
+    }
+
+    /// A fatal problem means a row could not be read, or the library would check nothing: the
+    /// run stops with exit status 2.
+    pub fn is_fatal(&self) -> bool {
+        self.level() == Level::Error
+    }
+
+    /// A note is not a problem: it says how an unusual file was read.
+    pub fn is_note(&self) -> bool {
+        self.level() == Level::Note
     }
 
     /// The other row involved, when the problem is about two rows.
@@ -243,11 +284,10 @@ impl fmt::Display for Problem {
                 "{} is not a Python identifier, so no field can have this name",
                 Name(name),
             ),
-            ProblemKind::HeaderLooksLikeData { first_cell } => write!(
+            ProblemKind::FirstRowIsData { first_cell } => write!(
                 f,
-                "the first row (starting {}) looks like data, but the first row is always \
-                 read as the header and skipped; add a header such as \
-                 `correct_name,description,wrong_names`",
+                "the first row starts with the field name {}, so it is read as a row, not as a \
+                 header (a header such as `correct_name,description,wrong_names` is skipped)",
                 Name(first_cell),
             ),
             ProblemKind::TooManyCells { count } => write!(
@@ -255,6 +295,41 @@ impl fmt::Display for Problem {
                 "malformed row: {count} cells where at most 3 are allowed \
                  (correct_name,description,wrong_names); the wrong-names list must be quoted, \
                  e.g. `created_at,creation time,\"create_time,ctime\"`",
+            ),
+            ProblemKind::TooFewCells { count } => write!(
+                f,
+                "malformed row: {count} {} where 3 are required \
+                 (correct_name,description,wrong_names); leave a cell blank rather than out, \
+                 e.g. `account,,`",
+                if *count == 1 { "cell" } else { "cells" },
+            ),
+            ProblemKind::LfsPointer => f.write_str(
+                "this is a git-lfs pointer, not the CSV itself; run `git lfs pull` (or fetch the \
+                 real file) so the library can be read",
+            ),
+            ProblemKind::OtherSeparator { separator } => write!(
+                f,
+                "the file seems to use {} as its separator, so each row reads as one cell and no \
+                 wrong name is listed; save it comma-separated \
+                 (correct_name,description,wrong_names)",
+                match separator {
+                    Separator::Semicolon => "`;`",
+                    Separator::Tab => "a tab",
+                },
+            ),
+            ProblemKind::NoWrongNames {
+                checks_nothing: true,
+            } => f.write_str(
+                "no row lists a wrong name (the wrong_names cell is blank in every row), so the \
+                 library checks nothing; list them there, e.g. \
+                 `created_at,creation time,\"create_time,ctime\"`",
+            ),
+            ProblemKind::NoWrongNames {
+                checks_nothing: false,
+            } => f.write_str(
+                "no row lists a wrong name (the wrong_names cell is blank in every row): this \
+                 file only declares names correct; if that is meant, `allow` in the config says \
+                 it more plainly",
             ),
             ProblemKind::MissingCorrectName => {
                 f.write_str("malformed row: wrong names are listed but the correct name is blank")
@@ -268,11 +343,9 @@ impl fmt::Display for Problem {
                  (the row is skipped)",
             ),
             ProblemKind::EmptyFile => write!(f, "the library is empty: {EMPTY_ADVICE}"),
-            ProblemKind::NoRows => write!(
-                f,
-                "the library has a header and no rows: {EMPTY_ADVICE} \
-                 (the first row is always read as the header)",
-            ),
+            ProblemKind::NoRows => {
+                write!(f, "the library has a header and no rows: {EMPTY_ADVICE}")
+            }
             ProblemKind::Unreadable { reason } => write!(f, "cannot read the CSV: {reason}"),
         }
     }

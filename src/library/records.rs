@@ -4,7 +4,7 @@
 
 use csv::{ByteRecord, ReaderBuilder};
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// One thing read from the input, in input order.
 #[derive(Debug, Clone, PartialEq, Eq)]

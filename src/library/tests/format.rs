@@ -2,7 +2,7 @@
 //! fatal problems of rows that cannot be read, each with the exact line reported.
 
 use super::*;
-use crate::library::LibraryError;
+use crate::library::{LibraryError, Separator};
 
 const HEADER: &str = "correct_name,description,wrong_names\n";
 
@@ -28,10 +28,11 @@ fn byte_order_mark_is_dropped() {
     assert_eq!(suggested(&library, "sex"), ["gender"]);
     // The first cell is read without the mark, or it would not look like a name.
     let library = load_bytes(b"\xEF\xBB\xBFcreated_at,creation time,ctime\ngender,,sex\n");
-    let kind = ProblemKind::HeaderLooksLikeData {
+    let kind = ProblemKind::FirstRowIsData {
         first_cell: name("created_at"),
     };
     assert_eq!(problems(&library), vec![(1, kind)]);
+    assert_eq!(suggested(&library, "ctime"), ["created_at"]);
 }
 
 #[test]
@@ -66,15 +67,39 @@ fn unquoted_single_wrong_name_is_fine() {
 }
 
 #[test]
-fn blank_cells_and_short_rows_are_ignored() {
+fn blank_cells_and_blank_rows_are_ignored() {
     let library = load(&format!(
-        "{HEADER}gender,,sex\naccount\n,,\n   \nlevel,level\ncount,,\"cnt\",,\n"
+        "{HEADER}gender,,sex\naccount,,\n,,\n   \nlevel,level,\ncount,,\"cnt\",,\n"
     ));
     assert_eq!(problems(&library), vec![]);
     assert_eq!(description(&library, "sex"), "");
     assert!(library.is_correct("account"));
     assert!(library.is_correct("level"));
     assert_eq!(suggested(&library, "cnt"), ["count"]);
+}
+
+/// A cell left out is not a blank cell: `created_at,create_time` would put the wrong name in
+/// the description, where it checks nothing.
+#[test]
+fn rows_with_fewer_than_three_cells_are_fatal_at_their_line() {
+    let library = load(&format!(
+        "{HEADER}gender,,sex\naccount\n\ncreated_at,create_time\nlevel,\n"
+    ));
+    assert_eq!(
+        problems(&library),
+        vec![
+            (3, ProblemKind::TooFewCells { count: 1 }),
+            (5, ProblemKind::TooFewCells { count: 2 }),
+            (6, ProblemKind::TooFewCells { count: 2 }),
+        ]
+    );
+    assert!(library.has_fatal_problems());
+    assert!(!library.is_correct("created_at"));
+    let text = message(&library.problems()[0]);
+    assert!(
+        text.starts_with("malformed row: 1 cell where 3 are required"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -207,16 +232,21 @@ fn header_only_is_fatal() {
 }
 
 #[test]
-fn first_row_that_looks_like_data_is_still_the_header() {
+fn first_row_that_looks_like_data_is_read_as_a_row_with_a_note() {
     let library = load("created_at,creation time,create_time\ngender,,sex\n");
-    let kind = ProblemKind::HeaderLooksLikeData {
+    let kind = ProblemKind::FirstRowIsData {
         first_cell: name("created_at"),
     };
     assert_eq!(problems(&library), vec![(1, kind)]);
+    assert!(library.problems()[0].is_note());
     assert!(!library.has_fatal_problems());
-    assert_eq!(library.lookup("create_time"), None);
+    assert_eq!(suggested(&library, "create_time"), ["created_at"]);
     let text = message(&library.problems()[0]);
-    assert!(text.contains("always read as the header"), "{text}");
+    assert!(text.contains("read as a row, not as a header"), "{text}");
+    // A file of one such row has a row.
+    let library = load("created_at,creation time,create_time\n");
+    assert!(!library.has_fatal_problems());
+    assert_eq!(suggested(&library, "create_time"), ["created_at"]);
 }
 
 #[test]
@@ -231,6 +261,92 @@ fn usual_headers_do_not_look_like_data() {
         let library = load(&format!("{header}\ngender,,sex\n"));
         assert_eq!(problems(&library), vec![], "{header}");
     }
+}
+
+#[test]
+fn lfs_pointer_is_fatal_and_not_read_as_rows() {
+    let library =
+        load("version https://git-lfs.github.com/spec/v1\noid sha256:4d7a2146\nsize 12345\n");
+    assert_eq!(problems(&library), vec![(1, ProblemKind::LfsPointer)]);
+    assert!(library.has_fatal_problems());
+    let text = message(&library.problems()[0]);
+    assert!(text.contains("run `git lfs pull`"), "{text}");
+}
+
+#[test]
+fn other_separators_are_fatal_and_not_read_as_rows() {
+    for (csv, separator, shown) in [
+        (
+            "correct_name;description;wrong_names\ncreated_at;creation time;\"a,b,c,d\"\n",
+            Separator::Semicolon,
+            "`;`",
+        ),
+        (
+            "\n字段名\t说明\t错误字段集\ncreated_at\t创建时间\tcreate_time\n",
+            Separator::Tab,
+            "a tab",
+        ),
+    ] {
+        let library = load(csv);
+        let line = if csv.starts_with('\n') { 2 } else { 1 };
+        let kind = ProblemKind::OtherSeparator { separator };
+        // One problem, not a malformed row or a name that is no identifier per line.
+        assert_eq!(problems(&library), vec![(line, kind)], "{csv:?}");
+        assert!(library.has_fatal_problems());
+        let text = message(&library.problems()[0]);
+        assert!(
+            text.contains(&format!("use {shown} as its separator")),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn correct_names_only_is_fatal_alone_and_a_warning_beside_wrong_names() {
+    let only_correct = format!("{HEADER}account,账户,\nlevel,,\n");
+    let library = load(&only_correct);
+    let fatal = ProblemKind::NoWrongNames {
+        checks_nothing: true,
+    };
+    assert_eq!(problems(&library), vec![(1, fatal)]);
+    assert!(library.has_fatal_problems());
+    assert!(library.checks_nothing());
+
+    // Beside a file with wrong names, in either order, it is a warning.
+    let with_wrong = format!("{HEADER}gender,,sex\n");
+    for order in [[&only_correct, &with_wrong], [&with_wrong, &only_correct]] {
+        let mut library = Library::empty();
+        for csv in order {
+            library.add_csv(ORIGIN, csv.as_bytes());
+        }
+        let warning = ProblemKind::NoWrongNames {
+            checks_nothing: false,
+        };
+        assert_eq!(problems(&library), vec![(1, warning)]);
+        assert!(!library.has_fatal_problems());
+    }
+    // Beside the built-in library too.
+    let mut library = Library::builtin();
+    library.add_csv(ORIGIN, only_correct.as_bytes());
+    assert!(!library.has_fatal_problems());
+}
+
+#[test]
+fn a_file_whose_rows_cannot_be_read_is_not_also_said_to_list_no_wrong_name() {
+    let library = load(&format!("{HEADER}a,b,c,d\n"));
+    assert_eq!(
+        problems(&library),
+        vec![(2, ProblemKind::TooManyCells { count: 4 })]
+    );
+}
+
+#[test]
+fn wrong_names_all_declared_correct_leave_a_library_that_checks_nothing() {
+    let mut library = Library::empty();
+    library.add_csv(ORIGIN, format!("{HEADER}x,,y\n").as_bytes());
+    library.add_csv(ORIGIN, format!("{HEADER}y,,x\n").as_bytes());
+    assert!(!library.has_fatal_problems());
+    assert!(library.checks_nothing());
 }
 
 #[test]
@@ -255,9 +371,30 @@ fn add_file_on_a_missing_path_is_a_read_error() {
     let LibraryError::Read {
         path: shown,
         source,
-    } = &err;
+    } = &err
+    else {
+        panic!("expected a read error, got {err:?}");
+    };
     assert_eq!(shown, &path.display().to_string());
     assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
     assert!(err.to_string().contains("missing.csv"));
     assert!(library.problems().is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn add_file_on_a_dangling_symlink_names_its_target() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("fields.csv");
+    std::os::unix::fs::symlink("gone.csv", &path).expect("symlink");
+    let mut library = Library::empty();
+    let err = library.add_file(&path).expect_err("dangling symlink");
+    assert!(
+        matches!(&err, LibraryError::DanglingSymlink { target, .. } if target.as_os_str() == "gone.csv"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .ends_with("it is a symlink to `gone.csv`, which does not exist")
+    );
 }

@@ -79,9 +79,17 @@ fn location_displays_as_file_colon_line() {
 }
 
 #[test]
-fn fatal_kinds_are_exactly_the_unreadable_rows() {
+fn fatal_kinds_are_exactly_the_unreadable_rows_and_libraries_checking_nothing() {
     let fatal = [
         ProblemKind::TooManyCells { count: 4 },
+        ProblemKind::TooFewCells { count: 2 },
+        ProblemKind::LfsPointer,
+        ProblemKind::OtherSeparator {
+            separator: super::Separator::Tab,
+        },
+        ProblemKind::NoWrongNames {
+            checks_nothing: true,
+        },
         ProblemKind::MissingCorrectName,
         ProblemKind::UnterminatedQuote,
         ProblemKind::InvalidUtf8,
@@ -113,7 +121,10 @@ fn fatal_kinds_are_exactly_the_unreadable_rows() {
         },
         ProblemKind::WrongIsItsOwnCorrection { name: name("a") },
         ProblemKind::NotAnIdentifier { name: name("a b") },
-        ProblemKind::HeaderLooksLikeData {
+        ProblemKind::NoWrongNames {
+            checks_nothing: false,
+        },
+        ProblemKind::FirstRowIsData {
             first_cell: name("a"),
         },
     ];
@@ -127,6 +138,13 @@ fn fatal_kinds_are_exactly_the_unreadable_rows() {
     for kind in &warnings {
         assert!(!problem(kind).is_fatal(), "{kind:?}");
     }
+    let notes: Vec<_> = warnings.iter().filter(|k| problem(k).is_note()).collect();
+    assert_eq!(
+        notes,
+        [&ProblemKind::FirstRowIsData {
+            first_cell: name("a")
+        }]
+    );
     for kind in fatal.iter().chain(&warnings) {
         let text = message(&problem(kind));
         assert!(!text.contains('\n'), "{text}");
