@@ -6,6 +6,11 @@
 # A hook of either name that is already there and is not ours is kept as
 # <name>.pre-check-migrate and runs before check-migrate; --uninstall puts it
 # back. Run with --help for the options.
+#
+# Every change to a hook name is one rename (or one hard link, which adds a
+# name), so a run killed at any moment leaves a working hook under each name:
+# the user's, or ours with the user's kept beside it. A rerun finishes the job
+# from any such state, and --uninstall undoes it from any such state.
 set -eu
 
 MARKER='# check-migrate-hook v1'
@@ -42,7 +47,8 @@ completes without conflicts, so without it such a merge is not checked.
 
 A hook of either name that is already there is kept as
 <name>.pre-check-migrate and runs first; a failure there stops the commit or
-merge before check-migrate runs.
+merge before check-migrate runs. An install or uninstall that was interrupted
+leaves a working hook in place; run the same command again to finish it.
 USAGE
 }
 
@@ -72,6 +78,24 @@ is_ours() {
 # A dangling symbolic link fails -e but still occupies the name.
 exists() {
     [ -e "$1" ] || [ -L "$1" ]
+}
+
+# The type and permission bits of $1 as ls prints them, and for a symbolic link
+# its target.
+describe_file() {
+    listing=$(ls -ld -- "$1") || return 1
+    printf '%s' "$listing" | cut -c1-10
+    if [ -L "$1" ]; then
+        printf ' -> %s' "${listing#* -> }"
+    fi
+}
+
+# Whether $1 and $2 are the same hook: the same bytes, type, mode and link
+# target. That is what a run stopped after keeping a hook and before replacing
+# it leaves, and then either name can go without losing anything.
+same_hook() {
+    [ ! -d "$1" ] && [ ! -d "$2" ] && cmp -s -- "$1" "$2" &&
+        [ "$(describe_file "$1")" = "$(describe_file "$2")" ]
 }
 
 # Writes the hook template to $1 with the binary path ($2, may be empty) and
@@ -173,28 +197,77 @@ case $hooks in
     *) hooks=$repo/$hooks ;;
 esac
 
-# Removes our hook $1 and puts back the hook it was chained to, if any. A hook
-# we did not write is left alone.
-remove_hook() {
+# Sets $action to what uninstalling hook $1 takes. Nothing is written here.
+plan_removal() {
     hook=$hooks/$1
     backup=$hook$BACKUP_SUFFIX
     if is_ours "$hook"; then
-        if exists "$backup"; then
-            # A rename keeps the kept hook's bytes and mode as they were.
+        if exists "$backup"; then action=restore; else action=delete; fi
+    elif exists "$hook"; then
+        if exists "$backup" && same_hook "$hook" "$backup"; then
+            action=drop-copy
+        else
+            action=foreign
+        fi
+    elif exists "$backup"; then
+        action=put-back
+    else
+        action=none
+    fi
+}
+
+# Removes our hook $1 and puts back the hook it was chained to, if any. A hook
+# we did not write is left alone. Each change is one rename or one removal, so
+# the hook that runs is the user's or ours at every moment.
+remove_hook() {
+    hook=$hooks/$1
+    backup=$hook$BACKUP_SUFFIX
+    plan_removal "$1"
+    case $action in
+        restore)
+            # A rename keeps the kept hook's bytes and mode as they were, and
+            # replaces ours in one step.
             mv -f -- "$backup" "$hook" || die "could not move $backup back to $hook"
             say "removed the check-migrate hook $hook and put back the previous $1 hook"
-        else
+            removed=1
+            ;;
+        delete)
             rm -f -- "$hook" || die "could not remove $hook"
             say "removed the check-migrate hook $hook"
-        fi
-        removed=1
-    elif exists "$hook"; then
-        say "$hook is not the check-migrate hook (no '$MARKER' line); left it unchanged"
-    elif exists "$backup"; then
-        say "no $1 hook in $hooks, but $backup is there; left it unchanged (rename it to $1 to use it again)"
-    else
-        say "no check-migrate $1 hook in $hooks; nothing to do"
-    fi
+            removed=1
+            ;;
+        drop-copy)
+            # An install stopped after keeping the hook and before replacing
+            # it: the kept copy is the same file as the hook in place.
+            rm -f -- "$backup" || die "could not remove $backup"
+            say "$hook was not replaced yet (an interrupted install); removed its kept copy $backup"
+            ;;
+        put-back)
+            # Our hook is gone but the hook it kept is not (removed by hand, or
+            # an older install.sh was stopped between its two renames).
+            mv -- "$backup" "$hook" || die "could not move $backup back to $hook"
+            say "no $1 hook in $hooks, but $backup was kept there; put it back as $hook"
+            ;;
+        foreign)
+            say "$hook is not the check-migrate hook (no '$MARKER' line); left it unchanged"
+            ;;
+        none)
+            say "no check-migrate $1 hook in $hooks; nothing to do"
+            ;;
+    esac
+}
+
+# A run killed outright (no trap runs) leaves its temporary files behind; the
+# process id in a name tells whether that run is still going.
+remove_stale_files() {
+    for stale in "$hooks"/.check-migrate-hook.* "$hooks"/.check-migrate-kept.*; do
+        [ -f "$stale" ] || continue
+        pid=${stale##*.}
+        case $pid in
+            '' | *[!0-9]*) continue ;;
+        esac
+        kill -0 "$pid" 2>/dev/null || rm -f -- "$stale" || true
+    done
 }
 
 if [ "$uninstall" -eq 1 ]; then
@@ -203,6 +276,7 @@ if [ "$uninstall" -eq 1 ]; then
     removed=0
     remove_hook pre-commit
     remove_hook "$MERGE_HOOK"
+    remove_stale_files
     if [ "$removed" -eq 1 ]; then
         say "the binary stays installed; cargo uninstall check-migrate removes it"
     fi
@@ -234,14 +308,23 @@ plan_hook() {
         if [ -d "$hook" ]; then
             die "$hook is a directory, not a hook; move it away and run install.sh again (nothing changed)"
         fi
-        if exists "$backup"; then
+        if ! exists "$backup"; then
+            action=chain
+        elif same_hook "$hook" "$backup"; then
+            # A run stopped after keeping the hook and before replacing it.
+            action=replace
+        else
             die "$backup already exists, so the current $1 hook cannot be kept under that name; move one of them away and run install.sh again (nothing changed)"
         fi
-        action=chain
-    else
-        if exists "$backup"; then
-            die "$backup exists but there is no $1 hook; rename it back to $1 or remove it, then run install.sh again (nothing changed)"
+    elif exists "$backup"; then
+        if [ -d "$backup" ]; then
+            die "$backup is a directory, not a kept hook; move it away and run install.sh again (nothing changed)"
         fi
+        # Our hook is gone but the hook it kept is not (removed by hand, or an
+        # older install.sh was stopped between its two renames): it is kept as
+        # it is and runs first again.
+        action=rechain
+    else
         action=fresh
     fi
 }
@@ -254,8 +337,12 @@ plan="pre-commit:$action"
 if [ "$merge_hook" -eq 1 ]; then
     plan_hook "$MERGE_HOOK"
     plan="$plan $MERGE_HOOK:$action"
-elif is_ours "$hooks/$MERGE_HOOK"; then
-    plan="$plan $MERGE_HOOK:remove"
+else
+    plan_removal "$MERGE_HOOK"
+    case $action in
+        foreign | none) ;;
+        *) plan="$plan $MERGE_HOOK:remove" ;;
+    esac
 fi
 
 if [ "$build" -eq 1 ]; then
@@ -272,8 +359,25 @@ fi
 
 mkdir -p -- "$hooks" || die "could not create the hooks directory $hooks"
 tmp=$hooks/.check-migrate-hook.$$
-trap 'rm -f -- "$tmp"' EXIT
+kept_tmp=$hooks/.check-migrate-kept.$$
+trap 'rm -f -- "$tmp" "$kept_tmp"' EXIT
 trap 'exit 1' HUP INT TERM
+remove_stale_files
+
+# Gives hook $1 its second name $2 before $1 is replaced, so that the user's
+# hook is kept at every moment: a hard link (the same file, so the same bytes,
+# mode and, for a symbolic link, target), else, where the file system has no
+# hard links, a copy that is renamed into place whole.
+keep_hook() {
+    if ln -P -- "$1" "$2" 2>/dev/null; then
+        return 0
+    fi
+    if exists "$2"; then
+        die "$2 appeared while installing; move it away and run install.sh again"
+    fi
+    cp -pP -- "$1" "$kept_tmp" || die "could not copy $1 to keep it"
+    mv -- "$kept_tmp" "$2" || die "could not keep $1 as $2"
+}
 
 # Writes our hook as $1 according to $2, the action planned for it.
 write_hook() {
@@ -290,13 +394,18 @@ write_hook() {
                 say "updated the check-migrate hook $hook"
             fi
             ;;
-        chain)
-            mv -- "$hook" "$backup" || die "could not rename $hook to $backup"
-            if ! mv -f -- "$tmp" "$hook"; then
-                mv -- "$backup" "$hook" || true
-                die "could not write $hook (the previous hook is back in place)"
+        chain | replace)
+            if [ "$2" = chain ]; then
+                keep_hook "$hook" "$backup"
             fi
+            # One rename replaces the user's hook, already kept, with ours.
+            mv -f -- "$tmp" "$hook" ||
+                die "could not write $hook (the previous hook is still in place, and kept as $backup)"
             say "installed the check-migrate hook $hook; the previous $1 hook is kept as $backup and runs first"
+            ;;
+        rechain)
+            mv -f -- "$tmp" "$hook" || die "could not write $hook"
+            say "installed the check-migrate hook $hook; the previous $1 hook that was already kept as $backup runs first"
             ;;
         fresh)
             mv -f -- "$tmp" "$hook" || die "could not write $hook"
