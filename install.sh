@@ -23,7 +23,7 @@ MERGE_HOOK='pre-merge-commit'
 usage() {
     cat <<'USAGE'
 Usage: ./install.sh [--repo DIR] [--prefix DIR] [--no-build] [--no-merge-hook]
-                    [--uninstall] [--help]
+                    [--uninstall [--shared-ok]] [--help]
 
 Installs the check-migrate binary with `cargo install --path . --locked` and
 installs its hook into a git repository as pre-commit and pre-merge-commit.
@@ -38,6 +38,11 @@ installs its hook into a git repository as pre-commit and pre-merge-commit.
                  ours that is already there is removed
   --uninstall    remove the check-migrate hooks and put back the hooks that
                  were there before; the binary is left installed
+  --shared-ok    with --uninstall: uninstall even though the hooks directory
+                 is outside this repository (a core.hooksPath such as
+                 ~/.githooks), which removes the check from every repository
+                 that uses that directory; without it, such an uninstall is
+                 refused and nothing changes
   --help         show this help
 
 The hooks go into the directory git runs hooks from (core.hooksPath is
@@ -118,6 +123,7 @@ repo=.
 prefix=""
 build=1
 uninstall=0
+shared_ok=0
 merge_hook=1
 while [ $# -gt 0 ]; do
     case $1 in
@@ -153,6 +159,10 @@ while [ $# -gt 0 ]; do
             uninstall=1
             shift
             ;;
+        --shared-ok)
+            shared_ok=1
+            shift
+            ;;
         -h | --help)
             usage
             exit 0
@@ -162,6 +172,10 @@ while [ $# -gt 0 ]; do
             ;;
     esac
 done
+
+if [ "$shared_ok" -eq 1 ] && [ "$uninstall" -eq 0 ]; then
+    usage_error "--shared-ok goes with --uninstall"
+fi
 
 src_dir=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 template=$src_dir/hooks/pre-commit
@@ -196,6 +210,40 @@ case $hooks in
     /*) ;;
     *) hooks=$repo/$hooks ;;
 esac
+
+# Prints the directory $1 (relative to the repository) with symbolic links
+# resolved; fails if it does not exist.
+real_dir() {
+    case $1 in
+        /*) (CDPATH='' cd -- "$1" 2>/dev/null && pwd -P) ;;
+        *) (CDPATH='' cd -- "$repo/$1" 2>/dev/null && pwd -P) ;;
+    esac
+}
+
+# Sets $shared to 1 when the hooks directory lies outside both this
+# repository's git directory and its working tree (a core.hooksPath such as
+# ~/.githooks, often set globally, or .git/hooks linked elsewhere): other
+# repositories may run the same hooks. Sets $shared_how to where that comes
+# from.
+check_shared() {
+    shared=0
+    shared_how=""
+    real_hooks=$(real_dir "$hooks") || return 0
+    common=$(git -C "$repo" rev-parse --git-common-dir) && common=$(real_dir "$common") ||
+        die "git could not tell the git directory of $repo"
+    top=$(git -C "$repo" rev-parse --show-toplevel) && top=$(real_dir "$top") ||
+        die "git could not tell the working tree of $repo"
+    case $real_hooks/ in
+        "${common%/}"/* | "${top%/}"/*) return 0 ;;
+    esac
+    shared=1
+    origin=$(git -C "$repo" config --show-origin --get core.hooksPath | cut -f1) || origin=""
+    if [ -n "$origin" ]; then
+        shared_how="core.hooksPath, set in ${origin#file:}"
+    else
+        shared_how="$hooks is a link to it"
+    fi
+}
 
 # Sets $action to what uninstalling hook $1 takes. Nothing is written here.
 plan_removal() {
@@ -272,7 +320,22 @@ remove_stale_files() {
 
 if [ "$uninstall" -eq 1 ]; then
     # Both names whatever the options, since either may have been installed
-    # alone.
+    # alone. Nothing is changed in a shared directory without --shared-ok.
+    check_shared
+    changes=0
+    for name in pre-commit "$MERGE_HOOK"; do
+        plan_removal "$name"
+        case $action in
+            foreign | none) ;;
+            *) changes=1 ;;
+        esac
+    done
+    if [ "$shared" -eq 1 ] && [ "$changes" -eq 1 ]; then
+        if [ "$shared_ok" -eq 0 ]; then
+            die "the hooks directory $real_hooks is outside this repository ($shared_how), so other repositories may use it too, and uninstalling would remove the check from all of them; pass --shared-ok to do that (nothing changed)"
+        fi
+        say "the hooks directory $real_hooks is outside this repository ($shared_how): every repository that uses it loses the check"
+    fi
     removed=0
     remove_hook pre-commit
     remove_hook "$MERGE_HOOK"
@@ -358,6 +421,10 @@ if [ "$build" -eq 1 ]; then
 fi
 
 mkdir -p -- "$hooks" || die "could not create the hooks directory $hooks"
+check_shared
+if [ "$shared" -eq 1 ]; then
+    say "the hooks directory $real_hooks is outside this repository ($shared_how): every repository that uses it runs the check"
+fi
 tmp=$hooks/.check-migrate-hook.$$
 kept_tmp=$hooks/.check-migrate-kept.$$
 trap 'rm -f -- "$tmp" "$kept_tmp"' EXIT

@@ -14,6 +14,7 @@ mod index_formats;
 mod install;
 mod install_interrupted;
 mod install_merge;
+mod install_shared;
 mod library_cli;
 mod monorepo;
 mod odd_files;
