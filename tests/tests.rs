@@ -18,4 +18,5 @@ mod install_shared;
 mod library_cli;
 mod monorepo;
 mod odd_files;
+mod pre_push;
 mod project;
