@@ -6,6 +6,11 @@
 # A hook of either name that is already there and is not ours is kept as
 # <name>.pre-check-migrate and runs before check-migrate; --uninstall puts it
 # back. Run with --help for the options.
+#
+# Every change to a hook name is one rename (or one hard link, which adds a
+# name), so a run killed at any moment leaves a working hook under each name:
+# the user's, or ours with the user's kept beside it. A rerun finishes the job
+# from any such state, and --uninstall undoes it from any such state.
 set -eu
 
 MARKER='# check-migrate-hook v1'
@@ -18,7 +23,7 @@ MERGE_HOOK='pre-merge-commit'
 usage() {
     cat <<'USAGE'
 Usage: ./install.sh [--repo DIR] [--prefix DIR] [--no-build] [--no-merge-hook]
-                    [--uninstall] [--help]
+                    [--uninstall [--shared-ok]] [--help]
 
 Installs the check-migrate binary with `cargo install --path . --locked` and
 installs its hook into a git repository as pre-commit and pre-merge-commit.
@@ -33,6 +38,11 @@ installs its hook into a git repository as pre-commit and pre-merge-commit.
                  ours that is already there is removed
   --uninstall    remove the check-migrate hooks and put back the hooks that
                  were there before; the binary is left installed
+  --shared-ok    with --uninstall: uninstall even though the hooks directory
+                 is outside this repository (a core.hooksPath such as
+                 ~/.githooks), which removes the check from every repository
+                 that uses that directory; without it, such an uninstall is
+                 refused and nothing changes
   --help         show this help
 
 The hooks go into the directory git runs hooks from (core.hooksPath is
@@ -42,7 +52,8 @@ completes without conflicts, so without it such a merge is not checked.
 
 A hook of either name that is already there is kept as
 <name>.pre-check-migrate and runs first; a failure there stops the commit or
-merge before check-migrate runs.
+merge before check-migrate runs. An install or uninstall that was interrupted
+leaves a working hook in place; run the same command again to finish it.
 USAGE
 }
 
@@ -74,6 +85,24 @@ exists() {
     [ -e "$1" ] || [ -L "$1" ]
 }
 
+# The type and permission bits of $1 as ls prints them, and for a symbolic link
+# its target.
+describe_file() {
+    listing=$(ls -ld -- "$1") || return 1
+    printf '%s' "$listing" | cut -c1-10
+    if [ -L "$1" ]; then
+        printf ' -> %s' "${listing#* -> }"
+    fi
+}
+
+# Whether $1 and $2 are the same hook: the same bytes, type, mode and link
+# target. That is what a run stopped after keeping a hook and before replacing
+# it leaves, and then either name can go without losing anything.
+same_hook() {
+    [ ! -d "$1" ] && [ ! -d "$2" ] && cmp -s -- "$1" "$2" &&
+        [ "$(describe_file "$1")" = "$(describe_file "$2")" ]
+}
+
 # Writes the hook template to $1 with the binary path ($2, may be empty) and
 # the checkout path filled in.
 render_hook() {
@@ -94,6 +123,7 @@ repo=.
 prefix=""
 build=1
 uninstall=0
+shared_ok=0
 merge_hook=1
 while [ $# -gt 0 ]; do
     case $1 in
@@ -129,6 +159,10 @@ while [ $# -gt 0 ]; do
             uninstall=1
             shift
             ;;
+        --shared-ok)
+            shared_ok=1
+            shift
+            ;;
         -h | --help)
             usage
             exit 0
@@ -138,6 +172,10 @@ while [ $# -gt 0 ]; do
             ;;
     esac
 done
+
+if [ "$shared_ok" -eq 1 ] && [ "$uninstall" -eq 0 ]; then
+    usage_error "--shared-ok goes with --uninstall"
+fi
 
 src_dir=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 template=$src_dir/hooks/pre-commit
@@ -173,36 +211,135 @@ case $hooks in
     *) hooks=$repo/$hooks ;;
 esac
 
-# Removes our hook $1 and puts back the hook it was chained to, if any. A hook
-# we did not write is left alone.
-remove_hook() {
+# Prints the directory $1 (relative to the repository) with symbolic links
+# resolved; fails if it does not exist.
+real_dir() {
+    case $1 in
+        /*) (CDPATH='' cd -- "$1" 2>/dev/null && pwd -P) ;;
+        *) (CDPATH='' cd -- "$repo/$1" 2>/dev/null && pwd -P) ;;
+    esac
+}
+
+# Sets $shared to 1 when the hooks directory lies outside both this
+# repository's git directory and its working tree (a core.hooksPath such as
+# ~/.githooks, often set globally, or .git/hooks linked elsewhere): other
+# repositories may run the same hooks. Sets $shared_how to where that comes
+# from.
+check_shared() {
+    shared=0
+    shared_how=""
+    real_hooks=$(real_dir "$hooks") || return 0
+    common=$(git -C "$repo" rev-parse --git-common-dir) && common=$(real_dir "$common") ||
+        die "git could not tell the git directory of $repo"
+    top=$(git -C "$repo" rev-parse --show-toplevel) && top=$(real_dir "$top") ||
+        die "git could not tell the working tree of $repo"
+    case $real_hooks/ in
+        "${common%/}"/* | "${top%/}"/*) return 0 ;;
+    esac
+    shared=1
+    origin=$(git -C "$repo" config --show-origin --get core.hooksPath | cut -f1) || origin=""
+    if [ -n "$origin" ]; then
+        shared_how="core.hooksPath, set in ${origin#file:}"
+    else
+        shared_how="$hooks is a link to it"
+    fi
+}
+
+# Sets $action to what uninstalling hook $1 takes. Nothing is written here.
+plan_removal() {
     hook=$hooks/$1
     backup=$hook$BACKUP_SUFFIX
     if is_ours "$hook"; then
-        if exists "$backup"; then
-            # A rename keeps the kept hook's bytes and mode as they were.
+        if exists "$backup"; then action=restore; else action=delete; fi
+    elif exists "$hook"; then
+        if exists "$backup" && same_hook "$hook" "$backup"; then
+            action=drop-copy
+        else
+            action=foreign
+        fi
+    elif exists "$backup"; then
+        action=put-back
+    else
+        action=none
+    fi
+}
+
+# Removes our hook $1 and puts back the hook it was chained to, if any. A hook
+# we did not write is left alone. Each change is one rename or one removal, so
+# the hook that runs is the user's or ours at every moment.
+remove_hook() {
+    hook=$hooks/$1
+    backup=$hook$BACKUP_SUFFIX
+    plan_removal "$1"
+    case $action in
+        restore)
+            # A rename keeps the kept hook's bytes and mode as they were, and
+            # replaces ours in one step.
             mv -f -- "$backup" "$hook" || die "could not move $backup back to $hook"
             say "removed the check-migrate hook $hook and put back the previous $1 hook"
-        else
+            removed=1
+            ;;
+        delete)
             rm -f -- "$hook" || die "could not remove $hook"
             say "removed the check-migrate hook $hook"
-        fi
-        removed=1
-    elif exists "$hook"; then
-        say "$hook is not the check-migrate hook (no '$MARKER' line); left it unchanged"
-    elif exists "$backup"; then
-        say "no $1 hook in $hooks, but $backup is there; left it unchanged (rename it to $1 to use it again)"
-    else
-        say "no check-migrate $1 hook in $hooks; nothing to do"
-    fi
+            removed=1
+            ;;
+        drop-copy)
+            # An install stopped after keeping the hook and before replacing
+            # it: the kept copy is the same file as the hook in place.
+            rm -f -- "$backup" || die "could not remove $backup"
+            say "$hook was not replaced yet (an interrupted install); removed its kept copy $backup"
+            ;;
+        put-back)
+            # Our hook is gone but the hook it kept is not (removed by hand, or
+            # an older install.sh was stopped between its two renames).
+            mv -- "$backup" "$hook" || die "could not move $backup back to $hook"
+            say "no $1 hook in $hooks, but $backup was kept there; put it back as $hook"
+            ;;
+        foreign)
+            say "$hook is not the check-migrate hook (no '$MARKER' line); left it unchanged"
+            ;;
+        none)
+            say "no check-migrate $1 hook in $hooks; nothing to do"
+            ;;
+    esac
+}
+
+# A run killed outright (no trap runs) leaves its temporary files behind; the
+# process id in a name tells whether that run is still going.
+remove_stale_files() {
+    for stale in "$hooks"/.check-migrate-hook.* "$hooks"/.check-migrate-kept.*; do
+        [ -f "$stale" ] || continue
+        pid=${stale##*.}
+        case $pid in
+            '' | *[!0-9]*) continue ;;
+        esac
+        kill -0 "$pid" 2>/dev/null || rm -f -- "$stale" || true
+    done
 }
 
 if [ "$uninstall" -eq 1 ]; then
     # Both names whatever the options, since either may have been installed
-    # alone.
+    # alone. Nothing is changed in a shared directory without --shared-ok.
+    check_shared
+    changes=0
+    for name in pre-commit "$MERGE_HOOK"; do
+        plan_removal "$name"
+        case $action in
+            foreign | none) ;;
+            *) changes=1 ;;
+        esac
+    done
+    if [ "$shared" -eq 1 ] && [ "$changes" -eq 1 ]; then
+        if [ "$shared_ok" -eq 0 ]; then
+            die "the hooks directory $real_hooks is outside this repository ($shared_how), so other repositories may use it too, and uninstalling would remove the check from all of them; pass --shared-ok to do that (nothing changed)"
+        fi
+        say "the hooks directory $real_hooks is outside this repository ($shared_how): every repository that uses it loses the check"
+    fi
     removed=0
     remove_hook pre-commit
     remove_hook "$MERGE_HOOK"
+    remove_stale_files
     if [ "$removed" -eq 1 ]; then
         say "the binary stays installed; cargo uninstall check-migrate removes it"
     fi
@@ -234,14 +371,23 @@ plan_hook() {
         if [ -d "$hook" ]; then
             die "$hook is a directory, not a hook; move it away and run install.sh again (nothing changed)"
         fi
-        if exists "$backup"; then
+        if ! exists "$backup"; then
+            action=chain
+        elif same_hook "$hook" "$backup"; then
+            # A run stopped after keeping the hook and before replacing it.
+            action=replace
+        else
             die "$backup already exists, so the current $1 hook cannot be kept under that name; move one of them away and run install.sh again (nothing changed)"
         fi
-        action=chain
-    else
-        if exists "$backup"; then
-            die "$backup exists but there is no $1 hook; rename it back to $1 or remove it, then run install.sh again (nothing changed)"
+    elif exists "$backup"; then
+        if [ -d "$backup" ]; then
+            die "$backup is a directory, not a kept hook; move it away and run install.sh again (nothing changed)"
         fi
+        # Our hook is gone but the hook it kept is not (removed by hand, or an
+        # older install.sh was stopped between its two renames): it is kept as
+        # it is and runs first again.
+        action=rechain
+    else
         action=fresh
     fi
 }
@@ -254,8 +400,12 @@ plan="pre-commit:$action"
 if [ "$merge_hook" -eq 1 ]; then
     plan_hook "$MERGE_HOOK"
     plan="$plan $MERGE_HOOK:$action"
-elif is_ours "$hooks/$MERGE_HOOK"; then
-    plan="$plan $MERGE_HOOK:remove"
+else
+    plan_removal "$MERGE_HOOK"
+    case $action in
+        foreign | none) ;;
+        *) plan="$plan $MERGE_HOOK:remove" ;;
+    esac
 fi
 
 if [ "$build" -eq 1 ]; then
@@ -271,9 +421,30 @@ if [ "$build" -eq 1 ]; then
 fi
 
 mkdir -p -- "$hooks" || die "could not create the hooks directory $hooks"
+check_shared
+if [ "$shared" -eq 1 ]; then
+    say "the hooks directory $real_hooks is outside this repository ($shared_how): every repository that uses it runs the check"
+fi
 tmp=$hooks/.check-migrate-hook.$$
-trap 'rm -f -- "$tmp"' EXIT
+kept_tmp=$hooks/.check-migrate-kept.$$
+trap 'rm -f -- "$tmp" "$kept_tmp"' EXIT
 trap 'exit 1' HUP INT TERM
+remove_stale_files
+
+# Gives hook $1 its second name $2 before $1 is replaced, so that the user's
+# hook is kept at every moment: a hard link (the same file, so the same bytes,
+# mode and, for a symbolic link, target), else, where the file system has no
+# hard links, a copy that is renamed into place whole.
+keep_hook() {
+    if ln -P -- "$1" "$2" 2>/dev/null; then
+        return 0
+    fi
+    if exists "$2"; then
+        die "$2 appeared while installing; move it away and run install.sh again"
+    fi
+    cp -pP -- "$1" "$kept_tmp" || die "could not copy $1 to keep it"
+    mv -- "$kept_tmp" "$2" || die "could not keep $1 as $2"
+}
 
 # Writes our hook as $1 according to $2, the action planned for it.
 write_hook() {
@@ -290,13 +461,18 @@ write_hook() {
                 say "updated the check-migrate hook $hook"
             fi
             ;;
-        chain)
-            mv -- "$hook" "$backup" || die "could not rename $hook to $backup"
-            if ! mv -f -- "$tmp" "$hook"; then
-                mv -- "$backup" "$hook" || true
-                die "could not write $hook (the previous hook is back in place)"
+        chain | replace)
+            if [ "$2" = chain ]; then
+                keep_hook "$hook" "$backup"
             fi
+            # One rename replaces the user's hook, already kept, with ours.
+            mv -f -- "$tmp" "$hook" ||
+                die "could not write $hook (the previous hook is still in place, and kept as $backup)"
             say "installed the check-migrate hook $hook; the previous $1 hook is kept as $backup and runs first"
+            ;;
+        rechain)
+            mv -f -- "$tmp" "$hook" || die "could not write $hook"
+            say "installed the check-migrate hook $hook; the previous $1 hook that was already kept as $backup runs first"
             ;;
         fresh)
             mv -f -- "$tmp" "$hook" || die "could not write $hook"

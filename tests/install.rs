@@ -987,17 +987,35 @@ fn taken_pre_commit_backup_name_leaves_the_merge_hook_alone() {
     assert!(!hooks_dir(&repo).join(MERGE_BACKUP).exists());
 }
 
+/// What an older install.sh left when stopped between its two renames: the kept hook and no
+/// hook. A rerun keeps it where it is and puts ours in front, as the finished install would.
 #[test]
-fn merge_backup_without_merge_hook_is_refused() {
+fn merge_backup_without_merge_hook_is_chained_again() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.init_repo("repo");
+    let repo = sandbox.diverged_repo("repo");
     write_executable(
         &hooks_dir(&repo).join(MERGE_BACKUP),
         PREVIOUS_MERGE_HOOK_PASSING,
-        0o755,
+        0o750,
     );
 
-    assert_refused_and_unchanged(&sandbox, &repo, "there is no pre-merge-commit hook");
+    let output = sandbox.install_ok(&["--repo", repo.to_str().unwrap()]);
+
+    assert!(
+        text(&output.stdout).contains("already kept"),
+        "{}",
+        describe(&output)
+    );
+    assert_both_hooks_are_ours(&hooks_dir(&repo));
+    let kept = hooks_dir(&repo).join(MERGE_BACKUP);
+    assert_eq!(
+        fs::read_to_string(&kept).unwrap(),
+        PREVIOUS_MERGE_HOOK_PASSING
+    );
+    assert_eq!(mode(&kept), 0o750);
+    let merge = sandbox.merge(&repo);
+    assert!(merge.status.success(), "{}", describe(&merge));
+    assert_eq!(sandbox.log(), "previous merge 0\ncheck-migrate 1\n");
 }
 
 #[test]

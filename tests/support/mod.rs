@@ -35,7 +35,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: Output) -> Run {
+    pub fn from(output: Output) -> Run {
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -221,6 +221,18 @@ impl Repo {
 
     /// The same with more installer options.
     pub fn install_hook_with(&self, target: &Path, extra: &[&str]) -> Run {
+        let run = Run::from(
+            self.install_command(target, extra)
+                .output()
+                .expect("run install.sh"),
+        );
+        assert_eq!(run.code, 0, "install.sh failed: {run:?}");
+        run
+    }
+
+    /// `sh install.sh --no-build --repo target EXTRA`, not yet run, for tests that expect a
+    /// refusal or change its environment.
+    pub fn install_command(&self, target: &Path, extra: &[&str]) -> Command {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
         let mut cmd = Command::new("sh");
         cmd.arg(script)
@@ -231,9 +243,7 @@ impl Repo {
             .current_dir(self.path());
         clean(&mut cmd, self.home());
         cmd.env("PATH", path_with_binary());
-        let run = Run::from(cmd.output().expect("run install.sh"));
-        assert_eq!(run.code, 0, "install.sh failed: {run:?}");
-        run
+        cmd
     }
 
     /// A git command in `dir` with the binary on PATH, so the hooks it runs find it. git sends
