@@ -47,6 +47,32 @@ impl Entry {
     }
 }
 
+/// What makes a name the same name of the same app wherever its file is: the migrations
+/// folder, the model (without case, as Django compares it), the name and the rule. Findings
+/// without a name (a syntax error) have none: they belong to their file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct AppKey {
+    dir: String,
+    model: Option<String>,
+    name: String,
+    rule: String,
+}
+
+impl AppKey {
+    fn of(entry: &Entry) -> Option<AppKey> {
+        Some(AppKey {
+            dir: entry
+                .path
+                .rsplit_once('/')
+                .map_or("", |(dir, _)| dir)
+                .to_string(),
+            model: entry.model.as_ref().map(|m| m.to_lowercase()),
+            name: entry.name.clone()?,
+            rule: entry.rule.clone(),
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
     #[error("cannot read baseline {}: {source}", path.display())]
@@ -179,22 +205,60 @@ impl Baseline {
 
     /// Drop the findings the baseline accepts from `report`; returns the entries that
     /// matched nothing (stale, to be pruned).
+    ///
+    /// An entry accepts a finding of its own file first; failing that, a finding of the same
+    /// model, name and rule anywhere in the same migrations folder: the name is the app's,
+    /// wherever a squash, a regenerated migration or a renamed file puts it now.
     pub fn apply(&self, report: &mut Report) -> Vec<Entry> {
         let mut remaining: BTreeMap<&Entry, usize> = BTreeMap::new();
         for entry in &self.entries {
             *remaining.entry(entry).or_default() += 1;
         }
-        for file in &mut report.files {
-            let path = file.path.clone();
-            file.findings.retain(|finding| {
-                let key = Entry::of(&path, finding);
+        let mut unmatched: Vec<(usize, usize)> = Vec::new();
+        for (f, file) in report.files.iter().enumerate() {
+            for (i, finding) in file.findings.iter().enumerate() {
+                let key = Entry::of(&file.path, finding);
                 match remaining.get_mut(&key) {
-                    Some(count) if *count > 0 => {
-                        *count -= 1;
-                        false
-                    }
-                    _ => true,
+                    Some(count) if *count > 0 => *count -= 1,
+                    _ => unmatched.push((f, i)),
                 }
+            }
+        }
+        let mut by_app: BTreeMap<AppKey, usize> = BTreeMap::new();
+        for (entry, count) in &remaining {
+            if *count > 0
+                && let Some(key) = AppKey::of(entry)
+            {
+                *by_app.entry(key).or_default() += count;
+            }
+        }
+        let mut keep: std::collections::HashSet<(usize, usize)> =
+            unmatched.iter().copied().collect();
+        for &(f, i) in &unmatched {
+            let file = &report.files[f];
+            let Some(key) = AppKey::of(&Entry::of(&file.path, &file.findings[i])) else {
+                continue;
+            };
+            if let Some(count) = by_app.get_mut(&key)
+                && *count > 0
+            {
+                *count -= 1;
+                keep.remove(&(f, i));
+                // The entry it took is no longer stale.
+                if let Some((_, left)) = remaining
+                    .iter_mut()
+                    .find(|(entry, left)| **left > 0 && AppKey::of(entry).as_ref() == Some(&key))
+                {
+                    *left -= 1;
+                }
+            }
+        }
+        for (f, file) in report.files.iter_mut().enumerate() {
+            let mut i = 0;
+            file.findings.retain(|_| {
+                let kept = keep.contains(&(f, i));
+                i += 1;
+                kept
             });
         }
         report.files.retain(|file| !file.findings.is_empty());

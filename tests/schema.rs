@@ -327,3 +327,55 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     found
 }
+
+/// A baseline written before a squash accepts the same names after it, in `--all` and in the
+/// commit that adds the squash: entries match by app folder, model, name and rule.
+#[test]
+fn baseline_survives_a_squash() {
+    let repo = repo_with(&[
+        (M1, blog(&[], CREATE)),
+        (
+            "blog/migrations/0002_more.py",
+            blog(
+                &["0001_initial"],
+                "        migrations.AddField(\"post\", \"title\", models.TextField()),\n",
+            ),
+        ),
+    ]);
+    repo.write(".check-migrate.toml", "baseline = \"baseline.json\"\n");
+    let run = repo.check(&["--all", "--write-baseline"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("wrote 3 finding(s)"), "{run:?}");
+    repo.commit_all("baseline");
+    let squash = blog(
+        &[],
+        &format!("{CREATE}        migrations.AddField(\"post\", \"title\", models.TextField()),\n"),
+    )
+    .replace(
+        "    dependencies = []",
+        "    replaces = [(\"blog\", \"0001_initial\"), (\"blog\", \"0002_more\")]\n\n    dependencies = []",
+    );
+    repo.write("blog/migrations/0001_squashed_0002_more.py", &squash);
+    repo.git(&["add", "."]);
+    let run = concise(&repo, &[]);
+    assert_eq!(run.code, 0, "--all after the squash: {run:?}");
+    assert!(!run.stderr.contains("no longer match"), "{run:?}");
+    repo.install_hook(repo.path());
+    let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "squash"]);
+    assert_eq!(run.code, 0, "committing the squash: {run:?}");
+    // The squashed migrations go, as they do once every database has run the squash.
+    repo.git(&["rm", "-q", M1, "blog/migrations/0002_more.py"]);
+    let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "drop the old ones"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = concise(&repo, &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stderr.contains("no longer match"), "{run:?}");
+    // A new wrong name is still caught, also one the baseline accepts on another model.
+    repo.write(
+        "blog/migrations/0003_next.py",
+        blog(&["0001_squashed_0002_more"], "        migrations.AddField(\"post\", \"is_top\", models.BooleanField()),\n        migrations.AddField(\"tag\", \"create_time\", models.DateTimeField()),\n"),
+    );
+    repo.git(&["add", "."]);
+    let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "next"]);
+    assert_ne!(run.code, 0, "{run:?}");
+}
