@@ -234,6 +234,93 @@ fn drop_superseded(
     dropped
 }
 
+/// In a change (staged, `--since`): keep a name finding only where the change brings the name
+/// into the schema. A name renamed away by a later migration of the same change does not
+/// survive it; a name the schema had before the change (in `HEAD`, in another parent of a
+/// merge, at the merge base) is not the change's: a squash, a regenerated migration, a moved
+/// file. The schemas are built only for the apps with a finding to judge. Where a schema is
+/// not known exactly, or a file cannot be read, the finding stays.
+fn keep_introduced(
+    report: &mut Report,
+    plan: &source::Plan,
+    pattern: &dyn source::Pattern,
+    labels: &check::Labels,
+) {
+    let judged = |finding: &check::Finding| {
+        finding.name.is_some()
+            && matches!(finding.rule, check::Rule::FieldName | check::Rule::DbColumn)
+    };
+    let dirs: std::collections::BTreeSet<String> = report
+        .files
+        .iter()
+        .filter(|file| file.findings.iter().any(judged))
+        .map(|file| {
+            file.path
+                .rsplit_once('/')
+                .map_or("", |(dir, _)| dir)
+                .to_string()
+        })
+        .collect();
+    for dir in dirs {
+        let Some(label) = labels.get(&dir).filter(|label| label.doubt.is_none()) else {
+            continue;
+        };
+        let Some(after) = schema_of(plan.migrations_in(&dir), &label.label) else {
+            continue;
+        };
+        let Ok(earlier) = plan.earlier_migrations_in(&dir, pattern) else {
+            continue;
+        };
+        let before: Option<Vec<check::Schema>> = earlier
+            .into_iter()
+            .map(|files| {
+                let files = files.into_iter().map(|(path, content)| (path, Ok(content)));
+                schema_of(files.collect(), &label.label)
+            })
+            .collect();
+        let Some(before) = before else {
+            continue;
+        };
+        for file in report.files.iter_mut() {
+            if file.path.rsplit_once('/').map_or("", |(d, _)| d) != dir {
+                continue;
+            }
+            let path = file.path.clone();
+            file.findings.retain(|finding| {
+                if !judged(finding) {
+                    return true;
+                }
+                match after.standing(&path, &finding.span) {
+                    check::Standing::Unknown | check::Standing::Other => true,
+                    check::Standing::Superseded => false,
+                    standing => !before.iter().any(|schema| schema.has(&standing)),
+                }
+            });
+        }
+    }
+    report.files.retain(|file| !file.findings.is_empty());
+}
+
+/// The schema of one app's migrations; `None` when one cannot be read or parsed.
+fn schema_of(files: Vec<(String, Result<Vec<u8>, Error>)>, label: &str) -> Option<check::Schema> {
+    let parsed: Vec<(String, migration::Migration)> = files
+        .into_iter()
+        .map(|(path, content)| {
+            let content = content.ok()?;
+            Some((path, migration::parse(&content).ok()?))
+        })
+        .collect::<Option<_>>()?;
+    let files: Vec<check::AppMigration> = parsed
+        .iter()
+        .map(|(path, parsed)| check::AppMigration {
+            path,
+            header: &parsed.header,
+            operations: &parsed.operations,
+        })
+        .collect();
+    Some(check::Schema::build(&files, label))
+}
+
 /// How a run checks, beyond which files.
 #[derive(Debug, Clone, Copy)]
 pub struct RunOptions<'a> {
@@ -399,6 +486,11 @@ pub fn run(
         outcome.notes = notes.map(|note| note_line(&plan, note)).collect();
         if schema {
             outcome.superseded = drop_superseded(&mut outcome.report, &nodes, &operations, &labels);
+        }
+        if plan.is_change() && !options.history {
+            let start = std::time::Instant::now();
+            keep_introduced(&mut outcome.report, &plan, pattern, &labels);
+            outcome.timings.phases.push(("schema", start.elapsed()));
         }
         attach(&mut outcome, &plan, graph.findings, project);
         outcome

@@ -71,8 +71,9 @@ struct Cli {
     #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with = "baseline")]
     write_baseline: Option<Option<PathBuf>>,
 
-    /// With --all: also report names a later migration renamed, removed or deleted (every
-    /// name a migration ever wrote, as the text has it), for audits of old files.
+    /// Judge the text, not the schema: with --all, also report names a later migration
+    /// renamed, removed or deleted; in a change, every wrong name it writes, whether or not
+    /// the schema had it before (for audits of old files).
     #[arg(long)]
     history: bool,
 

@@ -379,3 +379,198 @@ fn baseline_survives_a_squash() {
     let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "next"]);
     assert_ne!(run.code, 0, "{run:?}");
 }
+
+/// A repository whose `0001` holds names accepted long ago, with the hook installed after.
+fn hooked_with_history() -> Repo {
+    let repo = repo_with(&[(M1, blog(&[], CREATE))]);
+    repo.install_hook(repo.path());
+    repo
+}
+
+fn commit(repo: &Repo, message: &str) -> crate::support::Run {
+    repo.git(&["add", "-A"]);
+    repo.git_hooked(repo.path(), &["commit", "-q", "-m", message])
+}
+
+/// Squashing an app brings no name into its schema, though every line of the squash is new.
+#[test]
+fn commit_of_a_squash_passes() {
+    let repo = hooked_with_history();
+    repo.write(
+        "blog/migrations/0002_title.py",
+        blog(
+            &["0001_initial"],
+            "        migrations.AddField(\"post\", \"title\", models.TextField()),\n",
+        ),
+    );
+    assert_eq!(commit(&repo, "title").code, 0);
+    let squash = blog(
+        &[],
+        &format!("{CREATE}        migrations.AddField(\"post\", \"title\", models.TextField()),\n"),
+    )
+    .replace(
+        "    dependencies = []",
+        "    replaces = [(\"blog\", \"0001_initial\"), (\"blog\", \"0002_title\")]\n\n    dependencies = []",
+    );
+    repo.write("blog/migrations/0001_squashed_0002_title.py", &squash);
+    let run = commit(&repo, "squash");
+    assert_eq!(run.code, 0, "{run:?}");
+    // And once the old files go, the squash alone still has them: nothing new.
+    repo.git(&["rm", "-q", M1, "blog/migrations/0002_title.py"]);
+    let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "drop"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    // `--since` judges the same way: the squash and the removal bring nothing.
+    let run = repo.check(&["--since", "HEAD~2", "--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// A field added with a wrong name and renamed by the next migration of the same commit
+/// leaves the right name in the schema.
+#[test]
+fn commit_adding_then_renaming_passes() {
+    let repo = hooked_with_history();
+    repo.write(
+        "blog/migrations/0002_stamp.py",
+        blog(
+            &["0001_initial"],
+            "        migrations.AddField(\"post\", \"modify_time\", models.DateTimeField()),\n",
+        ),
+    );
+    repo.write(
+        "blog/migrations/0003_rename.py",
+        blog(
+            &["0002_stamp"],
+            "        migrations.RenameField(\"post\", \"modify_time\", \"updated_at\"),\n",
+        ),
+    );
+    let run = commit(&repo, "stamp");
+    assert_eq!(run.code, 0, "{run:?}");
+    // Without the rename the same name blocks.
+    repo.write(
+        "blog/migrations/0004_again.py",
+        blog(
+            &["0003_rename"],
+            "        migrations.AddField(\"post\", \"modify_time\", models.DateTimeField()),\n",
+        ),
+    );
+    let run = commit(&repo, "again");
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("0004_again.py:8:"), "{run:?}");
+}
+
+/// What brings a wrong name into the schema is blocked where it does: a rename to it, an
+/// `AlterField` that sets it as the column, a model deleted and created again with it.
+#[test]
+fn commits_bringing_a_name_into_the_schema_are_blocked() {
+    let cases = [
+        (
+            "rename",
+            "        migrations.RenameField(\"post\", \"title\", \"modify_time\"),\n",
+            "0002_x.py:8:",
+        ),
+        (
+            "db_column",
+            "        migrations.AlterField(\"post\", \"title\", models.TextField(db_column=\"modify_time\")),\n",
+            "0002_x.py:8:",
+        ),
+        (
+            "re-created",
+            "        migrations.DeleteModel(\"Post\"),\n        migrations.CreateModel(\"Post\", [(\"modify_time\", models.DateTimeField())]),\n",
+            "0002_x.py:9:",
+        ),
+    ];
+    for (what, ops, place) in cases {
+        let repo = repo_with(&[(
+            M1,
+            blog(
+                &[],
+                "        migrations.CreateModel(\"Post\", [(\"title\", models.TextField())]),\n",
+            ),
+        )]);
+        repo.install_hook(repo.path());
+        repo.write("blog/migrations/0002_x.py", blog(&["0001_initial"], ops));
+        let run = commit(&repo, what);
+        assert_ne!(run.code, 0, "{what}: {run:?}");
+        assert!(run.stdout.contains(place), "{what}: {run:?}");
+        assert!(
+            run.stdout.contains("`modify_time` should be `updated_at`"),
+            "{what}: {run:?}"
+        );
+    }
+}
+
+/// A model deleted and re-created with a name its old self had: the name comes back into
+/// the schema with the new model, so the commit that re-creates it is blocked.
+#[test]
+fn commit_recreating_a_deleted_model_with_an_old_name_is_blocked() {
+    let repo = repo_with(&[
+        (M1, blog(&[], CREATE)),
+        (
+            "blog/migrations/0002_delete.py",
+            blog(
+                &["0001_initial"],
+                "        migrations.DeleteModel(\"Post\"),\n",
+            ),
+        ),
+    ]);
+    repo.install_hook(repo.path());
+    repo.write(
+        "blog/migrations/0003_again.py",
+        blog(&["0002_delete"], "        migrations.CreateModel(\"Post\", [(\"create_time\", models.DateTimeField())]),\n"),
+    );
+    let run = commit(&repo, "again");
+    assert_ne!(run.code, 0, "{run:?}");
+}
+
+/// A merge resolved by renumbering the other branch's migration: the file is new to both
+/// parents, but the other parent's schema had its name, so the merge brings nothing.
+#[test]
+fn merge_whose_other_parent_had_the_name_passes() {
+    let repo = repo_with(&[(
+        M1,
+        blog(
+            &[],
+            "        migrations.CreateModel(\"Post\", [(\"title\", models.TextField())]),\n",
+        ),
+    )]);
+    repo.write("NOTES", "base\n");
+    repo.commit_all("notes");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write(
+        "blog/migrations/0002_stamp.py",
+        blog(
+            &["0001_initial"],
+            "        migrations.AddField(\"post\", \"modify_time\", models.DateTimeField()),\n",
+        ),
+    );
+    repo.write("NOTES", "feature\n");
+    repo.commit_all("accepted on the branch");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write(
+        "blog/migrations/0002_body.py",
+        blog(
+            &["0001_initial"],
+            "        migrations.AddField(\"post\", \"body\", models.TextField()),\n",
+        ),
+    );
+    repo.write("NOTES", "main\n");
+    repo.commit_all("body");
+    repo.install_hook(repo.path());
+    let merge = repo
+        .git_cmd(&["merge", "-q", "feature"])
+        .output()
+        .expect("git merge");
+    assert!(!merge.status.success(), "the merge should stop on NOTES");
+    repo.write("NOTES", "both\n");
+    repo.git(&["rm", "-q", "--cached", "blog/migrations/0002_stamp.py"]);
+    std::fs::remove_file(repo.path().join("blog/migrations/0002_stamp.py")).expect("rm");
+    repo.write(
+        "blog/migrations/0003_stamp.py",
+        blog(
+            &["0002_body"],
+            "        migrations.AddField(\"post\", \"modify_time\", models.DateTimeField()),\n",
+        ),
+    );
+    let run = commit(&repo, "merge");
+    assert_eq!(run.code, 0, "{run:?}");
+}

@@ -18,7 +18,7 @@ pub use graph::{GraphNode, GraphReport, Note, Status, check_graph};
 pub use labels::{AppLabel, AppLabels, Declared, Labels, app_dir, declared, unread};
 pub use prefilter::Prefilter;
 pub use rule::{Rule, Severity};
-pub use schema::{AppMigration, Superseded, superseded};
+pub use schema::{AppMigration, Schema, Standing, Superseded, superseded};
 pub use settings::{Level, RuleSettings};
 use suppress::Suppression;
 

@@ -46,36 +46,175 @@ impl Superseded {
     }
 }
 
-/// The names of the app's migrations (all in one folder, with app label `label`) that its
-/// schema no longer has. Empty when the state cannot be computed.
-pub fn superseded(files: &[AppMigration], label: &str) -> Superseded {
-    let Some((order, replaced)) = order(files, label) else {
-        return Superseded::default();
-    };
-    let mut state = State::default();
-    for index in order {
-        for op in &files[index].operations.ops {
-            if state.apply(index, op).is_none() {
-                return Superseded::default();
+/// The schema an app's migrations build, as far as it is known exactly.
+#[derive(Debug, Default)]
+pub struct Schema {
+    /// Names written that the schema no longer has.
+    pub superseded: Superseded,
+    /// By lower-cased model name: each field's name and column, and where they were written.
+    models: HashMap<String, Vec<FieldView>>,
+    /// Models whose state is not known exactly.
+    tainted: HashSet<String>,
+    /// False when the app's state could not be computed at all.
+    exact: bool,
+}
+
+/// A field of the final state.
+#[derive(Debug, Clone)]
+struct FieldView {
+    name: String,
+    name_at: (String, Range<usize>),
+    column: Option<(String, (String, Range<usize>))>,
+}
+
+/// What the schema says of a name written at some place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    /// The state is not known exactly there: judge the text.
+    Unknown,
+    /// A later operation renamed, removed or deleted it.
+    Superseded,
+    /// It is the current name of field `field` of `model` (lower-cased).
+    Name { model: String, field: String },
+    /// It is the current column of that field.
+    Column {
+        model: String,
+        field: String,
+        column: String,
+    },
+    /// The schema has it, but not as a name or column this module tracks.
+    Other,
+}
+
+impl Schema {
+    /// The schema of the app's migrations (all in one folder, with app label `label`).
+    pub fn build(files: &[AppMigration], label: &str) -> Schema {
+        let Some((order, replaced)) = order(files, label) else {
+            return Schema::default();
+        };
+        let mut state = State::default();
+        for index in order {
+            for op in &files[index].operations.ops {
+                if state.apply(index, op).is_none() {
+                    return Schema::default();
+                }
             }
         }
+        let live = state.live();
+        let spans = state
+            .claims
+            .iter()
+            .filter(|claim| !state.tainted.contains(&claim.model))
+            .filter(|claim| match &claim.kind {
+                ClaimKind::Written => !live.contains(&claim.at),
+                ClaimKind::Alters(name) => !state.has_field(claim.model, name),
+            })
+            .map(|claim| (files[claim.at.0].path.to_string(), claim.at.1.clone()))
+            .chain(replaced.into_iter().flat_map(|index| {
+                // A squashed migration stands for those it replaces: their names are its.
+                written(files[index].operations)
+                    .map(move |span| (files[index].path.to_string(), span))
+            }))
+            .collect();
+        let place = |at: &At| (files[at.0].path.to_string(), at.1.clone());
+        let models = state
+            .models
+            .iter()
+            .map(|(key, model)| {
+                let fields = model
+                    .fields
+                    .iter()
+                    .map(|field| FieldView {
+                        name: field.name.clone(),
+                        name_at: place(&field.name_at),
+                        column: field
+                            .column
+                            .as_ref()
+                            .map(|(value, at)| (value.clone(), place(at))),
+                    })
+                    .collect();
+                (key.clone(), fields)
+            })
+            .collect();
+        let tainted = state
+            .models
+            .iter()
+            .filter(|(_, model)| state.tainted.contains(&model.id))
+            .map(|(key, _)| key.clone())
+            .collect();
+        Schema {
+            superseded: Superseded { spans },
+            models,
+            tainted,
+            exact: true,
+        }
     }
-    let live = state.live();
-    let spans = state
-        .claims
-        .iter()
-        .filter(|claim| !state.tainted.contains(&claim.model))
-        .filter(|claim| match &claim.kind {
-            ClaimKind::Written => !live.contains(&claim.at),
-            ClaimKind::Alters(name) => !state.has_field(claim.model, name),
-        })
-        .map(|claim| (files[claim.at.0].path.to_string(), claim.at.1.clone()))
-        .chain(replaced.into_iter().flat_map(|index| {
-            // A squashed migration stands for those it replaces: their names are its.
-            written(files[index].operations).map(move |span| (files[index].path.to_string(), span))
-        }))
-        .collect();
-    Superseded { spans }
+
+    /// What became of the name written at `span` of `path`.
+    pub fn standing(&self, path: &str, span: &Range<usize>) -> Standing {
+        if !self.exact {
+            return Standing::Unknown;
+        }
+        if self.superseded.contains(path, span) {
+            return Standing::Superseded;
+        }
+        for (model, fields) in &self.models {
+            for field in fields {
+                let here = |at: &(String, Range<usize>)| at.0 == path && at.1 == *span;
+                let found = if here(&field.name_at) {
+                    Some(Standing::Name {
+                        model: model.clone(),
+                        field: field.name.clone(),
+                    })
+                } else {
+                    match &field.column {
+                        Some((column, at)) if here(at) => Some(Standing::Column {
+                            model: model.clone(),
+                            field: field.name.clone(),
+                            column: column.clone(),
+                        }),
+                        _ => None,
+                    }
+                };
+                if let Some(found) = found {
+                    if self.tainted.contains(model) {
+                        return Standing::Unknown;
+                    }
+                    return found;
+                }
+            }
+        }
+        Standing::Other
+    }
+
+    /// Whether this schema, known exactly for `model`, has what `standing` names: the same
+    /// field of the same model, or the same column on a field of that model.
+    pub fn has(&self, standing: &Standing) -> bool {
+        if !self.exact {
+            return false;
+        }
+        let fields = |model: &str| {
+            (!self.tainted.contains(model))
+                .then(|| self.models.get(model))
+                .flatten()
+        };
+        match standing {
+            Standing::Name { model, field } => {
+                fields(model).is_some_and(|fields| fields.iter().any(|f| f.name == *field))
+            }
+            Standing::Column { model, column, .. } => fields(model).is_some_and(|fields| {
+                fields
+                    .iter()
+                    .any(|f| f.column.as_ref().is_some_and(|(c, _)| c == column))
+            }),
+            _ => false,
+        }
+    }
+}
+
+/// The names of the app's migrations that its schema no longer has (see [`Schema::build`]).
+pub fn superseded(files: &[AppMigration], label: &str) -> Superseded {
+    Schema::build(files, label).superseded
 }
 
 /// Every name and column an operation of the file writes.
@@ -198,7 +337,8 @@ fn order(files: &[AppMigration], label: &str) -> Option<(Vec<usize>, Vec<usize>)
 struct Field {
     name: String,
     name_at: At,
-    column: Option<At>,
+    /// A `db_column`: its value and where it was written.
+    column: Option<(String, At)>,
 }
 
 /// A model as the state has it; `id` follows the model through renames.
@@ -409,13 +549,13 @@ impl State {
     }
 
     /// The column a definition gives, claimed where it is written.
-    fn column(&mut self, model: &Model, file: usize, column: &Column) -> Option<At> {
+    fn column(&mut self, model: &Model, file: usize, column: &Column) -> Option<(String, At)> {
         match column {
             Column::Default => None,
-            Column::Named(Located { span, .. }) => {
+            Column::Named(Located { value, span }) => {
                 let at = (file, span.clone());
                 self.claim(model, at.clone());
-                Some(at)
+                Some((value.clone(), at))
             }
             Column::Unknown => {
                 self.tainted.insert(model.id);
@@ -435,7 +575,10 @@ impl State {
         self.models
             .values()
             .flat_map(|model| model.fields.iter())
-            .flat_map(|field| std::iter::once(field.name_at.clone()).chain(field.column.clone()))
+            .flat_map(|field| {
+                let column = field.column.as_ref().map(|(_, at)| at.clone());
+                std::iter::once(field.name_at.clone()).chain(column)
+            })
             .collect()
     }
 }

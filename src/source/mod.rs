@@ -69,6 +69,9 @@ impl SourceFile {
     }
 }
 
+/// Files with their content, by path.
+pub type Files = Vec<(String, Vec<u8>)>;
+
 /// What a mode decided to check, before any content is read.
 pub struct Plan {
     repo: Option<Repo>,
@@ -83,6 +86,9 @@ pub struct Plan {
     snapshot: Snapshot,
     /// Whether the mode checks a change (staged, `--since`), so files are new or changed.
     change: bool,
+    /// The trees the change is measured against: `HEAD`'s (and the other parents' of a
+    /// merge) in staged mode, the merge base's with `--since`.
+    earlier: Vec<git2::Oid>,
     /// Problems met while listing (a missing path, say): reported, and the run goes on.
     pub errors: Vec<Error>,
     /// Wall-clock phases of listing (reading the index, diffing...), for `--timings`.
@@ -342,6 +348,41 @@ impl Plan {
             .iter()
             .chain(self.graph.iter().flatten())
             .map(|item| item.path.rsplit_once('/').map_or("", |(dir, _)| dir))
+            .collect()
+    }
+
+    /// Whether the mode checks a change (staged, `--since`) rather than a snapshot.
+    pub fn is_change(&self) -> bool {
+        self.change
+    }
+
+    /// The migrations of `dir` (a migrations folder) in the snapshot being checked: the
+    /// planned files there, with their content.
+    pub fn migrations_in(&self, dir: &str) -> Vec<(String, Result<Vec<u8>, Error>)> {
+        self.items
+            .iter()
+            .chain(self.graph.iter().flatten())
+            .filter(|item| item.path.rsplit_once('/').map_or("", |(d, _)| d) == dir)
+            .map(|item| {
+                let content = read(self.repo.as_ref(), item).map(|file| file.content);
+                (item.path.clone(), content)
+            })
+            .collect()
+    }
+
+    /// The migrations of `dir` in each tree the change is measured against (see
+    /// `earlier`), one list per tree; empty when the mode checks no change.
+    pub fn earlier_migrations_in(
+        &self,
+        dir: &str,
+        pattern: &dyn Pattern,
+    ) -> Result<Vec<Files>, Error> {
+        let Some(repo) = &self.repo else {
+            return Ok(Vec::new());
+        };
+        self.earlier
+            .iter()
+            .map(|tree| repo.tree_migrations_in(*tree, dir, pattern))
             .collect()
     }
 

@@ -16,6 +16,7 @@ pub fn plan(paths: &[PathBuf], pattern: &dyn Pattern, root: Option<&Path>) -> Pl
         context: None,
         snapshot: super::Snapshot::None,
         change: false,
+        earlier: Vec::new(),
         errors: Vec::new(),
         phases: Vec::new(),
     };

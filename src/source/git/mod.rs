@@ -232,9 +232,48 @@ impl Repo {
             context: None,
             snapshot,
             change,
+            earlier: Vec::new(),
             errors: Vec::new(),
             phases,
         }
+    }
+
+    /// The migrations directly in `dir` of `tree`, with their content.
+    pub(super) fn tree_migrations_in(
+        &self,
+        tree: Oid,
+        dir: &str,
+        pattern: &dyn Pattern,
+    ) -> Result<Vec<(String, Vec<u8>)>, Error> {
+        let tree = self.repo.find_tree(tree).map_err(git("reading a tree"))?;
+        let sub = if dir.is_empty() {
+            Some(tree)
+        } else {
+            tree.get_path(Path::new(dir))
+                .ok()
+                .and_then(|entry| entry.to_object(&self.repo).ok())
+                .and_then(|object| object.into_tree().ok())
+        };
+        let Some(sub) = sub else {
+            return Ok(Vec::new());
+        };
+        let mut found = Vec::new();
+        for entry in sub.iter() {
+            let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
+                continue;
+            };
+            let path = if dir.is_empty() {
+                name.to_string()
+            } else {
+                format!("{dir}/{name}")
+            };
+            if is_file_mode(entry.filemode() as u32)
+                && super::pattern::is_graph_module(pattern, &path)
+            {
+                found.push((path.clone(), self.blob(entry.id(), &path)?));
+            }
+        }
+        Ok(found)
     }
 
     /// The blob at `path` in `tree`, if there is a file there.

@@ -61,8 +61,10 @@ impl Repo {
             tree_migrations(&head_tree, pattern)
         });
         let tree = head_tree.id();
+        let earlier = vec![base_tree.id()];
         drop((diff, base_tree, head_tree, head, other));
         let mut plan = self.into_plan(items, graph, phases, Snapshot::Tree(tree));
+        plan.earlier = earlier;
         plan.context = Some(Context {
             index: others,
             touched,

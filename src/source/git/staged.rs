@@ -70,9 +70,17 @@ impl Repo {
                 self.new_to_every_parent(&mut items, &merge_heads)
             })?;
         }
+        // What the change is measured against: HEAD, and the other parents of a merge.
+        let mut earlier: Vec<Oid> = head.as_ref().map(Tree::id).into_iter().collect();
+        for id in &merge_heads {
+            if let Ok(tree) = self.repo.find_commit(*id).and_then(|commit| commit.tree()) {
+                earlier.push(tree.id());
+            }
+        }
         drop(head);
         let mut plan = self.into_plan(items, graph, phases, Snapshot::Index);
         plan.context = context;
+        plan.earlier = earlier;
         Ok(plan)
     }
 
