@@ -15,5 +15,7 @@ mod install;
 mod install_merge;
 mod library_cli;
 mod monorepo;
+#[cfg(unix)]
+mod non_utf8_paths;
 mod odd_files;
 mod project;

@@ -4,7 +4,7 @@
 //! (two upper-case hex digits): `blog/migrations/0002_caf\xE9.py`. That form is used for
 //! matching, reporting and looking files up, in every mode, so the two sides of a comparison
 //! (`HEAD`'s trees and the index, say) always name one file alike. What is read from disk is
-//! read by its raw bytes; blobs are read by their ids.
+//! read by its raw bytes ([`on_disk`]); blobs are read by their ids.
 //!
 //! Unlike U+FFFD replacement, the escape keeps two names that differ only in such a byte
 //! apart (`caf\xE9` and `caf\xE8`). Only a UTF-8 name spelled with a literal `\x` and two hex
@@ -13,13 +13,21 @@
 
 use std::borrow::Cow;
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// `raw` as shown: itself when it is UTF-8, else with each invalid byte as `\xNN`.
 pub fn shown(raw: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(raw) {
         Ok(text) => Cow::Borrowed(text),
         Err(_) => Cow::Owned(escape(raw)),
+    }
+}
+
+/// [`shown`] for bytes that are owned already: UTF-8 bytes are kept without a copy.
+pub fn shown_owned(raw: Vec<u8>) -> String {
+    match String::from_utf8(raw) {
+        Ok(text) => text,
+        Err(err) => escape(err.as_bytes()),
     }
 }
 
@@ -35,6 +43,25 @@ pub fn shown_path(path: &Path) -> Cow<'_, str> {
     #[cfg(not(unix))]
     {
         path.to_string_lossy()
+    }
+}
+
+/// Whether `shown` may name a path that is not UTF-8: only such a form holds `\x`.
+pub fn may_be_escaped(shown: &str) -> bool {
+    shown.contains("\\x")
+}
+
+/// The file at the repository path `raw` (`/`-separated bytes, as git stores it) under `root`.
+pub fn on_disk(root: &Path, raw: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        root.join(std::ffi::OsStr::from_bytes(raw))
+    }
+    // Git for Windows stores paths as UTF-8.
+    #[cfg(not(unix))]
+    {
+        root.join(String::from_utf8_lossy(raw).as_ref())
     }
 }
 
@@ -61,11 +88,13 @@ mod tests {
             Cow::Borrowed("blog/0001.py")
         ));
         assert_eq!(shown("订单/caf\u{e9}.py".as_bytes()), "订单/caf\u{e9}.py");
+        assert_eq!(shown_owned(b"a/b.py".to_vec()), "a/b.py");
     }
 
     #[test]
     fn every_invalid_byte_is_escaped() {
         assert_eq!(shown(b"0002_caf\xe9.py"), "0002_caf\\xE9.py");
+        assert_eq!(shown_owned(b"caf\xe9/x".to_vec()), "caf\\xE9/x");
         // A truncated sequence, a lone continuation byte, an overlong form: one escape per byte.
         assert_eq!(
             shown(b"\xe6\x97/\x80\xc0\xaf"),
@@ -79,13 +108,16 @@ mod tests {
     #[test]
     fn names_differing_in_an_invalid_byte_stay_apart() {
         assert_ne!(shown(b"caf\xe9"), shown(b"caf\xe8"));
+        assert!(may_be_escaped(&shown(b"caf\xe9")));
+        assert!(!may_be_escaped("caf\u{e9}"));
     }
 
     #[cfg(unix)]
     #[test]
-    fn disk_paths_are_shown_by_their_bytes() {
+    fn disk_paths_keep_their_bytes() {
         use std::os::unix::ffi::OsStrExt;
-        let path = Path::new(std::ffi::OsStr::from_bytes(b"/repo/blog/0002_caf\xe9.py"));
-        assert_eq!(shown_path(path), "/repo/blog/0002_caf\\xE9.py");
+        let path = on_disk(Path::new("/repo"), b"blog/0002_caf\xe9.py");
+        assert_eq!(path.as_os_str().as_bytes(), b"/repo/blog/0002_caf\xe9.py");
+        assert_eq!(shown_path(&path), "/repo/blog/0002_caf\\xE9.py");
     }
 }
