@@ -8,6 +8,7 @@ use crate::baseline::BaselineError;
 use crate::config::ConfigError;
 use crate::library::LibraryError;
 use crate::migration::ParseError;
+use crate::source::shown_path;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -31,17 +32,17 @@ pub enum Error {
     )]
     LibraryChecksNothing { files: String },
 
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {source}", shown_path(path))]
     Read {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
 
-    #[error("{}: no such file or directory", path.display())]
+    #[error("{}: no such file or directory", shown_path(path))]
     MissingPath { path: PathBuf },
 
-    #[error("cannot walk {}: {message}", path.display())]
+    #[error("cannot walk {}: {message}", shown_path(path))]
     Walk { path: PathBuf, message: String },
 
     #[error("not a git repository (or any parent up to the filesystem root); {what} needs one")]

@@ -154,3 +154,20 @@ fn binary_garbage_is_a_syntax_error_not_a_panic() {
     let run = check(&bytes);
     assert!(run.stdout.contains("syntax-error"), "{run:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_file_name_is_shown_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = TempDir::new().expect("temporary directory");
+    let path = dir.path().join("app/migrations");
+    std::fs::create_dir_all(&path).expect("create migrations");
+    // `0002_café.py` saved in Latin-1.
+    let name = std::ffi::OsStr::from_bytes(b"0002_caf\xe9.py");
+    std::fs::write(path.join(name), add_field("        ")).expect("write migration");
+    let run = run_in(dir.path(), &["--format", "concise", "app"]);
+    assert_eq!(
+        run.lines()[0],
+        "app/migrations/0002_caf\\xE9.py:6:38: error[field-name] `create_time` should be `created_at`"
+    );
+}

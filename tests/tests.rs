@@ -18,6 +18,8 @@ mod install_shared;
 mod library_cli;
 mod library_closed;
 mod monorepo;
+#[cfg(unix)]
+mod non_utf8_paths;
 mod odd_files;
 mod pre_push;
 mod project;

@@ -3,11 +3,15 @@
 //! few files reads a few trees, not all of them. The answer is the same as libgit2's
 //! tree-to-index diff with exact rename detection; when a rename would need content
 //! similarity, [`changes`] answers `None` and the caller asks libgit2.
+//!
+//! Names are compared as the bytes git stores, on both sides: a name that is not UTF-8 is
+//! then the same file in `HEAD` and in the index, and both sides show it alike.
 
 use std::collections::BTreeMap;
 
 use git2::{ObjectType, Oid, Repository, Tree};
 
+use super::display::shown_owned;
 use super::index::{CacheTree, Entry, Index};
 use super::{Pattern, is_file_mode};
 
@@ -43,7 +47,7 @@ pub fn changes(
         other_deletion: false,
     };
     let conflicted = |path: &str| index.conflicted.iter().any(|c| c == path);
-    walk.dir("", head.map(Tree::id), index.tree.as_ref(), &index.entries)?;
+    walk.dir(b"", head.map(Tree::id), index.tree.as_ref(), &index.entries)?;
     let other_deletion = walk.other_deletion;
     let mut changes = walk.changes;
     changes.retain(|change| {
@@ -75,11 +79,11 @@ enum Kind<'t> {
 }
 
 impl<'r> Walk<'r, '_> {
-    /// Compare directory `prefix` (`""` or ending in `/`) of `head` with the index entries
-    /// under it.
+    /// Compare directory `prefix` (as git stores it: empty, or ending in `/`) of `head` with
+    /// the index entries under it.
     fn dir(
         &mut self,
-        prefix: &str,
+        prefix: &[u8],
         head: Option<Oid>,
         cache: Option<&CacheTree>,
         entries: &[Entry],
@@ -91,23 +95,21 @@ impl<'r> Walk<'r, '_> {
         {
             return Ok(());
         }
-        let mut theirs: BTreeMap<String, Side> = BTreeMap::new();
-        let mut subtrees: BTreeMap<String, Oid> = BTreeMap::new();
+        let mut theirs: BTreeMap<Vec<u8>, Side> = BTreeMap::new();
+        let mut subtrees: BTreeMap<Vec<u8>, Oid> = BTreeMap::new();
         if let Some(id) = head {
             let tree = self.repo.find_tree(id)?;
             for item in tree.iter() {
-                let Ok(name) = std::str::from_utf8(item.name_bytes()) else {
-                    continue;
-                };
+                let name = item.name_bytes();
                 match item.kind() {
                     Some(ObjectType::Tree) => {
-                        subtrees.insert(name.to_string(), item.id());
+                        subtrees.insert(name.to_vec(), item.id());
                     }
                     Some(ObjectType::Blob) => {
                         theirs.insert(
-                            name.to_string(),
+                            name.to_vec(),
                             Side {
-                                path: format!("{prefix}{name}"),
+                                path: shown_owned([prefix, name].concat()),
                                 id: item.id(),
                                 mode: item.filemode() as u32,
                             },
@@ -118,21 +120,21 @@ impl<'r> Walk<'r, '_> {
                 }
             }
         }
-        let mut ours: BTreeMap<&str, Kind<'_>> = BTreeMap::new();
+        let mut ours: BTreeMap<&[u8], Kind<'_>> = BTreeMap::new();
         let mut rest = entries;
         while let Some(first) = rest.first() {
-            let path = self.index.path(first);
+            let path = self.index.raw_path(first);
             let Some(relative) = path.get(prefix.len()..) else {
                 rest = &rest[1..];
                 continue;
             };
-            match relative.split_once('/') {
+            match relative.iter().position(|&b| b == b'/') {
                 None => {
                     if first.mode != 0o160000 {
                         ours.insert(
                             relative,
                             Kind::File(Side {
-                                path: path.to_string(),
+                                path: self.index.path(first).to_string(),
                                 id: Oid::from_bytes(&first.id)?,
                                 mode: first.mode,
                             }),
@@ -140,12 +142,13 @@ impl<'r> Walk<'r, '_> {
                     }
                     rest = &rest[1..];
                 }
-                Some((name, _)) => {
+                Some(slash) => {
+                    let name = &relative[..slash];
                     // Entries under one directory are contiguous in the sorted index.
-                    let inner = format!("{prefix}{name}/");
+                    let inner = [prefix, name, b"/"].concat();
                     let len = rest
                         .iter()
-                        .take_while(|e| self.index.path(e).starts_with(&inner))
+                        .take_while(|e| self.index.raw_path(e).starts_with(&inner))
                         .count();
                     ours.insert(name, Kind::Dir(&rest[..len.max(1)]));
                     rest = &rest[len.max(1)..];
@@ -153,7 +156,7 @@ impl<'r> Walk<'r, '_> {
             }
         }
         for (name, side) in &theirs {
-            match ours.get(name.as_str()) {
+            match ours.get(name.as_slice()) {
                 Some(Kind::File(new)) if new.id == side.id && new.mode == side.mode => {}
                 Some(Kind::File(new)) => self.push(Some(side.clone()), Some(new.clone())),
                 Some(Kind::Dir(_)) | None => self.push(Some(side.clone()), None),
@@ -169,13 +172,13 @@ impl<'r> Walk<'r, '_> {
                 Kind::Dir(inner) => {
                     let subtree = subtrees.remove(name);
                     let child = cache.and_then(|c| c.child(name));
-                    self.dir(&format!("{prefix}{name}/"), subtree, child, inner)?;
+                    self.dir(&[prefix, name, b"/"].concat(), subtree, child, inner)?;
                 }
             }
         }
         // Directories only `HEAD` has: everything in them is deleted.
         for (name, subtree) in subtrees {
-            self.dir(&format!("{prefix}{name}/"), Some(subtree), None, &[])?;
+            self.dir(&[prefix, &name, b"/"].concat(), Some(subtree), None, &[])?;
         }
         Ok(())
     }

@@ -9,6 +9,9 @@
 //! sparse index (`sdir`: directories outside the sparse cone stand as one entry holding
 //! their tree, which the caller expands). Object ids are SHA-1 ones; a SHA-256 repository
 //! is refused when it is opened.
+//!
+//! A path that is not UTF-8 is kept: it is named as [`super::display`] shows it, and its
+//! bytes are kept beside, since entries are sorted by the bytes and looked up by them.
 
 use std::ops::Range;
 
@@ -16,15 +19,29 @@ use std::ops::Range;
 /// all paths, not one each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// The path as shown (see [`super::display`]).
     path: Range<usize>,
+    /// The path's bytes when they are not UTF-8 (and `path` is their escaped form).
+    raw: Option<Box<[u8]>>,
     pub mode: u32,
     pub id: [u8; 20],
     /// The merge stage (0 outside a conflict).
     stage: u16,
-    /// Not part of the commit (`git add -N`), or a path that is not UTF-8: kept while
-    /// reading, since a split index counts entries by position, and left out at the end.
+    /// Not part of the commit (`git add -N`): kept while reading, since a split index
+    /// counts entries by position, and left out at the end.
     skip: bool,
 }
+
+impl Entry {
+    /// Whether the path is UTF-8 (shown as it is stored).
+    pub fn is_utf8(&self) -> bool {
+        self.raw.is_none()
+    }
+}
+
+/// An entry as written, for joining a split index: (path as git stores it, mode, id, stage,
+/// skip).
+pub(super) type RawEntry<'a> = (&'a [u8], u32, [u8; 20], u16, bool);
 
 /// The mode of a sparse directory entry.
 pub const SPARSE_DIRECTORY: u32 = 0o040000;
@@ -34,12 +51,13 @@ pub const SPARSE_DIRECTORY: u32 = 0o040000;
 pub struct CacheTree {
     /// `None` when the directory was touched since the tree was last written.
     pub id: Option<[u8; 20]>,
-    children: Vec<(String, CacheTree)>,
+    /// Subdirectories by name, as bytes (a name need not be UTF-8).
+    children: Vec<(Vec<u8>, CacheTree)>,
 }
 
 impl CacheTree {
     /// The node of subdirectory `name`.
-    pub fn child(&self, name: &str) -> Option<&CacheTree> {
+    pub fn child(&self, name: &[u8]) -> Option<&CacheTree> {
         self.children
             .iter()
             .find(|(child, _)| child == name)
@@ -50,9 +68,9 @@ impl CacheTree {
 /// What the staged mode needs of the index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Index {
-    /// Stage-0 entries in index order (sorted by path, byte-wise).
+    /// Stage-0 entries in index order (sorted by the paths' bytes).
     pub entries: Vec<Entry>,
-    /// Every entry's path, one after the other.
+    /// Every entry's path as shown, one after the other.
     paths: String,
     /// Paths with merge conflicts (stages 1 to 3).
     pub conflicted: Vec<String>,
@@ -75,33 +93,81 @@ const EXTENDED: u16 = 0x4000;
 const INTENT_TO_ADD: u16 = 0x2000;
 
 impl Index {
-    /// The path of an entry of this index.
+    /// The path of an entry of this index, as shown (see [`super::display`]).
     pub fn path(&self, entry: &Entry) -> &str {
         self.paths.get(entry.path.clone()).unwrap_or_default()
     }
 
-    /// The entry at `path`, found by its place in the sorted entries.
-    pub fn find(&self, path: &str) -> Option<&Entry> {
-        let at = self
-            .entries
-            .binary_search_by(|e| self.path(e).cmp(path))
-            .ok()?;
-        self.entries.get(at)
+    /// The path of an entry as git stores it.
+    pub fn raw_path<'a>(&'a self, entry: &'a Entry) -> &'a [u8] {
+        match &entry.raw {
+            Some(raw) => raw,
+            None => self.path(entry).as_bytes(),
+        }
     }
 
-    /// The entries whose path starts with `prefix` (a directory ending in `/`): one run of
-    /// the sorted entries.
+    /// The entry at `path` (as shown), found by its place in the sorted entries. The bytes of
+    /// a UTF-8 path are the path itself; one that is not UTF-8 is shown escaped, and looked
+    /// for among such entries.
+    pub fn find(&self, path: &str) -> Option<&Entry> {
+        let found = self
+            .entries
+            .binary_search_by(|e| self.raw_path(e).cmp(path.as_bytes()))
+            .ok()
+            .and_then(|at| self.entries.get(at));
+        if found.is_some() || !super::display::may_be_escaped(path) {
+            return found;
+        }
+        self.entries
+            .iter()
+            .find(|e| !e.is_utf8() && self.path(e) == path)
+    }
+
+    /// The entries whose path (as shown) starts with `prefix`, a directory ending in `/`:
+    /// one run of the sorted entries.
     pub fn under(&self, prefix: &str) -> &[Entry] {
-        let start = self.entries.partition_point(|e| self.path(e) < prefix);
+        let run = self.run(prefix.as_bytes());
+        if !run.is_empty() || !super::display::may_be_escaped(prefix) {
+            return run;
+        }
+        // A directory that is not UTF-8: its bytes are those of the first entry shown under
+        // it, up to as many `/` as the prefix has.
+        let Some(entry) = self
+            .entries
+            .iter()
+            .find(|e| !e.is_utf8() && self.path(e).starts_with(prefix))
+        else {
+            return &[];
+        };
+        let raw = self.raw_path(entry);
+        // Escapes hold no `/`, so the prefix's last `/` is the entry's n-th.
+        let Some(last) = prefix.matches('/').count().checked_sub(1) else {
+            return &[];
+        };
+        let Some((end, _)) = raw
+            .iter()
+            .enumerate()
+            .filter(|(_, byte)| **byte == b'/')
+            .nth(last)
+        else {
+            return &[];
+        };
+        self.run(&raw[..=end])
+    }
+
+    /// The entries whose bytes start with `prefix`.
+    fn run(&self, prefix: &[u8]) -> &[Entry] {
+        let start = self.entries.partition_point(|e| self.raw_path(e) < prefix);
         let len = self.entries[start..]
             .iter()
-            .take_while(|e| self.path(e).starts_with(prefix))
+            .take_while(|e| self.raw_path(e).starts_with(prefix))
             .count();
         &self.entries[start..start + len]
     }
 
-    /// An index holding `entries` (path, mode, id), for indexes read another way.
-    pub fn from_entries(entries: impl IntoIterator<Item = (String, u32, [u8; 20])>) -> Index {
+    /// An index holding `entries` (path as git stores it, mode, id), for indexes read
+    /// another way.
+    pub fn from_entries(entries: impl IntoIterator<Item = (Vec<u8>, u32, [u8; 20])>) -> Index {
         // Byte order, as in an index file (libgit2 sorts case-insensitively where
         // `core.ignorecase` is set).
         let mut entries: Vec<_> = entries.into_iter().collect();
@@ -113,11 +179,22 @@ impl Index {
         index
     }
 
-    fn push(&mut self, path: &str, mode: u32, id: [u8; 20], stage: u16, skip: bool) {
+    /// Add an entry whose path is `raw`, as git stores it.
+    fn push(&mut self, raw: &[u8], mode: u32, id: [u8; 20], stage: u16, skip: bool) {
         let from = self.paths.len();
-        self.paths.push_str(path);
+        let raw = match std::str::from_utf8(raw) {
+            Ok(path) => {
+                self.paths.push_str(path);
+                None
+            }
+            Err(_) => {
+                self.paths.push_str(&super::display::shown(raw));
+                Some(raw.into())
+            }
+        };
         self.entries.push(Entry {
             path: from..self.paths.len(),
+            raw,
             mode,
             id,
             stage,
@@ -125,16 +202,16 @@ impl Index {
         });
     }
 
-    /// Every entry as written, in order: (path, mode, id, stage, skip).
-    pub(super) fn raw(&self) -> impl Iterator<Item = (&str, u32, [u8; 20], u16, bool)> + '_ {
+    /// Every entry as written, in order.
+    pub(super) fn raw(&self) -> impl Iterator<Item = RawEntry<'_>> + '_ {
         self.entries
             .iter()
-            .map(|e| (self.path(e), e.mode, e.id, e.stage, e.skip))
+            .map(|e| (self.raw_path(e), e.mode, e.id, e.stage, e.skip))
     }
 
     /// An index of raw entries (as [`Index::raw`] lists them), in the order given.
     pub(super) fn from_raw<'a>(
-        entries: impl IntoIterator<Item = (&'a str, u32, [u8; 20], u16, bool)>,
+        entries: impl IntoIterator<Item = RawEntry<'a>>,
         tree: Option<CacheTree>,
         sparse: bool,
     ) -> Index {
@@ -226,19 +303,17 @@ fn parse(data: &[u8]) -> Option<Parsed> {
             let keep = previous.len().checked_sub(strip)?;
             previous.truncate(keep);
             previous.extend_from_slice(at.until_nul()?);
-            std::str::from_utf8(&previous).ok()
+            &previous[..]
         } else {
             let path = at.until_nul()?;
             // Entries are padded with NULs to a multiple of eight bytes (the path's own NUL
             // counts as the first).
             let used = at.pos - start;
             at.take((8 - used % 8) % 8)?;
-            std::str::from_utf8(path).ok()
+            path
         };
-        // A path that is not UTF-8 cannot be a migration we report on; in version 4 it still
-        // took part in prefix compression above.
-        let skip = path.is_none() || extended & INTENT_TO_ADD != 0;
-        index.push(path.unwrap_or_default(), mode, id, stage, skip);
+        let skip = extended & INTENT_TO_ADD != 0;
+        index.push(path, mode, id, stage, skip);
     }
     // Extensions, until only the trailing checksum is left.
     let mut link = None;
@@ -267,13 +342,13 @@ fn cache_tree(body: &[u8]) -> Option<CacheTree> {
     Some(root)
 }
 
-fn cache_node(at: &mut Cursor<'_>, depth: usize) -> Option<(String, CacheTree)> {
+fn cache_node(at: &mut Cursor<'_>, depth: usize) -> Option<(Vec<u8>, CacheTree)> {
     // Directories nest far less deep than this; it keeps a corrupt extension from recursing
     // without end.
     if depth > 4096 {
         return None;
     }
-    let name = String::from_utf8(at.until_nul()?.to_vec()).ok()?;
+    let name = at.until_nul()?.to_vec();
     let line = at.until(b'\n')?;
     let line = std::str::from_utf8(line).ok()?;
     let (entries, subtrees) = line.split_once(' ')?;
@@ -371,6 +446,75 @@ mod tests {
         let mut data = b"DIRC\0\0\0\x02\0\0\0\x01".to_vec();
         data.extend([0xff; 200]);
         assert_eq!(read(&data), None);
+    }
+
+    #[test]
+    fn paths_that_are_not_utf8_keep_their_order_and_are_found() {
+        let id = [0; 20];
+        let raw: [&[u8]; 7] = [
+            b"a/migrations/0001.py",
+            b"a/migrations/0002_caf\xe9.py",
+            b"a/migrations/0003.py",
+            b"caf\xe9/migrations/0001.py",
+            b"caf\xe9/migrations/0002_\xff.py",
+            b"caf\xe9z/0001.py",
+            "caf\u{e9}/0001.py".as_bytes(),
+        ];
+        // Given out of order: sorted by bytes, as git sorts them.
+        let index = Index::from_entries(raw.iter().rev().map(|path| (path.to_vec(), 0o100644, id)));
+        let stored: Vec<&[u8]> = index.entries.iter().map(|e| index.raw_path(e)).collect();
+        let mut sorted = raw.to_vec();
+        sorted.sort();
+        assert_eq!(stored, sorted);
+        for path in raw {
+            let shown = super::super::display::shown(path);
+            let entry = index.find(&shown).expect("found");
+            assert_eq!(index.raw_path(entry), path, "{shown}");
+            assert_eq!(entry.is_utf8(), std::str::from_utf8(path).is_ok());
+        }
+        assert!(index.find("caf\\xE9/migrations/0003.py").is_none());
+        assert!(index.find("a/migrations/0002_caf.py").is_none());
+        let under = |prefix: &str| -> Vec<&str> {
+            index.under(prefix).iter().map(|e| index.path(e)).collect()
+        };
+        assert_eq!(
+            under("a/migrations/"),
+            [
+                "a/migrations/0001.py",
+                "a/migrations/0002_caf\\xE9.py",
+                "a/migrations/0003.py"
+            ]
+        );
+        assert_eq!(
+            under("caf\\xE9/migrations/"),
+            [
+                "caf\\xE9/migrations/0001.py",
+                "caf\\xE9/migrations/0002_\\xFF.py"
+            ]
+        );
+        assert_eq!(under("caf\\xE9z/"), ["caf\\xE9z/0001.py"]);
+        assert_eq!(under("caf\u{e9}/"), ["caf\u{e9}/0001.py"]);
+        assert!(under("caf\\xE8/").is_empty());
+    }
+
+    #[test]
+    fn version_4_paths_that_are_not_utf8_share_prefixes() {
+        // Three entries, each the previous one with `strip` bytes removed and a suffix.
+        let mut data = b"DIRC\0\0\0\x04\0\0\0\x03".to_vec();
+        for (strip, suffix) in [(0u8, &b"a/caf\xe9.py"[..]), (4, b"\xff.py"), (7, b"z.py")] {
+            data.extend([0; STAT - 16]);
+            data.extend(0o100644u32.to_be_bytes());
+            data.extend([0; 12]);
+            data.extend([7; HASH]);
+            data.extend(0u16.to_be_bytes());
+            data.push(strip);
+            data.extend(suffix);
+            data.push(0);
+        }
+        data.extend([0; HASH]);
+        let index = read(&data, |_| None).expect("read");
+        let paths: Vec<&str> = index.entries.iter().map(|e| index.path(e)).collect();
+        assert_eq!(paths, ["a/caf\\xE9.py", "a/caf\\xFF.py", "a/z.py"]);
     }
 
     #[test]

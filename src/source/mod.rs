@@ -6,6 +6,7 @@
 //! git2 types stay inside this module.
 
 mod compare;
+mod display;
 mod git;
 mod index;
 mod lines;
@@ -17,6 +18,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use display::shown_path;
 pub use git::Repo;
 pub use pattern::{GlobError, MigrationPattern, Pattern, is_graph_module, is_migration};
 
@@ -46,7 +48,8 @@ enum Snapshot {
 /// One file's content, ready to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
-    /// Relative to the repository root, `/`-separated (as given, outside a repository).
+    /// Relative to the repository root, `/`-separated (as given, outside a repository); a
+    /// byte that is not UTF-8 is shown as `\xNN` (see `display`).
     pub path: String,
     pub content: Vec<u8>,
     /// 1-based line ranges (end exclusive) the change adds; `None` when every line counts.

@@ -103,8 +103,9 @@ fn lexical_normal(path: &Path) -> PathBuf {
     out
 }
 
+/// `path` as shown (see [`super::display`]), `/`-separated.
 fn slashed(path: &Path) -> String {
-    let text = path.to_string_lossy();
+    let text = super::display::shown_path(path);
     if std::path::MAIN_SEPARATOR == '/' {
         text.into_owned()
     } else {

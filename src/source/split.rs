@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::index::{Index, SPARSE_DIRECTORY};
+use super::index::{Index, RawEntry, SPARSE_DIRECTORY};
 
 /// The `link` extension.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +51,7 @@ impl Link {
 /// Join a shared index with the index file that links to it, as git does: replace, delete,
 /// then add (an added entry takes the place of one with the same path and stage).
 pub fn join(base: &Index, split: &Index, link: &Link) -> Option<Index> {
-    let mut entries: Vec<(&str, u32, [u8; 20], u16, bool)> = base.raw().collect();
+    let mut entries: Vec<RawEntry<'_>> = base.raw().collect();
     let mut own = split.raw();
     for &at in &link.replace {
         let (name, mode, id, stage, skip) = own.next()?;
@@ -66,7 +66,7 @@ pub fn join(base: &Index, split: &Index, link: &Link) -> Option<Index> {
     for &at in &link.delete {
         *deleted.get_mut(at)? = true;
     }
-    let mut joined: BTreeMap<(&str, u16), (u32, [u8; 20], bool)> = entries
+    let mut joined: BTreeMap<_, _> = entries
         .iter()
         .zip(&deleted)
         .filter(|(_, deleted)| !**deleted)

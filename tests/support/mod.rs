@@ -137,6 +137,17 @@ impl Repo {
         std::fs::write(full, content).expect("write file");
     }
 
+    /// Write a file whose path is raw bytes (a name that is not UTF-8, say).
+    #[cfg(unix)]
+    pub fn write_raw(&self, path: &[u8], content: impl AsRef<[u8]>) {
+        use std::os::unix::ffi::OsStrExt;
+        let full = self.path().join(std::ffi::OsStr::from_bytes(path));
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).expect("create directories");
+        }
+        std::fs::write(full, content).expect("write file");
+    }
+
     pub fn commit_all(&self, message: &str) {
         self.git(&["add", "-A"]);
         self.git(&["commit", "-q", "--no-verify", "-m", message]);

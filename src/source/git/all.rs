@@ -1,11 +1,17 @@
 //! `--all`: every migration the index tracks, and those in the working tree it does not
-//! track and git does not ignore.
+//! track and git does not ignore. Files are read from the working tree by the bytes of
+//! their names, which need not be UTF-8; they are named as [`display`] shows them.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::super::{Item, MigrationPattern, Origin, Pattern, Plan, Snapshot, index, is_file_mode};
+use super::display::{self, on_disk, shown};
 use super::{Repo, entry_stage, git, timed};
 use crate::error::Error;
+
+/// A file to read: its path as shown, and where it is on disk.
+type Found = (String, PathBuf);
 
 impl Repo {
     pub(in crate::source) fn all(
@@ -25,29 +31,33 @@ impl Repo {
         } else {
             timed(&mut phases, "read index", || self.take_index())
         };
-        let mut paths: Vec<String> = match &fast {
+        let tracked = |index: &index::Index, entry: &index::Entry| -> Found {
+            let path = index.path(entry).to_string();
+            (path, on_disk(&workdir, index.raw_path(entry)))
+        };
+        let mut paths: Vec<Found> = match &fast {
             Some(index) => {
-                let tracked: Vec<String> = index
+                let tracked: Vec<Found> = index
                     .entries
                     .iter()
                     .filter(|entry| is_file_mode(entry.mode) && pattern.matches(index.path(entry)))
-                    .map(|entry| index.path(entry).to_string())
+                    .map(|entry| tracked(index, entry))
                     .collect();
                 let untracked = timed(&mut phases, "list untracked", || {
                     untracked_migrations(&workdir, index, pattern)
                 });
                 tracked.into_iter().chain(untracked).collect()
             }
-            None => self.all_through_libgit2(pattern, &mut phases)?,
+            None => self.all_through_libgit2(&workdir, pattern, &mut phases)?,
         };
         paths.sort();
-        paths.dedup();
+        paths.dedup_by(|a, b| a.0 == b.0);
         // Migrations `exclude` keeps from the naming rules are still part of their app's
         // graph: read for it, not checked.
         let dirs: std::collections::BTreeSet<&str> =
-            paths.iter().map(|path| super::parent(path)).collect();
+            paths.iter().map(|(path, _)| super::parent(path)).collect();
         let default = MigrationPattern::default();
-        let excluded: Vec<String> = fast
+        let excluded: Vec<Found> = fast
             .iter()
             .flat_map(|index| index.entries.iter().map(move |entry| (index, entry)))
             .filter(|(index, entry)| {
@@ -57,10 +67,9 @@ impl Repo {
                     && dirs.contains(super::parent(path))
                     && !pattern.matches(path)
             })
-            .map(|(index, entry)| index.path(entry).to_string())
+            .map(|(index, entry)| tracked(index, entry))
             .collect();
-        let on_disk = |path: String| {
-            let file = workdir.join(&path);
+        let on_disk = |(path, file): Found| {
             // A tracked file deleted in the working tree has nothing to check.
             file.is_file().then_some(Item {
                 path,
@@ -77,17 +86,19 @@ impl Repo {
     /// Tracked and untracked migrations through libgit2's index and status.
     fn all_through_libgit2(
         &self,
+        workdir: &Path,
         pattern: &dyn Pattern,
         phases: &mut Vec<(&'static str, Duration)>,
-    ) -> Result<Vec<String>, Error> {
+    ) -> Result<Vec<Found>, Error> {
         let index = timed(phases, "read index (libgit2)", || {
             self.repo.index().map_err(git("reading the index"))
         })?;
-        let mut paths: Vec<String> = index
+        let found = |raw: &[u8]| (shown(raw).into_owned(), on_disk(workdir, raw));
+        let mut paths: Vec<Found> = index
             .iter()
             .filter(|entry| entry_stage(entry.flags) == 0 && is_file_mode(entry.mode))
-            .filter_map(|entry| String::from_utf8(entry.path).ok())
-            .filter(|path| pattern.matches(path))
+            .map(|entry| found(&entry.path))
+            .filter(|(path, _)| pattern.matches(path))
             .collect();
         let mut options = git2::StatusOptions::new();
         options
@@ -108,8 +119,8 @@ impl Repo {
             statuses
                 .iter()
                 .filter(|entry| entry.status().is_wt_new())
-                .filter_map(|entry| entry.path().ok().map(str::to_string))
-                .filter(|path| pattern.matches(path)),
+                .map(|entry| found(entry.path_bytes()))
+                .filter(|(path, _)| pattern.matches(path)),
         );
         Ok(paths)
     }
@@ -119,11 +130,7 @@ impl Repo {
 /// `git ls-files --others --exclude-standard` lists them: `.gitignore` files,
 /// `.git/info/exclude` and `core.excludesFile` apply, hidden files count, and nested
 /// repositories are not entered. Only names are read, no file is stat'ed against the index.
-fn untracked_migrations(
-    workdir: &std::path::Path,
-    index: &index::Index,
-    pattern: &dyn Pattern,
-) -> Vec<String> {
+fn untracked_migrations(workdir: &Path, index: &index::Index, pattern: &dyn Pattern) -> Vec<Found> {
     let root = workdir.to_path_buf();
     let walk = ignore::WalkBuilder::new(workdir)
         .hidden(false)
@@ -146,20 +153,23 @@ fn untracked_migrations(
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let Some(path) = entry
-            .path()
-            .strip_prefix(workdir)
-            .ok()
-            .and_then(|p| p.to_str())
-            .map(|p| p.replace(std::path::MAIN_SEPARATOR, "/"))
-        else {
+        let Ok(relative) = entry.path().strip_prefix(workdir) else {
             continue;
         };
+        let mut path = display::shown_path(relative).into_owned();
+        if std::path::MAIN_SEPARATOR != '/' {
+            path = path.replace(std::path::MAIN_SEPARATOR, "/");
+        }
+        // The pattern first: it is cheaper than the look-up, which for a name that is not
+        // UTF-8 goes over every such entry.
+        if !pattern.matches(&path) {
+            continue;
+        }
         let tracked = index.find(&path).is_some()
             // A path in conflict is tracked too (and, as in libgit2's status, left out).
             || index.conflicted.contains(&path);
-        if pattern.matches(&path) && !tracked {
-            found.push(path);
+        if !tracked {
+            found.push((path, entry.into_path()));
         }
     }
     found

@@ -4,6 +4,9 @@
 //! reading the index and blobs, diffing, and building the plan. One file per mode:
 //! `staged` (`HEAD` vs the index, and merges), `since` (merge base vs `HEAD`), `all` (index
 //! entries plus untracked files).
+//!
+//! Paths leave here as [`display`] shows them; names that are not UTF-8 are read from git as
+//! bytes, and looked up again by their shown form ([`Repo::tree_entry`]).
 
 mod all;
 mod since;
@@ -16,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use git2::{Delta, DiffFindOptions, DiffOptions, ErrorCode, Oid, Repository, Tree};
 
+use super::display::{self, shown};
 use super::{Item, Origin, Pattern, Plan, Snapshot, index, is_file_mode};
 use crate::error::Error;
 
@@ -125,10 +129,13 @@ impl Repo {
                         .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
             })
         };
+        // A config file in a directory whose name is not UTF-8 is not read: its shown path
+        // names no file on disk.
         if let Some(index) = self.index.get_or_init(|| self.read_index()) {
             return index
                 .entries
                 .iter()
+                .filter(|entry| entry.is_utf8())
                 .map(|entry| index.path(entry))
                 .filter(|path| named(path))
                 .map(str::to_string)
@@ -185,26 +192,26 @@ impl Repo {
     /// A sparse index with each sparse directory entry replaced by the files of its tree, as
     /// git expands it for a command that needs every path.
     fn expand_sparse(&self, index: index::Index) -> Option<index::Index> {
-        let mut entries: Vec<(String, u32, [u8; 20])> = Vec::with_capacity(index.entries.len());
+        let mut entries: Vec<(Vec<u8>, u32, [u8; 20])> = Vec::with_capacity(index.entries.len());
         for entry in &index.entries {
-            let path = index.path(entry);
+            let path = index.raw_path(entry);
             if entry.mode != index::SPARSE_DIRECTORY {
-                entries.push((path.to_string(), entry.mode, entry.id));
+                entries.push((path.to_vec(), entry.mode, entry.id));
                 continue;
             }
             let tree = self.repo.find_tree(Oid::from_bytes(&entry.id).ok()?).ok()?;
-            let prefix = path.trim_end_matches('/');
+            let mut prefix = path.to_vec();
+            if prefix.last() != Some(&b'/') {
+                prefix.push(b'/');
+            }
             let mut failed = false;
-            tree.walk(git2::TreeWalkMode::PreOrder, |dir, item| {
-                if item.kind() == Some(git2::ObjectType::Tree) {
-                    return git2::TreeWalkResult::Ok;
+            self.tree_leaves(&tree, |relative, item| {
+                match item.id().as_bytes().try_into() {
+                    Ok(id) => {
+                        entries.push(([&prefix, relative].concat(), item.filemode() as u32, id))
+                    }
+                    Err(_) => failed = true,
                 }
-                let (Ok(name), Ok(id)) = (item.name(), item.id().as_bytes().try_into()) else {
-                    failed = true;
-                    return git2::TreeWalkResult::Abort;
-                };
-                entries.push((format!("{prefix}/{dir}{name}"), item.filemode() as u32, id));
-                git2::TreeWalkResult::Ok
             })
             .ok()?;
             if failed {
@@ -259,9 +266,7 @@ impl Repo {
         };
         let mut found = Vec::new();
         for entry in sub.iter() {
-            let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
-                continue;
-            };
+            let name = super::display::shown(entry.name_bytes());
             let path = if dir.is_empty() {
                 name.to_string()
             } else {
@@ -279,8 +284,64 @@ impl Repo {
     /// The blob at `path` in `tree`, if there is a file there.
     pub(super) fn tree_blob(&self, tree: Oid, path: &str) -> Option<Oid> {
         let tree = self.repo.find_tree(tree).ok()?;
-        let entry = tree.get_path(std::path::Path::new(path)).ok()?;
+        let entry = self.tree_entry(&tree, path)?;
         is_file_mode(entry.filemode() as u32).then(|| entry.id())
+    }
+
+    /// The entry at `path` (as [`display`] shows it) in `tree`.
+    fn tree_entry(&self, tree: &Tree<'_>, path: &str) -> Option<git2::TreeEntry<'static>> {
+        if let Ok(entry) = tree.get_path(Path::new(path)) {
+            return Some(entry);
+        }
+        if !display::may_be_escaped(path) {
+            return None;
+        }
+        // A name that is not UTF-8: each component is looked for as it is shown.
+        let mut parts = path.split('/');
+        let mut part = parts.next()?;
+        let mut current = tree.clone();
+        loop {
+            let entry = current
+                .iter()
+                .find(|entry| shown(entry.name_bytes()) == part)?
+                .to_owned();
+            match parts.next() {
+                None => return Some(entry),
+                Some(next) => {
+                    current = self.repo.find_tree(entry.id()).ok()?;
+                    part = next;
+                }
+            }
+        }
+    }
+
+    /// Every entry under `tree` that is not a tree (files, symlinks, submodules), in
+    /// preorder, with its path below `tree` as git stores it. git2's own walk stops at a
+    /// directory whose name is not UTF-8; this one does not.
+    fn tree_leaves(
+        &self,
+        tree: &Tree<'_>,
+        mut each: impl FnMut(&[u8], &git2::TreeEntry<'_>),
+    ) -> Result<(), git2::Error> {
+        let mut stack: Vec<(Vec<u8>, Tree<'_>, usize)> = vec![(Vec::new(), tree.clone(), 0)];
+        while let Some((prefix, tree, at)) = stack.last_mut() {
+            let Some(entry) = tree.get(*at) else {
+                stack.pop();
+                continue;
+            };
+            *at += 1;
+            let mut path = [prefix.as_slice(), entry.name_bytes()].concat();
+            if entry.kind() != Some(git2::ObjectType::Tree) {
+                each(&path, &entry);
+                continue;
+            }
+            let subtree = entry.id();
+            // The entry borrows the stack's tree.
+            drop(entry);
+            path.push(b'/');
+            stack.push((path, self.repo.find_tree(subtree)?, 0));
+        }
+        Ok(())
     }
 
     /// Every file called `name` in `tree`, at any depth.
@@ -289,11 +350,10 @@ impl Repo {
             return Vec::new();
         };
         let mut out = Vec::new();
-        let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-            if entry.name() == Ok(name) && is_file_mode(entry.filemode() as u32) {
-                out.push((format!("{dir}{name}"), entry.id()));
+        let _ = self.tree_leaves(&tree, |path, entry| {
+            if entry.name_bytes() == name.as_bytes() && is_file_mode(entry.filemode() as u32) {
+                out.push((shown(path).into_owned(), entry.id()));
             }
-            git2::TreeWalkResult::Ok
         });
         out
     }
@@ -301,7 +361,7 @@ impl Repo {
     /// The `.py` files directly in directory `dir` of `tree`.
     pub(super) fn tree_modules(&self, tree: Oid, dir: &str) -> Vec<(String, Oid)> {
         let Some(subtree) = self.repo.find_tree(tree).ok().and_then(|tree| {
-            let entry = tree.get_path(std::path::Path::new(dir)).ok()?;
+            let entry = self.tree_entry(&tree, dir)?;
             self.repo.find_tree(entry.id()).ok()
         }) else {
             return Vec::new();
@@ -310,7 +370,7 @@ impl Repo {
             .iter()
             .filter(|entry| is_file_mode(entry.filemode() as u32))
             .filter_map(|entry| {
-                let name = std::str::from_utf8(entry.name_bytes()).ok()?;
+                let name = shown(entry.name_bytes());
                 name.ends_with(".py")
                     .then(|| (format!("{dir}/{name}"), entry.id()))
             })
@@ -332,9 +392,9 @@ impl Repo {
         let mut touched = BTreeSet::new();
         for delta in diff.deltas() {
             for file in [delta.old_file(), delta.new_file()] {
-                let path = file.path_bytes().and_then(|p| std::str::from_utf8(p).ok());
+                let path = file.path_bytes().map(shown);
                 if let Some(path) = path.filter(|path| pattern.matches(path)) {
-                    touched.insert(parent(path).to_string());
+                    touched.insert(parent(&path).to_string());
                 }
             }
             if !KEPT.contains(&delta.status()) {
@@ -344,10 +404,10 @@ impl Repo {
             if !is_file_mode(u32::from(new.mode())) {
                 continue;
             }
-            let Some(path) = new.path_bytes().and_then(|p| std::str::from_utf8(p).ok()) else {
+            let Some(path) = new.path_bytes().map(shown) else {
                 continue;
             };
-            if !pattern.matches(path) {
+            if !pattern.matches(&path) {
                 continue;
             }
             let old = delta.old_file();
@@ -356,14 +416,13 @@ impl Repo {
             // ever checked.
             let was_migration = old
                 .path_bytes()
-                .and_then(|p| std::str::from_utf8(p).ok())
-                .is_some_and(|old_path| pattern.matches(old_path));
+                .is_some_and(|old_path| pattern.matches(&shown(old_path)));
             let (added_lines, before) =
                 if old.id().is_zero() || delta.status() == Delta::Added || !was_migration {
                     (None, Vec::new())
                 } else {
                     (
-                        Some(self.added_lines(old.id(), new.id(), path)?),
+                        Some(self.added_lines(old.id(), new.id(), &path)?),
                         vec![old.id()],
                     )
                 };

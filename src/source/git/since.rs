@@ -8,7 +8,7 @@ use git2::Tree;
 use super::super::{
     Context, Item, Origin, Pattern, Plan, Snapshot, index, is_file_mode, is_graph_module,
 };
-use super::{Repo, diff_options, git, timed, without};
+use super::{Repo, diff_options, display::shown, git, timed, without};
 use crate::error::Error;
 
 impl Repo {
@@ -58,7 +58,7 @@ impl Repo {
         // The migrations of every app at HEAD, so that dependencies on apps the change does
         // not touch are looked up as in staged mode.
         let others = timed(&mut phases, "list other apps", || {
-            tree_migrations(&head_tree, pattern)
+            self.tree_migrations(&head_tree, pattern)
         });
         let tree = head_tree.id();
         let earlier = vec![base_tree.id()];
@@ -82,17 +82,14 @@ impl Repo {
     ) -> Vec<Item> {
         let mut extra = Vec::new();
         for dir in dirs {
-            let Ok(entry) = tree.get_path(std::path::Path::new(dir)) else {
+            let Some(entry) = self.tree_entry(tree, dir) else {
                 continue;
             };
             let Ok(subtree) = entry.to_object(&self.repo).and_then(|o| o.peel_to_tree()) else {
                 continue;
             };
             for entry in subtree.iter() {
-                let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
-                    continue;
-                };
-                let path = format!("{dir}/{name}");
+                let path = format!("{dir}/{}", shown(entry.name_bytes()));
                 if is_file_mode(entry.filemode() as u32) && is_graph_module(pattern, &path) {
                     extra.push(Item {
                         path,
@@ -105,23 +102,20 @@ impl Repo {
         }
         without(extra, items)
     }
-}
 
-/// Every migration in `tree`, as index entries.
-fn tree_migrations(tree: &Tree<'_>, pattern: &dyn Pattern) -> index::Index {
-    let mut found = Vec::new();
-    let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-        if entry.kind() != Some(git2::ObjectType::Blob) {
-            return git2::TreeWalkResult::Ok;
-        }
-        let (Ok(name), Ok(id)) = (entry.name(), entry.id().as_bytes().try_into()) else {
-            return git2::TreeWalkResult::Ok;
-        };
-        let path = format!("{dir}{name}");
-        if is_graph_module(pattern, &path) {
-            found.push((path, entry.filemode() as u32, id));
-        }
-        git2::TreeWalkResult::Ok
-    });
-    index::Index::from_entries(found)
+    /// Every migration in `tree`, as index entries.
+    fn tree_migrations(&self, tree: &Tree<'_>, pattern: &dyn Pattern) -> index::Index {
+        let mut found = Vec::new();
+        // A tree that cannot be read (a corrupt repository) ends the listing; what was found
+        // before it is kept.
+        let _ = self.tree_leaves(tree, |path, entry| {
+            if entry.kind() == Some(git2::ObjectType::Blob)
+                && let Ok(id) = entry.id().as_bytes().try_into()
+                && is_graph_module(pattern, &shown(path))
+            {
+                found.push((path.to_vec(), entry.filemode() as u32, id));
+            }
+        });
+        index::Index::from_entries(found)
+    }
 }

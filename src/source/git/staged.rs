@@ -11,7 +11,7 @@ use git2::{Oid, Tree};
 use super::super::{
     Context, Item, Origin, Pattern, Plan, Snapshot, compare, index, is_file_mode, is_graph_module,
 };
-use super::{Repo, diff_options, entry_stage, git, parent, timed, without};
+use super::{Repo, diff_options, display::shown_owned, entry_stage, git, parent, timed, without};
 use crate::error::Error;
 
 /// The index entry flag of `git add -N`.
@@ -166,7 +166,7 @@ impl Repo {
         let pending: Vec<String> = index
             .iter()
             .filter(|entry| intent_to_add(entry))
-            .filter_map(|entry| String::from_utf8(entry.path).ok())
+            .map(|entry| shown_owned(entry.path))
             .collect();
         items.retain(|item| !pending.contains(&item.path));
         let listed = index::Index::from_entries(
@@ -175,7 +175,7 @@ impl Repo {
                 .filter(|entry| entry_stage(entry.flags) == 0 && !intent_to_add(entry))
                 .filter_map(|entry| {
                     let id = entry.id.as_bytes().try_into().ok()?;
-                    Some((String::from_utf8(entry.path).ok()?, entry.mode, id))
+                    Some((entry.path, entry.mode, id))
                 }),
         );
         let graph = index_files_in(&listed, &touched, pattern, &items);
@@ -215,7 +215,7 @@ impl Repo {
                 continue;
             };
             for tree in &trees {
-                let Ok(entry) = tree.get_path(std::path::Path::new(&item.path)) else {
+                let Some(entry) = self.tree_entry(tree, &item.path) else {
                     continue;
                 };
                 // A directory or submodule at that path in the other parent: all lines new.
@@ -263,12 +263,13 @@ pub(super) fn index_files_in(
 }
 
 /// A libgit2 index in memory holding the entries of an index read by our own reader, for
-/// libgit2's diff (rename detection by similarity) where libgit2 cannot read the file.
+/// libgit2's diff (rename detection by similarity) where libgit2 cannot read the file. Paths
+/// go in as git stores them, so they meet `HEAD`'s names byte for byte.
 fn in_memory(read: &index::Index) -> Result<git2::Index, git2::Error> {
     let mut out = git2::Index::new()?;
     let zero = git2::IndexTime::new(0, 0);
     for entry in &read.entries {
-        let path = read.path(entry);
+        let path = read.raw_path(entry);
         out.add(&git2::IndexEntry {
             ctime: zero,
             mtime: zero,
@@ -281,7 +282,7 @@ fn in_memory(read: &index::Index) -> Result<git2::Index, git2::Error> {
             id: Oid::from_bytes(&entry.id)?,
             flags: path.len().min(0xfff) as u16,
             flags_extended: 0,
-            path: path.as_bytes().to_vec(),
+            path: path.to_vec(),
         })?;
     }
     Ok(out)
