@@ -141,6 +141,22 @@ pub(super) fn operations(root: Node, source: &[u8]) -> Operations {
     let mut found = Operations::default();
     preorder(root, |node| {
         if is_deferred_code(node) {
+            // A method of a class (`Migration.__init__`) that touches `operations` may
+            // change them when Django builds the migration: nothing after can be known.
+            let method = node.kind() == "function_definition"
+                && node
+                    .parent()
+                    .and_then(|block| block.parent())
+                    .is_some_and(|class| class.kind() == "class_definition");
+            let touches = source
+                .get(node.byte_range())
+                .is_some_and(|text| text.windows(10).any(|w| w == b"operations"));
+            if method && touches {
+                found.ops.push(StateOp::Unknown {
+                    model: None,
+                    span: node.byte_range(),
+                });
+            }
             return Step::Skip;
         }
         if found

@@ -129,3 +129,20 @@ fn column_of_the_field_itself() {
         ]
     );
 }
+
+/// A method of the migration class that touches `operations` may change them when Django
+/// builds the migration (a backend-dependent `__init__`): an unknown change.
+#[test]
+fn method_touching_operations_is_unknown() {
+    let source = format!(
+        "{HEAD}    operations = [migrations.RemoveField(\"post\", \"a\")]\n\n    def __init__(self, *args, **kwargs):\n        super().__init__(*args, **kwargs)\n        if connection.vendor == \"sqlite\":\n            self.operations = []\n"
+    );
+    assert_eq!(
+        brief(&ops(&source)),
+        ["remove Some(\"post\") Some(\"a\")", "unknown None"]
+    );
+    let harmless = format!(
+        "{HEAD}    operations = [migrations.RunPython(forwards)]\n\n    def describe(self):\n        return \"data\"\n"
+    );
+    assert!(brief(&ops(&harmless)).is_empty());
+}
