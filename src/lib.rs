@@ -25,7 +25,7 @@ pub mod source;
 pub mod text;
 pub mod timings;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -180,58 +180,46 @@ fn attach(
 }
 
 /// Leave out the name findings whose name a later migration of the same app renamed, removed
-/// or deleted; returns how many. Apps whose state cannot be computed (a migration not read
-/// here, a label in doubt) keep every finding.
-fn drop_superseded(
-    report: &mut Report,
-    nodes: &[GraphNode],
-    operations: &BTreeMap<String, migration::Operations>,
-    labels: &check::Labels,
-) -> usize {
-    let mut by_dir: BTreeMap<&str, Vec<&GraphNode>> = BTreeMap::new();
-    for node in nodes {
-        by_dir
-            .entry(node.path.rsplit_once('/').map_or("", |(dir, _)| dir))
-            .or_default()
-            .push(node);
-    }
+/// or deleted; returns how many. Only apps with a name finding are read for their schema, and
+/// every migration of such an app is parsed whole, so that an operation the tool does not
+/// read anywhere in the app is seen. Apps whose state cannot be computed (a migration that
+/// cannot be read, a label in doubt) keep every finding.
+fn drop_superseded(report: &mut Report, plan: &source::Plan, labels: &check::Labels) -> usize {
+    let dirs: std::collections::BTreeSet<String> = report
+        .files
+        .iter()
+        .filter(|file| file.findings.iter().any(|f| f.name.is_some()))
+        .map(|file| dir_of(&file.path).to_string())
+        .collect();
     let mut dropped = 0;
-    for (dir, nodes) in by_dir {
-        let Some(label) = labels.get(dir).filter(|label| label.doubt.is_none()) else {
+    for dir in dirs {
+        let Some(label) = labels.get(&dir).filter(|label| label.doubt.is_none()) else {
             continue;
         };
-        let files: Option<Vec<check::AppMigration>> = nodes
-            .iter()
-            .map(|node| {
-                Some(check::AppMigration {
-                    path: &node.path,
-                    header: &node.header,
-                    operations: operations.get(&node.path)?,
-                })
-            })
-            .collect();
-        let Some(files) = files else {
+        let Some(schema) = schema_of(
+            plan.migrations_in(&dir),
+            &label.label,
+            None,
+            &mut HashMap::new(),
+        ) else {
             continue;
         };
-        let superseded = check::superseded(&files, &label.label);
-        if superseded.is_empty() {
-            continue;
-        }
-        for file in report
-            .files
-            .iter_mut()
-            .filter(|f| nodes.iter().any(|n| n.path == f.path))
-        {
+        for file in report.files.iter_mut().filter(|f| dir_of(&f.path) == dir) {
             let before = file.findings.len();
             let path = &file.path;
             file.findings.retain(|finding| {
-                !(finding.name.is_some() && superseded.contains(path, &finding.span))
+                !(finding.name.is_some() && schema.superseded.contains(path, &finding.span))
             });
             dropped += before - file.findings.len();
         }
     }
     report.files.retain(|file| !file.findings.is_empty());
     dropped
+}
+
+/// The folder of a root-relative path.
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
 /// In a change (staged, `--since`): keep a name finding only where the change brings the name
@@ -265,17 +253,59 @@ fn keep_introduced(
         let Some(label) = labels.get(&dir).filter(|label| label.doubt.is_none()) else {
             continue;
         };
-        let Some(after) = schema_of(plan.migrations_in(&dir), &label.label) else {
+        let (mut names, mut models) = (Vec::new(), Vec::new());
+        for file in report
+            .files
+            .iter()
+            .filter(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d) == dir)
+        {
+            for finding in file.findings.iter().filter(|f| judged(f)) {
+                names.extend(finding.name.iter().chain(&finding.field).cloned());
+                models.extend(finding.model.iter().cloned());
+            }
+        }
+        let Some(words) = Words::new(&names, &models) else {
             continue;
         };
+        let current = plan.migrations_in(&dir);
         let Ok(earlier) = plan.earlier_migrations_in(&dir, pattern) else {
+            continue;
+        };
+        // The common case costs no parse: a name written once, in the change alone, is in no
+        // earlier schema and renamed by nothing.
+        let judged_names: Vec<&String> = report
+            .files
+            .iter()
+            .filter(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d) == dir)
+            .flat_map(|f| f.findings.iter().filter(|f| judged(f)))
+            .filter_map(|f| f.name.as_ref())
+            .collect();
+        let Ok(written) =
+            aho_corasick::AhoCorasick::new(quoted(judged_names.iter().map(|n| n.as_str())))
+        else {
+            continue;
+        };
+        let now: usize = current
+            .iter()
+            .filter_map(|(_, content)| content.as_ref().ok())
+            .map(|content| written.find_iter(content).count())
+            .sum();
+        let before_mentions = earlier
+            .iter()
+            .flatten()
+            .any(|(_, content)| written.is_match(content));
+        if now <= judged_names.len() && !before_mentions {
+            continue;
+        }
+        let mut cache = HashMap::new();
+        let Some(after) = schema_of(current, &label.label, Some(&words), &mut cache) else {
             continue;
         };
         let before: Option<Vec<check::Schema>> = earlier
             .into_iter()
             .map(|files| {
                 let files = files.into_iter().map(|(path, content)| (path, Ok(content)));
-                schema_of(files.collect(), &label.label)
+                schema_of(files.collect(), &label.label, Some(&words), &mut cache)
             })
             .collect();
         let Some(before) = before else {
@@ -302,14 +332,39 @@ fn keep_introduced(
 }
 
 /// The schema of one app's migrations; `None` when one cannot be read or parsed.
-fn schema_of(files: Vec<(String, Result<Vec<u8>, Error>)>, label: &str) -> Option<check::Schema> {
-    let parsed: Vec<(String, migration::Migration)> = files
-        .into_iter()
-        .map(|(path, content)| {
-            let content = content.ok()?;
-            Some((path, migration::parse(&content).ok()?))
-        })
-        .collect::<Option<_>>()?;
+///
+/// With `words`, only the files that can change what is judged are parsed whole: those that mention a name
+/// judged, and those that mention its model in a `CreateModel`, `DeleteModel` or
+/// `RenameModel`. The others give their header alone, for the order. Parses are shared
+/// between the versions before and after the change, which are mostly the same files.
+fn schema_of(
+    files: Vec<(String, Result<Vec<u8>, Error>)>,
+    label: &str,
+    words: Option<&Words>,
+    cache: &mut HashMap<Vec<u8>, migration::Migration>,
+) -> Option<check::Schema> {
+    let mut parsed: Vec<(String, migration::Migration)> = Vec::with_capacity(files.len());
+    for (path, content) in files {
+        let content = content.ok()?;
+        if let Some(known) = cache.get(&content) {
+            parsed.push((path, known.clone()));
+            continue;
+        }
+        let whole = words.is_none_or(|words| {
+            words.names.is_match(&content)
+                || (words.models.is_match(&content) && words.model_operations.is_match(&content))
+        });
+        let migration = if whole {
+            migration::parse(&content).ok()?
+        } else {
+            migration::Migration {
+                header: migration::parse_header(&content).ok()?,
+                ..migration::Migration::default()
+            }
+        };
+        cache.insert(content, migration.clone());
+        parsed.push((path, migration));
+    }
     let files: Vec<check::AppMigration> = parsed
         .iter()
         .map(|(path, parsed)| check::AppMigration {
@@ -319,6 +374,44 @@ fn schema_of(files: Vec<(String, Result<Vec<u8>, Error>)>, label: &str) -> Optio
         })
         .collect();
     Some(check::Schema::build(&files, label))
+}
+
+/// Each word as the string literals that spell it (`"word"`, `'word'`): a name in a
+/// migration is always one, and `is_delete` must not be found inside `"is_deleted"`.
+fn quoted<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Vec<String> {
+    words
+        .into_iter()
+        .flat_map(|word| {
+            let word = word.as_ref();
+            [format!("\"{word}\""), format!("'{word}'")]
+        })
+        .collect()
+}
+
+/// What makes a migration worth parsing whole for the names judged (see [`schema_of`]).
+struct Words {
+    names: aho_corasick::AhoCorasick,
+    models: aho_corasick::AhoCorasick,
+    model_operations: aho_corasick::AhoCorasick,
+}
+
+impl Words {
+    fn new(names: &[String], models: &[String]) -> Option<Words> {
+        Some(Words {
+            // Field names are compared as written, model names without case, as in Django.
+            names: aho_corasick::AhoCorasick::new(quoted(names)).ok()?,
+            models: aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(quoted(models))
+                .ok()?,
+            model_operations: aho_corasick::AhoCorasick::new([
+                "CreateModel",
+                "DeleteModel",
+                "RenameModel",
+            ])
+            .ok()?,
+        })
+    }
 }
 
 /// How a run checks, beyond which files.
@@ -397,7 +490,6 @@ pub fn run(
             report_unused_suppressions: *mode == Mode::All,
             prefilter: prefilter_of(scope),
             clock: Some(files),
-            operations: schema,
         };
         let library = &libraries[scope];
         let checked = file.and_then(|file| {
@@ -411,13 +503,9 @@ pub fn run(
         ..Outcome::default()
     };
     let mut nodes = Vec::new();
-    let mut operations: BTreeMap<String, migration::Operations> = BTreeMap::new();
     for (path, result) in results {
         match result {
-            Ok((checked, header, ops)) => {
-                if schema {
-                    operations.insert(checked.path.clone(), ops);
-                }
+            Ok((checked, header)) => {
                 outcome.report.files_checked += 1;
                 outcome.checked.push(checked.path.clone());
                 if plan.has_graph() {
@@ -485,7 +573,9 @@ pub fn run(
         });
         outcome.notes = notes.map(|note| note_line(&plan, note)).collect();
         if schema {
-            outcome.superseded = drop_superseded(&mut outcome.report, &nodes, &operations, &labels);
+            let start = std::time::Instant::now();
+            outcome.superseded = drop_superseded(&mut outcome.report, &plan, &labels);
+            outcome.timings.phases.push(("schema", start.elapsed()));
         }
         if plan.is_change() && !options.history {
             let start = std::time::Instant::now();

@@ -18,14 +18,12 @@ pub use graph::{GraphNode, GraphReport, Note, Status, check_graph};
 pub use labels::{AppLabel, AppLabels, Declared, Labels, app_dir, declared, unread};
 pub use prefilter::Prefilter;
 pub use rule::{Rule, Severity};
-pub use schema::{AppMigration, Schema, Standing, Superseded, superseded};
+pub use schema::{AppMigration, Schema, Standing, Superseded};
 pub use settings::{Level, RuleSettings};
 use suppress::Suppression;
 
 use crate::library::{Library, Suggestion};
-use crate::migration::{
-    self, FieldName, Header, Migration, NameRole, OperationKind, Operations, ParseError,
-};
+use crate::migration::{self, FieldName, Header, Migration, NameRole, OperationKind, ParseError};
 use crate::source::SourceFile;
 use crate::text::LineIndex;
 use crate::timings::{FileClock, Step};
@@ -149,23 +147,18 @@ pub struct CheckOptions<'a> {
     pub prefilter: Option<&'a Prefilter>,
     /// Where parse and check times are added up, for `--timings`.
     pub clock: Option<&'a FileClock>,
-    /// Read the operations as they change the model state (for `--all`'s schema), which
-    /// walks every file whatever the prefilter says.
-    pub operations: bool,
 }
 
 /// Parse one file and check its names against the library.
-/// Also returns the file's migration header, for the graph checks, and its state operations
-/// when asked for them.
+/// Also returns the file's migration header, for the graph checks.
 pub fn check_file(
     file: SourceFile,
     library: &Library,
     options: CheckOptions<'_>,
-) -> Result<(CheckedFile, Header, Operations), ParseError> {
-    let walk = options.operations
-        || options
-            .prefilter
-            .is_none_or(|prefilter| may_hold_finding(prefilter, &file));
+) -> Result<(CheckedFile, Header), ParseError> {
+    let walk = options
+        .prefilter
+        .is_none_or(|prefilter| may_hold_finding(prefilter, &file));
     if let Some(clock) = options.clock {
         clock.count(walk);
     }
@@ -187,14 +180,7 @@ pub fn check_file(
         None => parse()?,
     };
     let header = std::mem::take(&mut parsed.header);
-    let operations = std::mem::take(&mut parsed.operations);
-    let check = || {
-        (
-            names_to_findings(file, parsed, library, options),
-            header,
-            operations,
-        )
-    };
+    let check = || (names_to_findings(file, parsed, library, options), header);
     Ok(match options.clock {
         Some(clock) => clock.time(Step::Check, check),
         None => check(),
@@ -219,7 +205,6 @@ pub fn check_source(
         report_unused_suppressions: true,
         prefilter: None,
         clock: None,
-        operations: false,
     };
     Ok(check_file(file, library, options)?.0.findings)
 }

@@ -212,11 +212,6 @@ impl Schema {
     }
 }
 
-/// The names of the app's migrations that its schema no longer has (see [`Schema::build`]).
-pub fn superseded(files: &[AppMigration], label: &str) -> Superseded {
-    Schema::build(files, label).superseded
-}
-
 /// Every name and column an operation of the file writes.
 fn written(operations: &Operations) -> impl Iterator<Item = Range<usize>> + '_ {
     let def = |def: &FieldDef| {
