@@ -34,6 +34,11 @@ pub enum Error {
     #[error("{}: no such file or directory", path.display())]
     MissingPath { path: PathBuf },
 
+    /// A FIFO, socket or device where a migration was to be read: opening a FIFO would wait
+    /// for a writer forever, reading a device may never end.
+    #[error("{}: not a regular file ({kind}); not read", path.display())]
+    NotAFile { path: PathBuf, kind: &'static str },
+
     #[error("cannot walk {}: {message}", path.display())]
     Walk { path: PathBuf, message: String },
 

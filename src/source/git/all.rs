@@ -61,8 +61,10 @@ impl Repo {
             .collect();
         let on_disk = |path: String| {
             let file = workdir.join(&path);
-            // A tracked file deleted in the working tree has nothing to check.
-            file.is_file().then_some(Item {
+            // A tracked file deleted in the working tree (or replaced by a directory) has
+            // nothing to check; one replaced by a FIFO or a device is refused when read.
+            let there = std::fs::metadata(&file).is_ok_and(|m| !m.is_dir());
+            there.then_some(Item {
                 path,
                 origin: Origin::Disk(file),
                 added_lines: None,
