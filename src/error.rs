@@ -42,6 +42,11 @@ pub enum Error {
     #[error("{}: no such file or directory", shown_path(path))]
     MissingPath { path: PathBuf },
 
+    /// A FIFO, socket or device where a migration was to be read: opening a FIFO would wait
+    /// for a writer forever, reading a device may never end.
+    #[error("{}: not a regular file ({kind}); not read", shown_path(path))]
+    NotAFile { path: PathBuf, kind: &'static str },
+
     #[error("cannot walk {}: {message}", shown_path(path))]
     Walk { path: PathBuf, message: String },
 

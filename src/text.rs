@@ -68,6 +68,42 @@ impl LineIndex {
         }
     }
 
+    /// Positions of many offsets, in the order given. Each line is walked once from its
+    /// start, however many offsets fall on it, so thousands of findings on one long line
+    /// cost one walk of the line rather than one per finding.
+    pub fn positions(&self, source: &[u8], offsets: &[usize]) -> Vec<Position> {
+        let mut order: Vec<usize> = (0..offsets.len()).collect();
+        order.sort_by_key(|&i| offsets[i]);
+        let mut out = vec![Position { line: 1, column: 1 }; offsets.len()];
+        // Where the walk stands: a line, a byte on it where a character starts, and how many
+        // characters come before that byte.
+        let mut cursor = (0, 0, 0);
+        for i in order {
+            let offset = offsets[i].min(self.len);
+            let line = self.line(offset);
+            if cursor.0 != line {
+                cursor = (line, self.starts[line - 1], 0);
+            }
+            let (_, from, before) = cursor;
+            let bytes = source.get(from..offset).unwrap_or_default();
+            let chars = char_count(bytes);
+            out[i] = Position {
+                line,
+                column: before + chars + 1,
+            };
+            // An offset inside an invalid sequence is no place to restart the count from;
+            // the next offset counts from the last character start instead.
+            let whole = bytes
+                .utf8_chunks()
+                .last()
+                .is_none_or(|chunk| chunk.invalid().is_empty());
+            if whole {
+                cursor = (line, offset, before + chars);
+            }
+        }
+        out
+    }
+
     pub fn line_count(&self) -> usize {
         // A trailing newline does not open a new, empty line for our purposes.
         if self.len > 0 && self.starts.last() == Some(&self.len) {
@@ -135,6 +171,21 @@ mod tests {
         assert_eq!(LineIndex::new(src).position(src, 3).column, 4);
         assert_eq!(char_count("\u{521b}".as_bytes()), 1);
         assert_eq!(char_count(b"\xe5\x88 x"), 3);
+    }
+
+    /// The one-walk positions are those of [`LineIndex::position`], at every offset of
+    /// text with tabs, CRLF, wide characters and invalid bytes, asked in any order.
+    #[test]
+    fn positions_at_once_are_positions_one_by_one() {
+        let src = "a\t创建\r\n\"x\" \u{1F600}\n\n".as_bytes();
+        let mut src = src.to_vec();
+        src.extend(b"\xe5\x88 \xb4\xb4\"y\"\xff");
+        let idx = LineIndex::new(&src);
+        let mut offsets: Vec<usize> = (0..=src.len() + 2).collect();
+        offsets.extend((0..=src.len()).rev().step_by(3));
+        let one_by_one: Vec<Position> = offsets.iter().map(|&o| idx.position(&src, o)).collect();
+        assert_eq!(idx.positions(&src, &offsets), one_by_one);
+        assert!(idx.positions(&src, &[]).is_empty());
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use tempfile::TempDir;
 
+#[cfg(unix)]
+use crate::support::{Repo, check_migrate, mkfifo, run_guarded};
 use crate::support::{Run, run_in};
 
 const HEAD: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [\n";
@@ -169,5 +171,72 @@ fn non_utf8_file_name_is_shown_escaped() {
     assert_eq!(
         run.lines()[0],
         "app/migrations/0002_caf\\xE9.py:6:38: error[field-name] `create_time` should be `created_at`"
+    );
+}
+
+/// A FIFO named as a path is refused without being opened (opening it would wait for a
+/// writer forever), and the other files are still checked; one found under a directory is
+/// passed over, as ripgrep and git pass over what is not a regular file when walking.
+#[cfg(unix)]
+#[test]
+fn fifo_is_never_opened() {
+    let dir = TempDir::new().expect("temporary directory");
+    let migrations = dir.path().join("app/migrations");
+    std::fs::create_dir_all(&migrations).expect("create migrations");
+    std::fs::write(migrations.join("0001_x.py"), add_field("        ")).expect("write");
+    mkfifo(&migrations.join("0002_fifo.py"));
+    let home = TempDir::new().expect("temporary home");
+    let run_with = |args: &[&str]| {
+        let mut cmd = check_migrate(dir.path(), home.path());
+        cmd.args(["--format", "concise"]).args(args);
+        run_guarded(cmd)
+    };
+
+    let run = run_with(&["app/migrations/0001_x.py", "app/migrations/0002_fifo.py"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "error: app/migrations/0002_fifo.py: not a regular file (a FIFO); not read",
+        "{run:?}"
+    );
+    assert!(
+        run.stdout
+            .starts_with("app/migrations/0001_x.py:6:38: error[field-name]"),
+        "{run:?}"
+    );
+
+    let run = run_with(&["app"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.stderr, "", "{run:?}");
+}
+
+/// In `--all`, a tracked migration whose working-tree file is now a FIFO is refused (its
+/// content cannot be checked, as `git diff` says "unsupported file type"); an untracked
+/// FIFO is passed over, as `git status` does.
+#[cfg(unix)]
+#[test]
+fn fifo_in_the_working_tree_is_refused_in_all() {
+    let repo = Repo::new();
+    repo.write("app/migrations/0001_x.py", add_field("        "));
+    repo.write("app/migrations/0002_y.py", HEAD);
+    repo.commit_all("initial");
+    let tracked = repo.path().join("app/migrations/0002_y.py");
+    std::fs::remove_file(&tracked).expect("remove the tracked file");
+    mkfifo(&tracked);
+    mkfifo(&repo.path().join("app/migrations/0003_untracked.py"));
+    let mut cmd = check_migrate(repo.path(), repo.home());
+    cmd.args(["--all", "--format", "concise"]);
+    let run = run_guarded(cmd);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("app/migrations/0002_y.py: not a regular file (a FIFO); not read"),
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("0003_untracked"), "{run:?}");
+    assert!(
+        run.stdout
+            .starts_with("app/migrations/0001_x.py:6:38: error[field-name]"),
+        "{run:?}"
     );
 }

@@ -454,6 +454,24 @@ mod tests {
         assert!(settings.rules.is_allowed(None, "sex"));
     }
 
+    /// A glob too long to be worth compiling is a config error like the others: the file,
+    /// the line and the key.
+    #[test]
+    fn absurd_glob_names_the_file_and_the_key() {
+        let dir = tempfile::TempDir::new().expect("temporary directory");
+        let path = dir.path().join(FILE_NAME);
+        let glob = "*a".repeat(8000);
+        std::fs::write(&path, format!("allow = []\nexclude = [\"{glob}\"]\n")).expect("write");
+        let err = load(&path, Some(dir.path())).expect_err("a glob of 16,000 characters");
+        let expected = format!(
+            "{}:2: key `exclude`: invalid glob `{}...`: 16000 characters, more than the 1024 a \
+             glob may have",
+            path.display(),
+            &glob[..40]
+        );
+        assert_eq!(err.to_string(), expected);
+    }
+
     #[test]
     fn unknown_key_names_the_key_and_the_line() {
         let (line, message) = error("format = \"full\"\nlibraries = [\"x.csv\"]\n");

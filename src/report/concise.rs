@@ -3,14 +3,14 @@
 
 use std::io::{self, Write};
 
-use super::{Palette, Report, start};
+use super::{Palette, Report, regions};
 use crate::text::LineIndex;
 
 pub(super) fn print(out: &mut impl Write, report: &Report, palette: &Palette) -> io::Result<()> {
     for file in &report.files {
         let lines = LineIndex::new(&file.source);
-        for finding in &file.findings {
-            let at = start(file, &lines, finding);
+        for (finding, region) in file.findings.iter().zip(regions(file, &lines)) {
+            let at = region.start;
             let label = format!("{}[{}]", finding.severity, finding.rule);
             writeln!(
                 out,

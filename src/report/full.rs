@@ -2,21 +2,35 @@
 //! caret under the exact name, and a help line per suggestion.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use unicode_width::UnicodeWidthChar;
 
-use super::{Palette, Report, start};
+use super::{Palette, Report, regions};
 use crate::check::{CheckedFile, Finding};
-use crate::text::LineIndex;
+use crate::text::{LineIndex, Position};
 
 /// Tabs are shown as this many spaces, so the caret lines up whatever the terminal does.
 const TAB_WIDTH: usize = 4;
 
+/// Lines up to this many bytes are shown whole. A longer one (a generated or minified
+/// migration) is shown cut around the finding, so that each finding prints a bounded amount:
+/// thousands of findings on one such line print in time linear in their number.
+const LONG_LINE: usize = 1000;
+
+/// In a cut line: bytes shown on each side of the marked text, and the most of the marked
+/// text itself.
+const CONTEXT: usize = 60;
+const MARKED: usize = 200;
+
+/// What a cut line shows in place of what it leaves out.
+const ELLIPSIS: &str = "...";
+
 pub(super) fn print(out: &mut impl Write, report: &Report, palette: &Palette) -> io::Result<()> {
     for file in &report.files {
         let lines = LineIndex::new(&file.source);
-        for finding in &file.findings {
-            finding_block(out, file, &lines, finding, palette)?;
+        for (finding, at) in file.findings.iter().zip(regions(file, &lines)) {
+            finding_block(out, file, &lines, finding, at.start, palette)?;
         }
     }
     Ok(())
@@ -27,9 +41,9 @@ fn finding_block(
     file: &CheckedFile,
     lines: &LineIndex,
     finding: &Finding,
+    at: Position,
     palette: &Palette,
 ) -> io::Result<()> {
-    let at = start(file, lines, finding);
     let severity = palette.severity(finding.severity);
     let gutter = palette.gutter();
     let width = at.line.to_string().len();
@@ -52,20 +66,25 @@ fn finding_block(
     writeln!(out, "{pad} {}", gutter.style("|"))?;
 
     let line = lines.line_range(&file.source, at.line);
-    let text = &file.source[line.clone()];
     // Clamped: a syntax error may sit on a line's `\r`, which the shown line leaves out.
     let from = finding.span.start.clamp(line.start, line.end);
-    let before = &file.source[line.start..from];
-    let marked = &file.source[from..finding.span.end.clamp(from, line.end)];
-    let shown = expand_tabs(&String::from_utf8_lossy(text));
+    let to = finding.span.end.clamp(from, line.end);
+    let shown = shown_part(&file.source, line.clone(), from, to);
+    let (cut_before, cut_after) = (shown.start > line.start, shown.end < line.end);
+    let text = expand_tabs(&String::from_utf8_lossy(&file.source[shown.clone()]));
+    let text = text.trim_end();
     writeln!(
         out,
-        "{} {} {}",
+        "{} {} {}{text}{}",
         gutter.style(at.line),
         gutter.style("|"),
-        shown.trim_end()
+        if cut_before { ELLIPSIS } else { "" },
+        if cut_after { ELLIPSIS } else { "" },
     )?;
-    let offset = display_width(&String::from_utf8_lossy(before));
+    let before = &file.source[shown.start..from];
+    let marked = &file.source[from..to.min(shown.end)];
+    let offset = display_width(&String::from_utf8_lossy(before))
+        + if cut_before { ELLIPSIS.len() } else { 0 };
     let carets = display_width(&String::from_utf8_lossy(marked)).max(1);
     writeln!(
         out,
@@ -115,6 +134,28 @@ fn help_lines(finding: &Finding) -> Vec<String> {
             lines
         }
     }
+}
+
+/// The bytes of `line` shown for a finding marking `from..to`: the whole line, or for a
+/// long one, the marked text (up to [`MARKED`] bytes) with [`CONTEXT`] bytes on each side,
+/// widened to whole UTF-8 characters.
+fn shown_part(source: &[u8], line: Range<usize>, from: usize, to: usize) -> Range<usize> {
+    if line.len() <= LONG_LINE {
+        return line;
+    }
+    let continues = |at: usize| source.get(at).is_some_and(|&b| b & 0xC0 == 0x80);
+    let mut start = from.saturating_sub(CONTEXT).max(line.start);
+    while start < from && continues(start) {
+        start += 1;
+    }
+    let mut end = to.min(from + MARKED).saturating_add(CONTEXT).min(line.end);
+    // A character is at most four bytes: three more finish it.
+    for _ in 0..3 {
+        if end < line.end && continues(end) {
+            end += 1;
+        }
+    }
+    start..end
 }
 
 fn expand_tabs(text: &str) -> String {

@@ -10,22 +10,21 @@
 
 use std::io::{self, Write};
 
-use super::{Report, one_line, region};
+use super::{Region, Report, one_line, regions};
 use crate::check::{CheckedFile, Finding};
 use crate::text::LineIndex;
 
 pub(super) fn print(out: &mut impl Write, report: &Report) -> io::Result<()> {
     for file in &report.files {
         let lines = LineIndex::new(&file.source);
-        for finding in &file.findings {
-            writeln!(out, "{}", command(file, &lines, finding))?;
+        for (finding, at) in file.findings.iter().zip(regions(file, &lines)) {
+            writeln!(out, "{}", command(file, &at, finding))?;
         }
     }
     Ok(())
 }
 
-fn command(file: &CheckedFile, lines: &LineIndex, finding: &Finding) -> String {
-    let at = region(file, lines, finding);
+fn command(file: &CheckedFile, at: &Region, finding: &Finding) -> String {
     let properties = [
         ("file", file.path.clone()),
         ("line", at.start.line.to_string()),

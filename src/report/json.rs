@@ -50,7 +50,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{Report, region};
+use super::{Region, Report, regions};
 use crate::check::{CheckedFile, Finding};
 use crate::text::LineIndex;
 
@@ -58,7 +58,13 @@ pub(super) fn print(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let mut findings = Vec::new();
     for file in &report.files {
         let lines = LineIndex::new(&file.source);
-        findings.extend(file.findings.iter().map(|f| object(file, &lines, f)));
+        let regions = regions(file, &lines);
+        findings.extend(
+            file.findings
+                .iter()
+                .zip(&regions)
+                .map(|(f, at)| object(file, at, f)),
+        );
     }
     serde_json::to_writer_pretty(&mut *out, &findings)?;
     writeln!(out)
@@ -66,8 +72,7 @@ pub(super) fn print(out: &mut impl Write, report: &Report) -> io::Result<()> {
 
 /// One finding as the documented object; keys are inserted in the documented order, which
 /// the map keeps.
-fn object(file: &CheckedFile, lines: &LineIndex, finding: &Finding) -> Value {
-    let at = region(file, lines, finding);
+fn object(file: &CheckedFile, at: &Region, finding: &Finding) -> Value {
     let suggestions: Vec<Value> = finding
         .suggestions
         .iter()

@@ -8,6 +8,8 @@ mod github;
 mod json;
 mod library;
 #[cfg(test)]
+mod long_line;
+#[cfg(test)]
 mod sample;
 mod sarif;
 #[cfg(test)]
@@ -176,22 +178,28 @@ impl Palette {
     }
 }
 
-/// Start position of a finding, for printers that show only where it is.
-fn start(file: &CheckedFile, lines: &LineIndex, finding: &Finding) -> Position {
-    lines.position(&file.source, finding.span.start)
-}
-
-/// Where a finding starts and ends (exclusive: just past the name), for the machine formats.
+/// Where a finding starts and ends (exclusive: just past the name).
 struct Region {
     start: Position,
     end: Position,
 }
 
-fn region(file: &CheckedFile, lines: &LineIndex, finding: &Finding) -> Region {
-    Region {
-        start: start(file, lines, finding),
-        end: lines.position(&file.source, finding.span.end),
-    }
+/// The regions of every finding of `file`, in the order of its findings, from one walk over
+/// the lines they are on (see [`LineIndex::positions`]).
+fn regions(file: &CheckedFile, lines: &LineIndex) -> Vec<Region> {
+    let offsets: Vec<usize> = file
+        .findings
+        .iter()
+        .flat_map(|finding| [finding.span.start, finding.span.end])
+        .collect();
+    lines
+        .positions(&file.source, &offsets)
+        .chunks_exact(2)
+        .map(|pair| Region {
+            start: pair[0],
+            end: pair[1],
+        })
+        .collect()
 }
 
 /// The message, the suggestions' descriptions and the advice as one line of text, for formats
@@ -230,10 +238,9 @@ mod tests {
             .iter()
             .flat_map(|file| {
                 let lines = LineIndex::new(&file.source);
-                file.findings.iter().map(move |finding| {
-                    let at = start(file, &lines, finding);
-                    (file.path.clone(), at.line, at.column)
-                })
+                regions(file, &lines)
+                    .into_iter()
+                    .map(|at| (file.path.clone(), at.start.line, at.start.column))
             })
             .collect()
     }

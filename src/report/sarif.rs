@@ -12,7 +12,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use super::{Report, one_line, region};
+use super::{Region, Report, one_line, regions};
 use crate::check::{CheckedFile, Finding, Rule, Severity};
 use crate::text::LineIndex;
 
@@ -33,12 +33,12 @@ fn log(report: &Report) -> Value {
     let mut seen: HashMap<u64, u64> = HashMap::new();
     for file in &report.files {
         let lines = LineIndex::new(&file.source);
-        for finding in &file.findings {
+        for (finding, at) in file.findings.iter().zip(regions(file, &lines)) {
             let identity = identity(&file.path, finding);
             let occurrence = seen.entry(identity).or_default();
             let fingerprint = fingerprint(identity, *occurrence);
             *occurrence += 1;
-            results.push(result(file, &lines, finding, &fingerprint));
+            results.push(result(file, &at, finding, &fingerprint));
         }
     }
     json!({
@@ -82,8 +82,7 @@ fn descriptor(rule: Rule) -> Value {
     })
 }
 
-fn result(file: &CheckedFile, lines: &LineIndex, finding: &Finding, fingerprint: &str) -> Value {
-    let at = region(file, lines, finding);
+fn result(file: &CheckedFile, at: &Region, finding: &Finding, fingerprint: &str) -> Value {
     json!({
         "ruleId": finding.rule.id(),
         "ruleIndex": rule_index(finding.rule),

@@ -439,10 +439,7 @@ fn is_file_mode(mode: u32) -> bool {
 
 fn read(repo: Option<&Repo>, item: &Item) -> Result<SourceFile, Error> {
     let content = match (&item.origin, repo) {
-        (Origin::Disk(path), _) => std::fs::read(path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?,
+        (Origin::Disk(path), _) => read_regular(path)?,
         (Origin::Blob(id), Some(repo)) => repo.blob(*id, &item.path)?,
         // Plans with blobs are only built with their repository.
         (Origin::Blob(_), None) => {
@@ -466,6 +463,57 @@ fn read(repo: Option<&Repo>, item: &Item) -> Result<SourceFile, Error> {
         added_lines: item.added_lines.clone(),
         before,
     })
+}
+
+/// The content of the regular file at `path` (a symlink to one included). Anything else is
+/// refused before it is opened, since opening a FIFO blocks until something writes to it;
+/// the open file is asked again, in case the path was replaced in between.
+fn read_regular(path: &Path) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+
+    let failed = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let regular = |metadata: std::fs::Metadata| {
+        let kind = metadata.file_type();
+        if kind.is_file() {
+            Ok(metadata.len())
+        } else {
+            Err(Error::NotAFile {
+                path: path.to_path_buf(),
+                kind: kind_name(kind),
+            })
+        }
+    };
+    regular(std::fs::metadata(path).map_err(failed)?)?;
+    let mut file = std::fs::File::open(path).map_err(failed)?;
+    let len = regular(file.metadata().map_err(failed)?)?;
+    let mut content = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.read_to_end(&mut content).map_err(failed)?;
+    Ok(content)
+}
+
+/// What a file that is not a regular file is, for the message that refuses it.
+fn kind_name(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "neither a file nor a directory"
+    }
 }
 
 /// `check-migrate PATH...`: files and directories from the working tree.

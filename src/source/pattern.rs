@@ -37,12 +37,29 @@ pub struct MigrationPattern {
     base: String,
 }
 
-/// A glob that could not be compiled.
+/// The longest glob accepted, in characters. Compiling a glob costs time that grows with
+/// its length (a 16,000-character one took seconds); no real layout needs a long one.
+pub const MAX_GLOB_CHARS: usize = 1024;
+
+/// The most wildcards and alternatives one glob may hold: each `*` or `**`, `?` and `[...]`,
+/// and each branch of a `{...}`.
+pub const MAX_GLOB_WILDCARDS: usize = 64;
+
+/// A glob that could not be compiled, or that is too long or busy to be worth compiling.
 #[derive(Debug, thiserror::Error)]
-#[error("invalid glob `{glob}`: {message}")]
+#[error("invalid glob `{}`: {message}", shown(glob))]
 pub struct GlobError {
     pub glob: String,
     pub message: String,
+}
+
+/// A glob as an error message shows it: a long one is cut, so the message stays one line.
+fn shown(glob: &str) -> String {
+    const SHOWN: usize = 40;
+    match glob.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}...", &glob[..cut]),
+        None => glob.to_string(),
+    }
 }
 
 impl MigrationPattern {
@@ -129,6 +146,23 @@ fn globs(patterns: &[String]) -> Result<GlobSet, GlobError> {
 }
 
 fn glob(pattern: &str) -> Result<Glob, GlobError> {
+    let refuse = |message: String| GlobError {
+        glob: pattern.to_string(),
+        message,
+    };
+    let chars = pattern.chars().count();
+    if chars > MAX_GLOB_CHARS {
+        return Err(refuse(format!(
+            "{chars} characters, more than the {MAX_GLOB_CHARS} a glob may have"
+        )));
+    }
+    let wildcards = wildcards(pattern);
+    if wildcards > MAX_GLOB_WILDCARDS {
+        return Err(refuse(format!(
+            "{wildcards} wildcards and alternatives, more than the {MAX_GLOB_WILDCARDS} a glob \
+             may have; split it into several globs"
+        )));
+    }
     // A pattern without a slash matches at any depth, as in .gitignore.
     let anchored = pattern.trim_start_matches('/');
     let full = if pattern.contains('/') {
@@ -143,6 +177,45 @@ fn glob(pattern: &str) -> Result<Glob, GlobError> {
             glob: pattern.to_string(),
             message: err.kind().to_string(),
         })
+}
+
+/// The wildcards and alternatives of a glob, as [`MAX_GLOB_WILDCARDS`] counts them. A
+/// backslash escapes the next character; what is inside `[...]` is one wildcard.
+fn wildcards(pattern: &str) -> usize {
+    let mut count = 0;
+    let mut chars = pattern.chars().peekable();
+    let mut braces = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '*' => {
+                while chars.next_if_eq(&'*').is_some() {}
+                count += 1;
+            }
+            '?' => count += 1,
+            '[' => {
+                count += 1;
+                // A `]` right after `[` or `[!` is part of the class.
+                chars.next_if(|&c| c == '!' || c == '^');
+                chars.next_if_eq(&']');
+                for c in chars.by_ref() {
+                    if c == ']' {
+                        break;
+                    }
+                }
+            }
+            '{' => {
+                braces += 1;
+                count += 1;
+            }
+            '}' => braces = braces.saturating_sub(1),
+            ',' if braces > 0 => count += 1,
+            _ => {}
+        }
+    }
+    count
 }
 
 /// Whether `path` is part of an app's migration history for the graph: a migration by the
@@ -252,5 +325,40 @@ mod tests {
     fn bad_glob_is_an_error() {
         let err = MigrationPattern::new(&["[".to_string()], &[], "").unwrap_err();
         assert_eq!(err.glob, "[");
+    }
+
+    #[test]
+    fn wildcards_are_counted_once_each() {
+        assert_eq!(wildcards("**/migrations/*.py"), 2);
+        assert_eq!(wildcards("{blog,shop}/migrations/0???_*.py"), 6);
+        assert_eq!(wildcards("[]a*]/[!]]/x"), 2);
+        assert_eq!(wildcards("a\\*b\\{c,d\\}"), 0);
+        assert_eq!(wildcards("a,b"), 0);
+    }
+
+    /// A 16,000-character glob took seconds to compile; long or busy globs are refused, and
+    /// the message shows only the start of the glob.
+    #[test]
+    fn absurd_globs_are_refused() {
+        let long = "*a".repeat(8000);
+        let err = MigrationPattern::new(&[long], &[], "").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid glob `*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a...`: 16000 characters, \
+             more than the 1024 a glob may have"
+        );
+        let busy = format!("{{{}}}/migrations/*.py", vec!["a"; 64].join(","));
+        let err = MigrationPattern::new(&[], &[busy], "").unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "65 wildcards and alternatives, more than the 64 a glob may have; split it \
+                 into several globs"
+            ),
+            "{err}"
+        );
+        let longest = format!("{}/*.py", "a".repeat(MAX_GLOB_CHARS - 5));
+        assert!(MigrationPattern::new(&[longest], &[], "").is_ok());
+        let busiest = format!("{{{}}}/*.py", vec!["a"; 63].join(","));
+        assert!(MigrationPattern::new(&[busiest], &[], "").is_ok());
     }
 }

@@ -83,6 +83,40 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     Run::from(output)
 }
 
+/// Run a command that must not block: killed after 20 seconds, which fails the test rather
+/// than hanging the suite.
+pub fn run_guarded(mut cmd: Command) -> Run {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the command");
+    let started = Instant::now();
+    while child.try_wait().expect("poll the command").is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} still running after 20 s: killed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Run::from(child.wait_with_output().expect("collect the output"))
+}
+
+/// A FIFO at `path`, made with the `mkfifo` binary.
+#[cfg(unix)]
+pub fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("run mkfifo");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
 /// A throwaway git repository.
 pub struct Repo {
     dir: TempDir,

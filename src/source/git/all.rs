@@ -70,8 +70,10 @@ impl Repo {
             .map(|(index, entry)| tracked(index, entry))
             .collect();
         let on_disk = |(path, file): Found| {
-            // A tracked file deleted in the working tree has nothing to check.
-            file.is_file().then_some(Item {
+            // A tracked file deleted in the working tree (or replaced by a directory) has
+            // nothing to check; one replaced by a FIFO or a device is refused when read.
+            let there = std::fs::metadata(&file).is_ok_and(|m| !m.is_dir());
+            there.then_some(Item {
                 path,
                 origin: Origin::Disk(file),
                 added_lines: None,
