@@ -180,30 +180,46 @@ fn attach(
 }
 
 /// Leave out the name findings whose name a later migration of the same app renamed, removed
-/// or deleted; returns how many. Only apps with a name finding are read for their schema, and
-/// every migration of such an app is parsed whole, so that an operation the tool does not
-/// read anywhere in the app is seen. Apps whose state cannot be computed (a migration that
-/// cannot be read, a label in doubt) keep every finding.
-fn drop_superseded(report: &mut Report, plan: &source::Plan, labels: &check::Labels) -> usize {
-    let dirs: std::collections::BTreeSet<String> = report
-        .files
-        .iter()
-        .filter(|file| file.findings.iter().any(|f| f.name.is_some()))
-        .map(|file| dir_of(&file.path).to_string())
-        .collect();
+/// or deleted; returns how many. The operations were read while checking (every file parsed
+/// once, on every core), so an operation the tool does not read anywhere in the app is seen.
+/// Apps whose state cannot be computed (a migration that cannot be read or was not checked,
+/// a label in doubt) keep every finding.
+fn drop_superseded(
+    report: &mut Report,
+    nodes: &[GraphNode],
+    operations: &HashMap<String, migration::Operations>,
+    labels: &check::Labels,
+) -> usize {
+    let mut by_dir: std::collections::BTreeMap<&str, Vec<&GraphNode>> = Default::default();
+    for node in nodes {
+        by_dir.entry(dir_of(&node.path)).or_default().push(node);
+    }
     let mut dropped = 0;
-    for dir in dirs {
-        let Some(label) = labels.get(&dir).filter(|label| label.doubt.is_none()) else {
+    for (dir, nodes) in by_dir {
+        let with_names = report
+            .files
+            .iter()
+            .any(|f| dir_of(&f.path) == dir && f.findings.iter().any(|f| f.name.is_some()));
+        if !with_names {
+            continue;
+        }
+        let Some(label) = labels.get(dir).filter(|label| label.doubt.is_none()) else {
             continue;
         };
-        let Some(schema) = schema_of(
-            plan.migrations_in(&dir),
-            &label.label,
-            None,
-            &mut HashMap::new(),
-        ) else {
+        let files: Option<Vec<check::AppMigration>> = nodes
+            .iter()
+            .map(|node| {
+                Some(check::AppMigration {
+                    path: &node.path,
+                    header: &node.header,
+                    operations: operations.get(&node.path)?,
+                })
+            })
+            .collect();
+        let Some(files) = files else {
             continue;
         };
+        let schema = check::Schema::build(&files, &label.label);
         for file in report.files.iter_mut().filter(|f| dir_of(&f.path) == dir) {
             let before = file.findings.len();
             let path = &file.path;
@@ -294,7 +310,12 @@ fn keep_introduced(
             .iter()
             .flatten()
             .any(|(_, content)| written.is_match(content));
-        if now <= judged_names.len() && !before_mentions {
+        // A model deleted or renamed in the change takes the name with it.
+        let model_gone = current
+            .iter()
+            .filter_map(|(_, content)| content.as_ref().ok())
+            .any(|content| words.models.is_match(content) && words.model_changes.is_match(content));
+        if now <= judged_names.len() && !before_mentions && !model_gone {
             continue;
         }
         let mut cache = HashMap::new();
@@ -393,6 +414,8 @@ struct Words {
     names: aho_corasick::AhoCorasick,
     models: aho_corasick::AhoCorasick,
     model_operations: aho_corasick::AhoCorasick,
+    /// The operations that end a model's name: `DeleteModel`, `RenameModel`.
+    model_changes: aho_corasick::AhoCorasick,
 }
 
 impl Words {
@@ -410,6 +433,7 @@ impl Words {
                 "RenameModel",
             ])
             .ok()?,
+            model_changes: aho_corasick::AhoCorasick::new(["DeleteModel", "RenameModel"]).ok()?,
         })
     }
 }
@@ -490,6 +514,7 @@ pub fn run(
             report_unused_suppressions: *mode == Mode::All,
             prefilter: prefilter_of(scope),
             clock: Some(files),
+            operations: schema,
         };
         let library = &libraries[scope];
         let checked = file.and_then(|file| {
@@ -503,9 +528,13 @@ pub fn run(
         ..Outcome::default()
     };
     let mut nodes = Vec::new();
+    let mut operations: HashMap<String, migration::Operations> = HashMap::new();
     for (path, result) in results {
         match result {
-            Ok((checked, header)) => {
+            Ok((checked, header, ops)) => {
+                if schema {
+                    operations.insert(checked.path.clone(), ops);
+                }
                 outcome.report.files_checked += 1;
                 outcome.checked.push(checked.path.clone());
                 if plan.has_graph() {
@@ -574,7 +603,7 @@ pub fn run(
         outcome.notes = notes.map(|note| note_line(&plan, note)).collect();
         if schema {
             let start = std::time::Instant::now();
-            outcome.superseded = drop_superseded(&mut outcome.report, &plan, &labels);
+            outcome.superseded = drop_superseded(&mut outcome.report, &nodes, &operations, &labels);
             outcome.timings.phases.push(("schema", start.elapsed()));
         }
         if plan.is_change() && !options.history {

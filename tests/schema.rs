@@ -574,3 +574,76 @@ fn merge_whose_other_parent_had_the_name_passes() {
     let run = commit(&repo, "merge");
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+/// Names that leave the schema within the change bring nothing: a field added and its model
+/// deleted, a model created and deleted; and a column the field already had by its name,
+/// made explicit with `db_column`, is no new column. (Found against Django's own
+/// `makemigrations` output.)
+#[test]
+fn commits_leaving_the_schema_as_it_was_pass() {
+    let post = "        migrations.CreateModel(\"Post\", [(\"title\", models.TextField())]),\n";
+    // (file name, the migration it follows, its operations)
+    type Migrations = Vec<(&'static str, &'static str, &'static str)>;
+    let cases: [(&str, Migrations, Migrations); 3] = [
+        (
+            "added, then its model deleted",
+            vec![],
+            vec![
+                (
+                    "0002_add.py",
+                    "0001_initial",
+                    "        migrations.AddField(\"post\", \"create_time\", models.DateTimeField(null=True)),\n",
+                ),
+                (
+                    "0003_delete.py",
+                    "0002_add",
+                    "        migrations.DeleteModel(name=\"Post\"),\n",
+                ),
+            ],
+        ),
+        (
+            "created, then deleted",
+            vec![],
+            vec![
+                (
+                    "0002_note.py",
+                    "0001_initial",
+                    "        migrations.CreateModel(\n            name=\"Note\",\n            fields=[(\"create_time\", models.DateTimeField(null=True))],\n        ),\n",
+                ),
+                (
+                    "0003_del_note.py",
+                    "0002_note",
+                    "        migrations.DeleteModel(name=\"Note\"),\n",
+                ),
+            ],
+        ),
+        (
+            "default column made explicit, then renamed",
+            vec![(
+                "0002_add.py",
+                "0001_initial",
+                "        migrations.AddField(\"post\", \"create_time\", models.DateTimeField(null=True)),\n",
+            )],
+            vec![(
+                "0003_keep_column.py",
+                "0002_add",
+                "        migrations.AlterField(\"post\", \"create_time\", models.DateTimeField(db_column=\"create_time\")),\n        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n",
+            )],
+        ),
+    ];
+    for (what, committed, staged) in cases {
+        let mut files = vec![(M1.to_string(), blog(&[], post))];
+        for (name, after, ops) in committed {
+            files.push((format!("blog/migrations/{name}"), blog(&[after], ops)));
+        }
+        let files: Vec<(&str, String)> =
+            files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+        let repo = repo_with(&files);
+        repo.install_hook(repo.path());
+        for (name, after, ops) in staged {
+            repo.write(&format!("blog/migrations/{name}"), blog(&[after], ops));
+        }
+        let run = commit(&repo, what);
+        assert_eq!(run.code, 0, "{what}: {run:?}");
+    }
+}

@@ -23,7 +23,9 @@ pub use settings::{Level, RuleSettings};
 use suppress::Suppression;
 
 use crate::library::{Library, Suggestion};
-use crate::migration::{self, FieldName, Header, Migration, NameRole, OperationKind, ParseError};
+use crate::migration::{
+    self, FieldName, Header, Migration, NameRole, OperationKind, Operations, ParseError,
+};
 use crate::source::SourceFile;
 use crate::text::LineIndex;
 use crate::timings::{FileClock, Step};
@@ -147,15 +149,19 @@ pub struct CheckOptions<'a> {
     pub prefilter: Option<&'a Prefilter>,
     /// Where parse and check times are added up, for `--timings`.
     pub clock: Option<&'a FileClock>,
+    /// Read the operations as they change the model state (for `--all`'s schema): a file
+    /// the prefilter rules out is still parsed whole and its operations read.
+    pub operations: bool,
 }
 
 /// Parse one file and check its names against the library.
-/// Also returns the file's migration header, for the graph checks.
+/// Also returns the file's migration header, for the graph checks, and its state operations
+/// when asked for them.
 pub fn check_file(
     file: SourceFile,
     library: &Library,
     options: CheckOptions<'_>,
-) -> Result<(CheckedFile, Header), ParseError> {
+) -> Result<(CheckedFile, Header, Operations), ParseError> {
     let walk = options
         .prefilter
         .is_none_or(|prefilter| may_hold_finding(prefilter, &file));
@@ -165,6 +171,8 @@ pub fn check_file(
     let parse = || {
         if walk {
             migration::parse(&file.content)
+        } else if options.operations {
+            migration::parse_operations(&file.content)
         } else if options.rules.severity(Rule::SyntaxError).is_some() {
             migration::parse_syntax(&file.content)
         } else {
@@ -180,7 +188,14 @@ pub fn check_file(
         None => parse()?,
     };
     let header = std::mem::take(&mut parsed.header);
-    let check = || (names_to_findings(file, parsed, library, options), header);
+    let operations = std::mem::take(&mut parsed.operations);
+    let check = || {
+        (
+            names_to_findings(file, parsed, library, options),
+            header,
+            operations,
+        )
+    };
     Ok(match options.clock {
         Some(clock) => clock.time(Step::Check, check),
         None => check(),
@@ -205,6 +220,7 @@ pub fn check_source(
         report_unused_suppressions: true,
         prefilter: None,
         clock: None,
+        operations: false,
     };
     Ok(check_file(file, library, options)?.0.findings)
 }

@@ -202,10 +202,12 @@ impl Schema {
             Standing::Name { model, field } => {
                 fields(model).is_some_and(|fields| fields.iter().any(|f| f.name == *field))
             }
+            // A field without `db_column` has its name as its column.
             Standing::Column { model, column, .. } => fields(model).is_some_and(|fields| {
-                fields
-                    .iter()
-                    .any(|f| f.column.as_ref().is_some_and(|(c, _)| c == column))
+                fields.iter().any(|f| match &f.column {
+                    Some((c, _)) => c == column,
+                    None => f.name == *column,
+                })
             }),
             _ => false,
         }

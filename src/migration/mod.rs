@@ -129,6 +129,26 @@ pub fn parse(source: &[u8]) -> Result<Migration, ParseError> {
     })
 }
 
+/// The syntax error and the state operations of `source`, not its names: for files that
+/// cannot hold a name worth reporting but may change the schema (`--all`).
+pub fn parse_operations(source: &[u8]) -> Result<Migration, ParseError> {
+    let tree = parse_tree(source)?;
+    let root = tree.root_node();
+    let header = read_header(source, Some(&tree))?;
+    let not_django = header.foreign.is_some() || header.unknown_base.is_some();
+    let operations = if not_django && !header::imports_django_migrations(root, source) {
+        Operations::default()
+    } else {
+        ops::operations(root, source)
+    };
+    Ok(Migration {
+        syntax_error: syntax_error(root, source),
+        header,
+        operations,
+        ..Migration::default()
+    })
+}
+
 /// Only the syntax error of `source`: for files that cannot hold a name worth reporting,
 /// where walking the whole tree would be wasted.
 pub fn parse_syntax(source: &[u8]) -> Result<Migration, ParseError> {
