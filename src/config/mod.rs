@@ -56,7 +56,7 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{}:{line}: {message}", path.display())]
+    #[error("{}:{line}: {}", path.display(), one_line(message))]
     Invalid {
         path: PathBuf,
         line: usize,
@@ -91,6 +91,16 @@ pub struct Settings {
     pub format: Option<Format>,
     /// The config file these settings came from.
     pub origin: Option<PathBuf>,
+}
+
+/// A message as one line: a value quoted in it may hold line ends (a multi-line string),
+/// which are shown escaped, so every error stays the one line a user reads.
+fn one_line(message: &str) -> std::borrow::Cow<'_, str> {
+    if message.contains(['\n', '\r']) {
+        std::borrow::Cow::Owned(message.replace('\n', "\\n").replace('\r', "\\r"))
+    } else {
+        std::borrow::Cow::Borrowed(message)
+    }
 }
 
 /// Find the config for a run started in `start`: the first directory from `start` up to
@@ -374,6 +384,19 @@ mod tests {
         std::fs::write(&path, text).expect("write config");
         std::fs::write(dir.path().join("names.csv"), "a,b,c\nx,y,z\n").expect("write library");
         load(&path, Some(dir.path()))
+    }
+
+    /// A value with line ends in it is quoted escaped: every error is one line (found by
+    /// the fuzzer: `format = """\nonse"""`).
+    #[test]
+    fn errors_are_one_line_whatever_the_value() {
+        let dir = tempfile::TempDir::new().expect("temporary directory");
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, "format = \"\"\"\nonse\nse\"\"\"\n").expect("write");
+        let err = load(&path, Some(dir.path())).expect_err("an unknown format");
+        let text = err.to_string();
+        assert!(!text.contains('\n'), "{text:?}");
+        assert!(text.contains("unknown format `onse\\nse`"), "{text:?}");
     }
 
     fn error(text: &str) -> (usize, String) {
