@@ -124,7 +124,8 @@ pub fn unreadable(path: String) -> GraphNode {
     }
 }
 
-fn dir_of(path: &str) -> &str {
+/// The folder of a root-relative, `/`-separated path (`""` at the root).
+pub(crate) fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 

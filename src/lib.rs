@@ -29,6 +29,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use apps::dir_of;
 use check::{CheckOptions, GraphNode, Prefilter, Status};
 use config::Project;
 use error::Error;
@@ -233,11 +234,6 @@ fn drop_superseded(
     dropped
 }
 
-/// The folder of a root-relative path.
-fn dir_of(path: &str) -> &str {
-    path.rsplit_once('/').map_or("", |(dir, _)| dir)
-}
-
 /// In a change (staged, `--since`): keep a name finding only where the change brings the name
 /// into the schema. A name renamed away by a later migration of the same change does not
 /// survive it; a name the schema had before the change (in `HEAD`, in another parent of a
@@ -258,27 +254,23 @@ fn keep_introduced(
         .files
         .iter()
         .filter(|file| file.findings.iter().any(judged))
-        .map(|file| {
-            file.path
-                .rsplit_once('/')
-                .map_or("", |(dir, _)| dir)
-                .to_string()
-        })
+        .map(|file| dir_of(&file.path).to_string())
         .collect();
     for dir in dirs {
         let Some(label) = labels.get(&dir).filter(|label| label.doubt.is_none()) else {
             continue;
         };
-        let (mut names, mut models) = (Vec::new(), Vec::new());
-        for file in report
+        // The names judged (and their fields, for a `db_column`) and their models.
+        let (mut names, mut models, mut judged_names) = (Vec::new(), Vec::new(), Vec::new());
+        let findings = report
             .files
             .iter()
-            .filter(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d) == dir)
-        {
-            for finding in file.findings.iter().filter(|f| judged(f)) {
-                names.extend(finding.name.iter().chain(&finding.field).cloned());
-                models.extend(finding.model.iter().cloned());
-            }
+            .filter(|f| dir_of(&f.path) == dir)
+            .flat_map(|f| f.findings.iter().filter(|f| judged(f)));
+        for finding in findings {
+            judged_names.extend(finding.name.iter().cloned());
+            names.extend(finding.name.iter().chain(&finding.field).cloned());
+            models.extend(finding.model.iter().cloned());
         }
         let Some(words) = Words::new(&names, &models) else {
             continue;
@@ -289,16 +281,7 @@ fn keep_introduced(
         };
         // The common case costs no parse: a name written once, in the change alone, is in no
         // earlier schema and renamed by nothing.
-        let judged_names: Vec<&String> = report
-            .files
-            .iter()
-            .filter(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d) == dir)
-            .flat_map(|f| f.findings.iter().filter(|f| judged(f)))
-            .filter_map(|f| f.name.as_ref())
-            .collect();
-        let Ok(written) =
-            aho_corasick::AhoCorasick::new(quoted(judged_names.iter().map(|n| n.as_str())))
-        else {
+        let Ok(written) = aho_corasick::AhoCorasick::new(quoted(&judged_names)) else {
             continue;
         };
         let now: usize = current
@@ -333,7 +316,7 @@ fn keep_introduced(
             continue;
         };
         for file in report.files.iter_mut() {
-            if file.path.rsplit_once('/').map_or("", |(d, _)| d) != dir {
+            if dir_of(&file.path) != dir {
                 continue;
             }
             let path = file.path.clone();
@@ -589,8 +572,7 @@ pub fn run(
         nodes.sort_by(|a, b| a.path.cmp(&b.path));
         let labels = apps::labels(&plan, &nodes, &configured, found);
         let touched = plan.touched_dirs();
-        let in_touched =
-            |path: &str| touched.contains(path.rsplit_once('/').map_or("", |(d, _)| d));
+        let in_touched = |path: &str| touched.contains(dir_of(path));
         let mut graph = check::check_graph(&nodes, &labels);
         graph.findings.retain(|(path, _)| in_touched(path));
         let notes = graph.notes.into_iter().filter(|note| {

@@ -258,15 +258,7 @@ fn bare_repository_with_git_work_tree_is_checked() {
             .env("PATH", crate::support::path_with_binary())
             .output()
             .expect("run git");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ),
-            stderr: String::new(),
-        }
+        Run::combined(out)
     };
     std::fs::write(tree.join("blog/migrations/__init__.py"), "").expect("write");
     std::fs::write(tree.join(M1), migration(&["title"])).expect("write");

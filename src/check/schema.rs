@@ -36,14 +36,6 @@ impl Superseded {
     pub fn contains(&self, path: &str, span: &Range<usize>) -> bool {
         self.spans.contains(&(path.to_string(), span.clone()))
     }
-
-    pub fn len(&self) -> usize {
-        self.spans.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
-    }
 }
 
 /// The schema an app's migrations build, as far as it is known exactly.
@@ -455,11 +447,7 @@ impl State {
                         let field = &mut state.fields[at];
                         field.name = new.value.clone();
                         field.name_at = (file, new.span.clone());
-                        self.claims.push(Claim {
-                            at: (file, new.span.clone()),
-                            model: state.id,
-                            kind: ClaimKind::Written,
-                        });
+                        self.claim(&state, (file, new.span.clone()));
                     }
                     _ => {
                         self.tainted.insert(state.id);

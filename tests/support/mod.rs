@@ -43,6 +43,20 @@ impl Run {
         }
     }
 
+    /// Both streams as `stdout`, in that order: git sends a hook's stdout to its own stderr,
+    /// so what a user sees of a hooked git command is the two together.
+    pub fn combined(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ),
+            stderr: String::new(),
+        }
+    }
+
     /// Non-empty stdout lines.
     pub fn lines(&self) -> Vec<&str> {
         self.stdout.lines().filter(|l| !l.is_empty()).collect()
@@ -300,14 +314,6 @@ impl Repo {
             .env("PATH", path_with_binary())
             .output()
             .expect("run git");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ),
-            stderr: String::new(),
-        }
+        Run::combined(out)
     }
 }

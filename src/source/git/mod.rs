@@ -253,32 +253,40 @@ impl Repo {
         pattern: &dyn Pattern,
     ) -> Result<Vec<(String, Vec<u8>)>, Error> {
         let tree = self.repo.find_tree(tree).map_err(git("reading a tree"))?;
-        let sub = if dir.is_empty() {
-            Some(tree)
-        } else {
-            tree.get_path(Path::new(dir))
-                .ok()
-                .and_then(|entry| entry.to_object(&self.repo).ok())
-                .and_then(|object| object.into_tree().ok())
+        self.migrations_of_dir(&tree, dir, pattern)
+            .into_iter()
+            .map(|(path, id)| {
+                let content = self.blob(id, &path)?;
+                Ok((path, content))
+            })
+            .collect()
+    }
+
+    /// The migrations directly in `dir` (a `migrations` folder, never the root) of `tree`,
+    /// with their blobs; none when `tree` has no such directory.
+    pub(super) fn migrations_of_dir(
+        &self,
+        tree: &Tree<'_>,
+        dir: &str,
+        pattern: &dyn Pattern,
+    ) -> Vec<(String, Oid)> {
+        let Some(entry) = self.tree_entry(tree, dir) else {
+            return Vec::new();
         };
-        let Some(sub) = sub else {
-            return Ok(Vec::new());
+        let Ok(subtree) = entry.to_object(&self.repo).and_then(|o| o.peel_to_tree()) else {
+            return Vec::new();
         };
-        let mut found = Vec::new();
-        for entry in sub.iter() {
-            let name = super::display::shown(entry.name_bytes());
-            let path = if dir.is_empty() {
-                name.to_string()
-            } else {
-                format!("{dir}/{name}")
-            };
-            if is_file_mode(entry.filemode() as u32)
-                && super::pattern::is_graph_module(pattern, &path)
-            {
-                found.push((path.clone(), self.blob(entry.id(), &path)?));
-            }
-        }
-        Ok(found)
+        subtree
+            .iter()
+            .filter(|entry| is_file_mode(entry.filemode() as u32))
+            .map(|entry| {
+                (
+                    format!("{dir}/{}", display::shown(entry.name_bytes())),
+                    entry.id(),
+                )
+            })
+            .filter(|(path, _)| super::pattern::is_graph_module(pattern, path))
+            .collect()
     }
 
     /// The blob at `path` in `tree`, if there is a file there.

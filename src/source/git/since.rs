@@ -5,9 +5,7 @@ use std::collections::BTreeSet;
 
 use git2::Tree;
 
-use super::super::{
-    Context, Item, Origin, Pattern, Plan, Snapshot, index, is_file_mode, is_graph_module,
-};
+use super::super::{Context, Item, Origin, Pattern, Plan, Snapshot, index, is_graph_module};
 use super::{Repo, diff_options, display::shown, git, timed, without};
 use crate::error::Error;
 
@@ -80,26 +78,16 @@ impl Repo {
         pattern: &dyn Pattern,
         items: &[Item],
     ) -> Vec<Item> {
-        let mut extra = Vec::new();
-        for dir in dirs {
-            let Some(entry) = self.tree_entry(tree, dir) else {
-                continue;
-            };
-            let Ok(subtree) = entry.to_object(&self.repo).and_then(|o| o.peel_to_tree()) else {
-                continue;
-            };
-            for entry in subtree.iter() {
-                let path = format!("{dir}/{}", shown(entry.name_bytes()));
-                if is_file_mode(entry.filemode() as u32) && is_graph_module(pattern, &path) {
-                    extra.push(Item {
-                        path,
-                        origin: Origin::Blob(entry.id()),
-                        added_lines: Some(Vec::new()),
-                        before: Vec::new(),
-                    });
-                }
-            }
-        }
+        let extra = dirs
+            .iter()
+            .flat_map(|dir| self.migrations_of_dir(tree, dir, pattern))
+            .map(|(path, id)| Item {
+                path,
+                origin: Origin::Blob(id),
+                added_lines: Some(Vec::new()),
+                before: Vec::new(),
+            })
+            .collect();
         without(extra, items)
     }
 

@@ -65,17 +65,12 @@ impl Repo {
             }
             (_, fast) => self.staged_through_libgit2(head.as_ref(), pattern, &mut phases, fast)?,
         };
-        if !merge_heads.is_empty() {
-            timed(&mut phases, "merge parents", || {
-                self.new_to_every_parent(&mut items, &merge_heads)
-            })?;
-        }
         // What the change is measured against: HEAD, and the other parents of a merge.
         let mut earlier: Vec<Oid> = head.as_ref().map(Tree::id).into_iter().collect();
-        for id in &merge_heads {
-            if let Ok(tree) = self.repo.find_commit(*id).and_then(|commit| commit.tree()) {
-                earlier.push(tree.id());
-            }
+        if !merge_heads.is_empty() {
+            earlier.extend(timed(&mut phases, "merge parents", || {
+                self.new_to_every_parent(&mut items, &merge_heads)
+            })?);
         }
         drop(head);
         let mut plan = self.into_plan(items, graph, phases, Snapshot::Index);
@@ -203,8 +198,8 @@ impl Repo {
 
     /// During a merge, a line counts as added only if it is new to every parent: what the
     /// merged branch brings was checked when it was committed there, and what the merge
-    /// itself adds (a conflict resolution) is this commit's doing.
-    fn new_to_every_parent(&self, items: &mut [Item], heads: &[Oid]) -> Result<(), Error> {
+    /// itself adds (a conflict resolution) is this commit's doing. Returns the parents' trees.
+    fn new_to_every_parent(&self, items: &mut [Item], heads: &[Oid]) -> Result<Vec<Oid>, Error> {
         let trees: Vec<Tree<'_>> = heads
             .iter()
             .map(|id| self.repo.find_commit(*id).and_then(|commit| commit.tree()))
@@ -230,7 +225,7 @@ impl Repo {
                 });
             }
         }
-        Ok(())
+        Ok(trees.iter().map(Tree::id).collect())
     }
 }
 
