@@ -259,6 +259,10 @@ fn uninstall_killed_at_any_step_keeps_the_user_hook_running_and_a_rerun_finishes
             .is_some()
         {
             assert_eq!(snapshot(&world.hooks()), before);
+            assert!(
+                stop > 2,
+                "finished after {stop} steps: is the killer working?"
+            );
             return;
         }
         let state = format!("uninstall killed after step {stop}");
@@ -278,6 +282,10 @@ fn uninstall_after_an_install_killed_at_any_step_puts_the_user_hooks_back() {
         let world = World::new();
         let before = snapshot(&world.hooks());
         if killer.install(&world.repo, &[], stop).is_some() {
+            assert!(
+                stop > 6,
+                "finished after {stop} steps: is the killer working?"
+            );
             return;
         }
         world
