@@ -234,6 +234,51 @@ fn drop_superseded(
     dropped
 }
 
+/// Path mode: leave out the name findings whose name the schema no longer has, as `--all`
+/// does; returns how many. Each app with such a finding has its schema built from every
+/// migration in its folder on disk, the files named and the others, each parsed whole (an
+/// operation the tool does not read anywhere in the app is seen). A folder that cannot be
+/// listed, or a migration that cannot be read, keeps the app's findings.
+fn drop_superseded_on_disk(
+    report: &mut Report,
+    plan: &source::Plan,
+    pattern: &dyn source::Pattern,
+    configured: &check::AppLabels,
+) -> usize {
+    let dirs: std::collections::BTreeSet<String> = report
+        .files
+        .iter()
+        .filter(|file| file.findings.iter().any(|f| f.name.is_some()))
+        .map(|file| dir_of(&file.path).to_string())
+        .collect();
+    let (mut nodes, mut operations) = (Vec::new(), HashMap::new());
+    for dir in dirs {
+        let Ok(files) = plan.folder_migrations(&dir, pattern) else {
+            continue;
+        };
+        for (path, content) in files {
+            let parsed = content
+                .ok()
+                .and_then(|content| migration::parse_operations(&content).ok());
+            let Some(parsed) = parsed else {
+                nodes.push(apps::unreadable(path));
+                continue;
+            };
+            nodes.push(GraphNode {
+                path: path.clone(),
+                header: parsed.header,
+                status: Status::Unchanged,
+            });
+            operations.insert(path, parsed.operations);
+        }
+    }
+    if nodes.is_empty() {
+        return 0;
+    }
+    let labels = apps::labels(plan, &nodes, configured, Default::default());
+    drop_superseded(report, &nodes, &operations, &labels)
+}
+
 /// In a change (staged, `--since`): keep a name finding only where the change brings the name
 /// into the schema. A name renamed away by a later migration of the same change does not
 /// survive it; a name the schema had before the change (in `HEAD`, in another parent of a
@@ -246,10 +291,16 @@ fn keep_introduced(
     pattern: &dyn source::Pattern,
     labels: &check::Labels,
 ) {
+    // An `AlterField` of a wrong name is a nudge while the field keeps that name: judged
+    // only on whether the change leaves the name standing.
     let judged = |finding: &check::Finding| {
         finding.name.is_some()
-            && matches!(finding.rule, check::Rule::FieldName | check::Rule::DbColumn)
+            && matches!(
+                finding.rule,
+                check::Rule::FieldName | check::Rule::DbColumn | check::Rule::AlteredFieldName
+            )
     };
+    let introduced = |finding: &check::Finding| finding.rule != check::Rule::AlteredFieldName;
     let dirs: std::collections::BTreeSet<String> = report
         .files
         .iter()
@@ -327,6 +378,7 @@ fn keep_introduced(
                 match after.standing(&path, &finding.span) {
                     check::Standing::Unknown | check::Standing::Other => true,
                     check::Standing::Superseded => false,
+                    _ if !introduced(finding) => true,
                     standing => !before.iter().any(|schema| schema.has(&standing)),
                 }
             });
@@ -542,6 +594,12 @@ pub fn run(
                 outcome.errors.push(err);
             }
         }
+    }
+    if matches!(mode, Mode::Paths(_)) && !options.history {
+        let start = std::time::Instant::now();
+        let labels = project.labels();
+        outcome.superseded = drop_superseded_on_disk(&mut outcome.report, &plan, pattern, &labels);
+        outcome.timings.phases.push(("schema", start.elapsed()));
     }
     if plan.has_graph() {
         let start = std::time::Instant::now();

@@ -294,12 +294,12 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         for note in &outcome.notes {
             eprintln!("note: {note}");
         }
-        if outcome.superseded > 0 {
-            eprintln!(
-                "note: {} finding(s) on names that later migrations renamed, removed or deleted are not reported: the schema no longer has them (`--history` reports them)",
-                outcome.superseded
-            );
-        }
+    }
+    if matches!(mode, Mode::All | Mode::Paths(_)) && outcome.superseded > 0 {
+        eprintln!(
+            "note: {} finding(s) on names that later migrations renamed, removed or deleted are not reported: the schema no longer has them (`--history` reports them)",
+            outcome.superseded
+        );
     }
     if mode == Mode::All && !stale.is_empty() {
         Baseline::print_stale(&mut io::stderr().lock(), &stale).map_err(Error::Output)?;

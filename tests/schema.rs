@@ -647,3 +647,117 @@ fn commits_leaving_the_schema_as_it_was_pass() {
         assert_eq!(run.code, 0, "{what}: {run:?}");
     }
 }
+
+/// Path mode judges the schema too: the files named are read with the other migrations in
+/// their folder, so a name renamed by a file not named is history there as well.
+#[test]
+fn path_mode_judges_the_schema_of_the_folder() {
+    let repo = repo_with(&[
+        (M1, blog(&[], CREATE)),
+        (
+            "blog/migrations/0002_fix.py",
+            blog(
+                &["0001_initial"],
+                "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n",
+            ),
+        ),
+    ]);
+    let paths = |extra: &[&str]| {
+        let mut args = vec!["--format", "concise", "--color", "never"];
+        args.extend_from_slice(extra);
+        repo.check(&args)
+    };
+    let run = paths(&[M1]);
+    assert_eq!(
+        findings(&run),
+        [
+            format!("{M1}:13:19: error[field-name]"),
+            format!("{M1}:14:19: error[field-name]"),
+        ],
+        "{run:?}"
+    );
+    assert!(
+        run.stderr
+            .contains("note: 1 finding(s) on names that later migrations renamed"),
+        "{run:?}"
+    );
+    assert_eq!(findings(&paths(&["blog/migrations"])).len(), 2);
+    // From inside the app, by a path relative to it, and by an absolute path.
+    let run = repo.check_in(
+        "blog",
+        &["--format", "concise", "migrations/0001_initial.py"],
+    );
+    assert_eq!(findings(&run).len(), 2, "{run:?}");
+    let absolute = repo.path().join(M1);
+    let run = paths(&[absolute.to_str().expect("temporary paths are UTF-8")]);
+    assert_eq!(findings(&run).len(), 2, "{run:?}");
+    let run = paths(&["--history", M1]);
+    assert_eq!(findings(&run).len(), 3, "{run:?}");
+}
+
+/// Outside a repository, the app's label comes from its `apps.py`, as in the other modes.
+#[test]
+fn path_mode_reads_the_label_outside_a_repository() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a folder");
+        std::fs::write(path, text).expect("a file");
+    };
+    write("blog/__init__.py", "");
+    write(
+        "blog/apps.py",
+        "from django.apps import AppConfig\n\n\nclass BlogConfig(AppConfig):\n    name = \"blog\"\n    label = \"weblog\"\n",
+    );
+    write("blog/migrations/__init__.py", "");
+    write(M1, &blog(&[], CREATE));
+    let rename = blog(
+        &["0001_initial"],
+        "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n",
+    );
+    write(
+        "blog/migrations/0002_fix.py",
+        &rename.replace("(\"blog\",", "(\"weblog\","),
+    );
+    let run = crate::support::run_in(dir.path(), &["--format", "concise", M1]);
+    assert_eq!(findings(&run).len(), 2, "{run:?}");
+    // A project operation anywhere in the app leaves the state unknown: the text is judged.
+    write(
+        "blog/migrations/0003_custom.py",
+        &blog(&["0002_fix"], "        RenameColumns(\"post\"),\n")
+            .replace("(\"blog\",", "(\"weblog\","),
+    );
+    let run = crate::support::run_in(dir.path(), &["--format", "concise", M1]);
+    assert_eq!(findings(&run).len(), 3, "{run:?}");
+}
+
+/// `altered-field-name` nudges while the field keeps its wrong name: an `AlterField` whose
+/// field the same commit renames leaves nothing to nudge about.
+#[test]
+fn altering_a_field_renamed_in_the_same_commit_is_no_nudge() {
+    let repo = hooked_with_history();
+    let alter = "        migrations.AlterField(\"post\", \"create_time\", models.DateTimeField(null=True)),\n";
+    repo.write(
+        "blog/migrations/0002_alter.py",
+        blog(&["0001_initial"], alter),
+    );
+    repo.write(
+        "blog/migrations/0003_rename.py",
+        blog(
+            &["0002_alter"],
+            "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n",
+        ),
+    );
+    repo.git(&["add", "-A"]);
+    let run = repo.check(&["--format", "concise", "--color", "never"]);
+    assert_eq!((run.code, findings(&run).len()), (0, 0), "{run:?}");
+    // Without the rename, the nudge stays.
+    repo.git(&["rm", "-q", "--cached", "blog/migrations/0003_rename.py"]);
+    let run = repo.check(&["--format", "concise", "--color", "never"]);
+    assert_eq!(
+        findings(&run),
+        ["blog/migrations/0002_alter.py:8:40: warning[altered-field-name]"],
+        "{run:?}"
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+}

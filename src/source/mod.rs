@@ -35,7 +35,7 @@ struct Context {
 /// Where a mode's project files (an app's `apps.py`) come from: the snapshot its
 /// migrations are read from.
 enum Snapshot {
-    /// Path mode: no project is read.
+    /// Path mode: the apps around the files named, on disk.
     None,
     /// The index of staged mode (kept in the plan's context).
     Index,
@@ -74,6 +74,9 @@ impl SourceFile {
 
 /// Files with their content, by path.
 pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Files by path, each with its content or why it could not be read.
+pub type Reads = Vec<(String, Result<Vec<u8>, Error>)>;
 
 /// What a mode decided to check, before any content is read.
 pub struct Plan {
@@ -222,7 +225,7 @@ impl Plan {
     /// The modules of the app in `app_dir` (root-relative; empty for the root) that may hold
     /// its `AppConfig`: `apps.py`, the modules of an `apps` package, and `__init__.py`, as
     /// the mode's snapshot has them (the index, `HEAD`, or the working tree).
-    pub fn app_modules(&self, app_dir: &str) -> Vec<(String, Result<Vec<u8>, Error>)> {
+    pub fn app_modules(&self, app_dir: &str) -> Reads {
         let join = |name: &str| match app_dir {
             "" => name.to_string(),
             dir => format!("{dir}/{name}"),
@@ -230,7 +233,6 @@ impl Plan {
         let package = join("apps");
         let mut found: Vec<(String, Origin)> = Vec::new();
         match &self.snapshot {
-            Snapshot::None => {}
             Snapshot::Index => {
                 let Some(context) = &self.context else {
                     return Vec::new();
@@ -272,26 +274,17 @@ impl Plan {
                     }
                 }
             }
-            Snapshot::Disk(root) => {
-                for path in [join("apps.py"), join("__init__.py")] {
-                    let on_disk = root.join(&path);
-                    if on_disk.is_file() {
-                        found.push((path, Origin::Disk(on_disk)));
-                    }
-                }
-                if let Ok(entries) = std::fs::read_dir(root.join(&package)) {
-                    let mut modules: Vec<String> = entries
-                        .flatten()
-                        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                        .filter_map(|e| e.file_name().into_string().ok())
-                        .filter(|name| name.ends_with(".py"))
-                        .collect();
-                    modules.sort();
-                    for name in modules {
-                        let path = format!("{package}/{name}");
-                        let on_disk = root.join(&path);
-                        found.push((path, Origin::Disk(on_disk)));
-                    }
+            Snapshot::Disk(root) => disk_app_modules(&root.join(app_dir), &join, &mut found),
+            // Path mode: the app around the folder of the files named.
+            Snapshot::None => {
+                let dir = join("migrations");
+                if let Some(app) = self.disk_folder(&dir).and_then(Path::parent) {
+                    let app = if app.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        app
+                    };
+                    disk_app_modules(app, &join, &mut found);
                 }
             }
         }
@@ -312,7 +305,7 @@ impl Plan {
 
     /// Every `apps.py` of the mode's snapshot (the index, or `HEAD`), read; none in `--all`
     /// and path mode, which know every app they check.
-    pub fn apps_files(&self) -> Vec<(String, Result<Vec<u8>, Error>)> {
+    pub fn apps_files(&self) -> Reads {
         let named = |path: &str| path == "apps.py" || path.ends_with("/apps.py");
         let found: Vec<(String, git2::Oid)> = match (&self.snapshot, &self.context, &self.repo) {
             (Snapshot::Index, Some(context), _) => {
@@ -361,7 +354,7 @@ impl Plan {
 
     /// The migrations of `dir` (a migrations folder) in the snapshot being checked: the
     /// planned files there, with their content.
-    pub fn migrations_in(&self, dir: &str) -> Vec<(String, Result<Vec<u8>, Error>)> {
+    pub fn migrations_in(&self, dir: &str) -> Reads {
         self.items
             .iter()
             .chain(self.graph.iter().flatten())
@@ -387,6 +380,57 @@ impl Plan {
             .iter()
             .map(|tree| repo.tree_migrations_in(*tree, dir, pattern))
             .collect()
+    }
+
+    /// The folder on disk that holds the planned files of `dir`, when they come from disk.
+    fn disk_folder(&self, dir: &str) -> Option<&Path> {
+        let item = self
+            .items
+            .iter()
+            .find(|item| crate::apps::dir_of(&item.path) == dir)?;
+        match &item.origin {
+            Origin::Disk(path) => path.parent(),
+            Origin::Blob(_) => None,
+        }
+    }
+
+    /// Path mode: every migration in the folder on disk that holds the planned files of `dir`
+    /// (the files named and the others), which together build the app's schema. An error
+    /// when the folder cannot be listed or holds a name that cannot be shown as it is: then
+    /// the schema is not known.
+    pub fn folder_migrations(&self, dir: &str, pattern: &dyn Pattern) -> Result<Reads, Error> {
+        let Some(folder) = self.disk_folder(dir) else {
+            return Ok(Vec::new());
+        };
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
+        let unlisted = |message: String| Error::Walk {
+            path: folder.to_path_buf(),
+            message,
+        };
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(folder).map_err(|err| unlisted(err.to_string()))? {
+            let entry = entry.map_err(|err| unlisted(err.to_string()))?;
+            if !entry.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else {
+                return Err(unlisted("a file name is not UTF-8".to_string()));
+            };
+            let path = match dir {
+                "" => name.to_string(),
+                dir => format!("{dir}/{name}"),
+            };
+            if is_graph_module(pattern, &path) {
+                out.push((path, read_regular(&entry.path())));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
     }
 
     /// The content of a planned file, read again (for printing a graph finding on a file
@@ -429,6 +473,30 @@ impl Plan {
             let file = clock.time(Step::Read, || read(None, item));
             check(&item.path, file)
         })
+    }
+}
+
+/// The modules of the app at `app` on disk that may hold its `AppConfig` (see
+/// [`Plan::app_modules`]), named by `join`.
+fn disk_app_modules(app: &Path, join: &dyn Fn(&str) -> String, found: &mut Vec<(String, Origin)>) {
+    for name in ["apps.py", "__init__.py"] {
+        let on_disk = app.join(name);
+        if on_disk.is_file() {
+            found.push((join(name), Origin::Disk(on_disk)));
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(app.join("apps")) {
+        let mut modules: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".py"))
+            .collect();
+        modules.sort();
+        for name in modules {
+            let on_disk = app.join("apps").join(&name);
+            found.push((join(&format!("apps/{name}")), Origin::Disk(on_disk)));
+        }
     }
 }
 
