@@ -524,6 +524,7 @@ fn render_all(input: &[u8], findings: Vec<check_migrate::check::Finding>) -> Res
             findings,
         }],
         files_checked: 1,
+        labels: Default::default(),
     };
     for format in [
         Format::Full,

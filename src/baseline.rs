@@ -1,8 +1,8 @@
 //! The baseline: today's findings written to a file meant to be committed, so a team can adopt
 //! the check on a repository with years of migrations and only new findings are reported.
 //!
-//! An entry is keyed by path, model, name and rule — never by line or column, so edits around
-//! a finding do not invalidate it. The same key may appear several times: each entry absorbs
+//! An entry is keyed by path, app label, model, name and rule — never by line or column, so
+//! edits around a finding do not invalidate it, and a squash or a moved file keeps it valid. The same key may appear several times: each entry absorbs
 //! one finding.
 
 use std::collections::BTreeMap;
@@ -30,6 +30,10 @@ struct File {
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub path: String,
+    /// The app label of the file's migrations folder, when it was known for sure (entries
+    /// written before labels were recorded have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
     pub model: Option<String>,
     /// The wrong name (`null` for a syntax error).
     pub name: Option<String>,
@@ -37,9 +41,10 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn of(path: &str, finding: &Finding) -> Entry {
+    fn of(path: &str, finding: &Finding, labels: &BTreeMap<String, String>) -> Entry {
         Entry {
             path: path.to_string(),
+            app: labels.get(dir_of(path)).cloned(),
             model: finding.model.clone(),
             name: finding.name.clone(),
             rule: finding.rule.id().to_string(),
@@ -47,29 +52,88 @@ impl Entry {
     }
 }
 
-/// What makes a name the same name of the same app wherever its file is: the migrations
-/// folder, the model (without case, as Django compares it), the name and the rule. Findings
-/// without a name (a syntax error) have none: they belong to their file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct AppKey {
-    dir: String,
-    model: Option<String>,
-    name: String,
-    rule: String,
+/// The folder of a `/`-separated path.
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
-impl AppKey {
-    fn of(entry: &Entry) -> Option<AppKey> {
-        Some(AppKey {
-            dir: entry
-                .path
-                .rsplit_once('/')
-                .map_or("", |(dir, _)| dir)
-                .to_string(),
-            model: entry.model.as_ref().map(|m| m.to_lowercase()),
-            name: entry.name.clone()?,
-            rule: entry.rule.clone(),
+/// What an entry and a finding are matched by, from the closest to the loosest: the same
+/// file; the same app by label, wherever its folder is now; the same migrations folder (for
+/// entries without a label). The model compares without case, as Django compares it, where
+/// the file is not the same. Findings without a name (a syntax error) belong to their file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    File {
+        path: String,
+        model: Option<String>,
+        name: Option<String>,
+        rule: String,
+    },
+    App {
+        label: String,
+        model: Option<String>,
+        name: String,
+        rule: String,
+    },
+    Folder {
+        dir: String,
+        model: Option<String>,
+        name: String,
+        rule: String,
+    },
+}
+
+/// The matching stages, in order.
+#[derive(Debug, Clone, Copy)]
+enum Stage {
+    File,
+    App,
+    Folder,
+}
+
+impl Key {
+    /// The key of a finding or entry of file `path` in app `app`, at `stage`.
+    fn at(
+        stage: Stage,
+        path: &str,
+        app: Option<&str>,
+        model: Option<&str>,
+        name: Option<&str>,
+        rule: &str,
+    ) -> Option<Key> {
+        let model_key = || model.map(str::to_lowercase);
+        Some(match stage {
+            Stage::File => Key::File {
+                path: path.to_string(),
+                model: model.map(str::to_string),
+                name: name.map(str::to_string),
+                rule: rule.to_string(),
+            },
+            Stage::App => Key::App {
+                label: app?.to_string(),
+                model: model_key(),
+                name: name?.to_string(),
+                rule: rule.to_string(),
+            },
+            Stage::Folder => Key::Folder {
+                dir: dir_of(path).to_string(),
+                model: model_key(),
+                name: name?.to_string(),
+                rule: rule.to_string(),
+            },
         })
+    }
+
+    fn of_entry(stage: Stage, entry: &Entry) -> Option<Key> {
+        let (model, name) = (entry.model.as_deref(), entry.name.as_deref());
+        Key::at(
+            stage,
+            &entry.path,
+            entry.app.as_deref(),
+            model,
+            name,
+            &entry.rule,
+        )
     }
 }
 
@@ -161,7 +225,7 @@ impl Baseline {
         let mut findings: Vec<Entry> = report
             .findings()
             .filter(|(file, _)| keep(&file.path))
-            .map(|(file, finding)| Entry::of(&file.path, finding))
+            .map(|(file, finding)| Entry::of(&file.path, finding, &report.labels))
             .collect();
         let count = findings.len();
         findings.extend(existing.into_iter().filter(|entry| retain(entry)));
@@ -207,65 +271,63 @@ impl Baseline {
     /// matched nothing (stale, to be pruned).
     ///
     /// An entry accepts a finding of its own file first; failing that, a finding of the same
-    /// model, name and rule anywhere in the same migrations folder: the name is the app's,
-    /// wherever a squash, a regenerated migration or a renamed file puts it now.
+    /// model, name and rule anywhere in the same app (by its label), then anywhere in the same
+    /// migrations folder: the name is the app's, wherever a squash, a regenerated migration,
+    /// a renamed file or a moved app puts it now. Each entry accepts one finding.
     pub fn apply(&self, report: &mut Report) -> Vec<Entry> {
-        let mut remaining: BTreeMap<&Entry, usize> = BTreeMap::new();
-        for entry in &self.entries {
-            *remaining.entry(entry).or_default() += 1;
-        }
-        let mut unmatched: Vec<(usize, usize)> = Vec::new();
-        for (f, file) in report.files.iter().enumerate() {
-            for (i, finding) in file.findings.iter().enumerate() {
-                let key = Entry::of(&file.path, finding);
-                match remaining.get_mut(&key) {
-                    Some(count) if *count > 0 => *count -= 1,
-                    _ => unmatched.push((f, i)),
+        let mut free = vec![true; self.entries.len()];
+        let mut accepted: std::collections::HashSet<(usize, usize)> = Default::default();
+        for stage in [Stage::File, Stage::App, Stage::Folder] {
+            let mut pool: std::collections::HashMap<Key, Vec<usize>> = Default::default();
+            for (index, entry) in self.entries.iter().enumerate().rev() {
+                if free[index]
+                    && let Some(key) = Key::of_entry(stage, entry)
+                {
+                    pool.entry(key).or_default().push(index);
                 }
             }
-        }
-        let mut by_app: BTreeMap<AppKey, usize> = BTreeMap::new();
-        for (entry, count) in &remaining {
-            if *count > 0
-                && let Some(key) = AppKey::of(entry)
-            {
-                *by_app.entry(key).or_default() += count;
-            }
-        }
-        let mut keep: std::collections::HashSet<(usize, usize)> =
-            unmatched.iter().copied().collect();
-        for &(f, i) in &unmatched {
-            let file = &report.files[f];
-            let Some(key) = AppKey::of(&Entry::of(&file.path, &file.findings[i])) else {
+            if pool.is_empty() {
                 continue;
-            };
-            if let Some(count) = by_app.get_mut(&key)
-                && *count > 0
-            {
-                *count -= 1;
-                keep.remove(&(f, i));
-                // The entry it took is no longer stale.
-                if let Some((_, left)) = remaining
-                    .iter_mut()
-                    .find(|(entry, left)| **left > 0 && AppKey::of(entry).as_ref() == Some(&key))
-                {
-                    *left -= 1;
+            }
+            for (f, file) in report.files.iter().enumerate() {
+                let app = report.labels.get(dir_of(&file.path)).map(String::as_str);
+                for (i, finding) in file.findings.iter().enumerate() {
+                    if accepted.contains(&(f, i)) {
+                        continue;
+                    }
+                    let key = Key::at(
+                        stage,
+                        &file.path,
+                        app,
+                        finding.model.as_deref(),
+                        finding.name.as_deref(),
+                        finding.rule.id(),
+                    );
+                    if let Some(index) = key.and_then(|key| pool.get_mut(&key)?.pop()) {
+                        free[index] = false;
+                        accepted.insert((f, i));
+                    }
                 }
             }
         }
         for (f, file) in report.files.iter_mut().enumerate() {
             let mut i = 0;
             file.findings.retain(|_| {
-                let kept = keep.contains(&(f, i));
+                let kept = !accepted.contains(&(f, i));
                 i += 1;
                 kept
             });
         }
         report.files.retain(|file| !file.findings.is_empty());
-        remaining
-            .into_iter()
-            .flat_map(|(entry, count)| std::iter::repeat_n(entry.clone(), count))
-            .collect()
+        let mut stale: Vec<Entry> = self
+            .entries
+            .iter()
+            .zip(free)
+            .filter(|(_, free)| *free)
+            .map(|(entry, _)| entry.clone())
+            .collect();
+        stale.sort();
+        stale
     }
 }
 

@@ -235,7 +235,7 @@ fn drop_superseded(
 }
 
 /// Path mode: leave out the name findings whose name the schema no longer has, as `--all`
-/// does; returns how many. Each app with such a finding has its schema built from every
+/// does (unless `history`); returns how many. The labels of their apps go in the report. Each app with such a finding has its schema built from every
 /// migration in its folder on disk, the files named and the others, each parsed whole (an
 /// operation the tool does not read anywhere in the app is seen). A folder that cannot be
 /// listed, or a migration that cannot be read, keeps the app's findings.
@@ -244,6 +244,7 @@ fn drop_superseded_on_disk(
     plan: &source::Plan,
     pattern: &dyn source::Pattern,
     configured: &check::AppLabels,
+    history: bool,
 ) -> usize {
     let dirs: std::collections::BTreeSet<String> = report
         .files
@@ -276,7 +277,20 @@ fn drop_superseded_on_disk(
         return 0;
     }
     let labels = apps::labels(plan, &nodes, configured, Default::default());
+    report.labels = known_labels(&labels);
+    if history {
+        return 0;
+    }
     drop_superseded(report, &nodes, &operations, &labels)
+}
+
+/// The labels known for sure, by folder.
+fn known_labels(labels: &check::Labels) -> std::collections::BTreeMap<String, String> {
+    labels
+        .iter()
+        .filter(|(_, label)| label.doubt.is_none())
+        .map(|(dir, label)| (dir.to_string(), label.label.clone()))
+        .collect()
 }
 
 /// In a change (staged, `--since`): keep a name finding only where the change brings the name
@@ -595,10 +609,12 @@ pub fn run(
             }
         }
     }
-    if matches!(mode, Mode::Paths(_)) && !options.history {
+    if matches!(mode, Mode::Paths(_)) {
         let start = std::time::Instant::now();
         let labels = project.labels();
-        outcome.superseded = drop_superseded_on_disk(&mut outcome.report, &plan, pattern, &labels);
+        let report = &mut outcome.report;
+        outcome.superseded =
+            drop_superseded_on_disk(report, &plan, pattern, &labels, options.history);
         outcome.timings.phases.push(("schema", start.elapsed()));
     }
     if plan.has_graph() {
@@ -629,6 +645,7 @@ pub fn run(
         nodes.extend(context);
         nodes.sort_by(|a, b| a.path.cmp(&b.path));
         let labels = apps::labels(&plan, &nodes, &configured, found);
+        outcome.report.labels = known_labels(&labels);
         let touched = plan.touched_dirs();
         let in_touched = |path: &str| touched.contains(dir_of(path));
         let mut graph = check::check_graph(&nodes, &labels);

@@ -345,7 +345,7 @@ fn baseline_round_trip() {
     assert_eq!(
         text,
         format!(
-            "{{\n  \"version\": 1,\n  \"findings\": [\n    {{\n      \"path\": \"{M1}\",\n      \"model\": \"post\",\n      \"name\": \"create_time\",\n      \"rule\": \"field-name\"\n    }},\n    {{\n      \"path\": \"{M1}\",\n      \"model\": \"post\",\n      \"name\": \"update_time\",\n      \"rule\": \"field-name\"\n    }}\n  ]\n}}\n"
+            "{{\n  \"version\": 1,\n  \"findings\": [\n    {{\n      \"path\": \"{M1}\",\n      \"app\": \"blog\",\n      \"model\": \"post\",\n      \"name\": \"create_time\",\n      \"rule\": \"field-name\"\n    }},\n    {{\n      \"path\": \"{M1}\",\n      \"app\": \"blog\",\n      \"model\": \"post\",\n      \"name\": \"update_time\",\n      \"rule\": \"field-name\"\n    }}\n  ]\n}}\n"
         )
     );
     repo.write(

@@ -761,3 +761,55 @@ fn altering_a_field_renamed_in_the_same_commit_is_no_nudge() {
     );
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+/// Baseline entries carry the app's label: an app moved to another folder keeps its
+/// baseline, in `--all` and in the commit that moves it. Entries written without a label
+/// still match by file and by folder.
+#[test]
+fn baseline_follows_an_app_to_another_folder() {
+    let repo = repo_with(&[(M1, blog(&[], CREATE))]);
+    repo.write(
+        "blog/apps.py",
+        "from django.apps import AppConfig\n\n\nclass BlogConfig(AppConfig):\n    name = \"blog\"\n",
+    );
+    repo.write(".check-migrate.toml", "baseline = \"baseline.json\"\n");
+    let run = repo.check(&["--all", "--write-baseline"]);
+    assert!(run.stderr.contains("wrote 3 finding(s)"), "{run:?}");
+    let written = std::fs::read_to_string(repo.path().join("baseline.json")).expect("written");
+    assert_eq!(written.matches("\"app\": \"blog\"").count(), 3, "{written}");
+    repo.commit_all("baseline");
+    repo.install_hook(repo.path());
+    repo.git(&["mv", "blog", "apps"]);
+    repo.write("apps/__init__.py", "");
+    repo.write(
+        "apps/apps.py",
+        "from django.apps import AppConfig\n\n\nclass BlogConfig(AppConfig):\n    name = \"apps\"\n    label = \"blog\"\n",
+    );
+    repo.git(&["add", "-A"]);
+    let run = concise(&repo, &[]);
+    assert_eq!(run.code, 0, "--all after the move: {run:?}");
+    assert!(!run.stderr.contains("no longer match"), "{run:?}");
+    let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "move the app"]);
+    assert_eq!(run.code, 0, "committing the move: {run:?}");
+    // A baseline of an older version, without labels: its file, or its folder, still match.
+    let old = |path: &str| {
+        format!(
+            "{{\"version\": 1, \"findings\": [{}]}}\n",
+            ["create_time", "update_time", "is_delete"]
+                .map(|name| format!(
+                    "{{\"path\": \"{path}\", \"model\": \"Post\", \"name\": \"{name}\", \"rule\": \"field-name\"}}"
+                ))
+                .join(", ")
+        )
+    };
+    repo.write("baseline.json", old("apps/migrations/0001_initial.py"));
+    assert_eq!(concise(&repo, &[]).code, 0);
+    repo.write("baseline.json", old("apps/migrations/0001_squashed.py"));
+    let run = concise(&repo, &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stderr.contains("no longer match"), "{run:?}");
+    // Without a label, another folder is another app.
+    repo.write("baseline.json", old("blog/migrations/0001_initial.py"));
+    let run = concise(&repo, &[]);
+    assert_eq!(findings(&run).len(), 3, "{run:?}");
+}

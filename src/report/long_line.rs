@@ -35,6 +35,7 @@ fn report() -> Report {
             findings,
         }],
         files_checked: 1,
+        labels: Default::default(),
     }
 }
 

@@ -80,6 +80,9 @@ pub struct Report {
     pub files: Vec<CheckedFile>,
     /// How many files were checked, clean ones included.
     pub files_checked: usize,
+    /// The app label of the migrations folders whose label is known for sure, by folder
+    /// (root-relative): what keys a baseline entry to its app wherever its file goes.
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 impl Report {

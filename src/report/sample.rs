@@ -145,6 +145,7 @@ pub(super) fn shuffled() -> Report {
             },
         ],
         files_checked: 3,
+        labels: Default::default(),
     }
 }
 
