@@ -366,73 +366,136 @@ fn keep_introduced(
         if now <= judged_names.len() && !before_mentions && !model_gone {
             continue;
         }
-        let mut cache = HashMap::new();
-        let Some(after) = schema_of(current, &label.label, Some(&words), &mut cache) else {
-            continue;
-        };
-        let before: Option<Vec<check::Schema>> = earlier
-            .into_iter()
+        let current: Contents = current
+            .iter()
+            .map(|(path, content)| (path.as_str(), content.as_deref().ok()))
+            .collect();
+        let earlier: Vec<Contents> = earlier
+            .iter()
             .map(|files| {
-                let files = files.into_iter().map(|(path, content)| (path, Ok(content)));
-                schema_of(files.collect(), &label.label, Some(&words), &mut cache)
+                let files = files.iter();
+                files
+                    .map(|(path, content)| (path.as_str(), Some(&content[..])))
+                    .collect()
             })
             .collect();
-        let Some(before) = before else {
+        // The files that mention what is judged first; the whole app only when they leave a
+        // finding in doubt (a field renamed in from a file that does not mention it, say),
+        // or when a judged model is renamed: the files that use its new name do not
+        // mention the old one.
+        let renamed = current
+            .iter()
+            .chain(earlier.iter().flatten())
+            .filter_map(|(_, content)| *content)
+            .any(|content| words.models.is_match(content) && words.model_renames.is_match(content));
+        let passes = match renamed {
+            false => &[Some(&words), None][..],
+            true => &[None][..],
+        };
+        let mut cache = HashMap::new();
+        let mut verdicts: Option<Vec<Vec<Verdict>>> = None;
+        for &words in passes {
+            let Some(after) = schema_of(&current, &label.label, words, &mut cache) else {
+                break;
+            };
+            let before: Option<Vec<check::Schema>> = earlier
+                .iter()
+                .map(|files| schema_of(files, &label.label, words, &mut cache))
+                .collect();
+            let Some(before) = before else {
+                break;
+            };
+            let judge = |path: &str, finding: &check::Finding| {
+                if !judged(finding) {
+                    return Verdict::Keep;
+                }
+                match after.standing(path, &finding.span) {
+                    check::Standing::Unknown => Verdict::Unsure,
+                    check::Standing::Other => Verdict::Keep,
+                    check::Standing::Superseded => Verdict::Drop,
+                    _ if !introduced(finding) => Verdict::Keep,
+                    standing if before.iter().any(|schema| schema.has(&standing)) => Verdict::Drop,
+                    standing if before.iter().all(|schema| schema.knows(&standing)) => {
+                        Verdict::Keep
+                    }
+                    _ => Verdict::Unsure,
+                }
+            };
+            let judged: Vec<Vec<Verdict>> = report
+                .files
+                .iter()
+                .map(|file| match dir_of(&file.path) == dir {
+                    true => file.findings.iter().map(|f| judge(&file.path, f)).collect(),
+                    false => vec![Verdict::Keep; file.findings.len()],
+                })
+                .collect();
+            let unsure = judged.iter().flatten().any(|v| *v == Verdict::Unsure);
+            verdicts = Some(judged);
+            if !unsure {
+                break;
+            }
+        }
+        let Some(verdicts) = verdicts else {
             continue;
         };
-        for file in report.files.iter_mut() {
-            if dir_of(&file.path) != dir {
-                continue;
-            }
-            let path = file.path.clone();
-            file.findings.retain(|finding| {
-                if !judged(finding) {
-                    return true;
-                }
-                match after.standing(&path, &finding.span) {
-                    check::Standing::Unknown | check::Standing::Other => true,
-                    check::Standing::Superseded => false,
-                    _ if !introduced(finding) => true,
-                    standing => !before.iter().any(|schema| schema.has(&standing)),
-                }
-            });
+        for (file, verdicts) in report.files.iter_mut().zip(verdicts) {
+            let mut verdicts = verdicts.into_iter();
+            file.findings
+                .retain(|_| verdicts.next() != Some(Verdict::Drop));
         }
     }
     report.files.retain(|file| !file.findings.is_empty());
 }
 
+/// What the schema says of a finding in a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Keep,
+    Drop,
+    /// Kept, but the files read left the state in doubt: reading more may tell.
+    Unsure,
+}
+
+/// Migrations by path, each with its content (`None`: it could not be read).
+type Contents<'a> = Vec<(&'a str, Option<&'a [u8]>)>;
+
+/// A parsed migration, and whether it was parsed whole (else: its header alone).
+type Parsed = (bool, migration::Migration);
+
 /// The schema of one app's migrations; `None` when one cannot be read or parsed.
 ///
-/// With `words`, only the files that can change what is judged are parsed whole: those that mention a name
-/// judged, and those that mention its model in a `CreateModel`, `DeleteModel` or
-/// `RenameModel`. The others give their header alone, for the order. Parses are shared
+/// With `words`, only the files that can change what is judged are parsed whole: those that
+/// mention a name judged, and those that mention its model in a `CreateModel`, `DeleteModel`
+/// or `RenameModel`. The others give their header alone, for the order. Parses are shared
 /// between the versions before and after the change, which are mostly the same files.
 fn schema_of(
-    files: Vec<(String, Result<Vec<u8>, Error>)>,
+    files: &Contents,
     label: &str,
     words: Option<&Words>,
-    cache: &mut HashMap<Vec<u8>, migration::Migration>,
+    cache: &mut HashMap<Vec<u8>, Parsed>,
 ) -> Option<check::Schema> {
-    let mut parsed: Vec<(String, migration::Migration)> = Vec::with_capacity(files.len());
-    for (path, content) in files {
-        let content = content.ok()?;
-        if let Some(known) = cache.get(&content) {
+    let mut parsed: Vec<(&str, migration::Migration)> = Vec::with_capacity(files.len());
+    for &(path, content) in files {
+        let content = content?;
+        let whole = words.is_none_or(|words| {
+            words.names.is_match(content)
+                || (words.models.is_match(content) && words.model_operations.is_match(content))
+        });
+        if let Some((known_whole, known)) = cache.get(content)
+            && (*known_whole || !whole)
+        {
             parsed.push((path, known.clone()));
             continue;
         }
-        let whole = words.is_none_or(|words| {
-            words.names.is_match(&content)
-                || (words.models.is_match(&content) && words.model_operations.is_match(&content))
-        });
         let migration = if whole {
-            migration::parse(&content).ok()?
+            migration::parse(content).ok()?
         } else {
             migration::Migration {
-                header: migration::parse_header(&content).ok()?,
+                header: migration::parse_header(content).ok()?,
                 ..migration::Migration::default()
             }
         };
-        cache.insert(content, migration.clone());
+        cache.insert(content.to_vec(), (whole, migration.clone()));
         parsed.push((path, migration));
     }
     let files: Vec<check::AppMigration> = parsed
@@ -465,6 +528,7 @@ struct Words {
     model_operations: aho_corasick::AhoCorasick,
     /// The operations that end a model's name: `DeleteModel`, `RenameModel`.
     model_changes: aho_corasick::AhoCorasick,
+    model_renames: aho_corasick::AhoCorasick,
 }
 
 impl Words {
@@ -483,6 +547,7 @@ impl Words {
             ])
             .ok()?,
             model_changes: aho_corasick::AhoCorasick::new(["DeleteModel", "RenameModel"]).ok()?,
+            model_renames: aho_corasick::AhoCorasick::new(["RenameModel"]).ok()?,
         })
     }
 }

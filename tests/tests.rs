@@ -24,3 +24,4 @@ mod odd_files;
 mod pre_push;
 mod project;
 mod schema;
+mod schema_generated;

@@ -47,6 +47,8 @@ pub struct Schema {
     models: HashMap<String, Vec<FieldView>>,
     /// Models whose state is not known exactly.
     tainted: HashSet<String>,
+    /// Places written on such a model, by (path, span).
+    doubtful: HashSet<(String, Range<usize>)>,
     /// False when the app's state could not be computed at all.
     exact: bool,
 }
@@ -93,6 +95,13 @@ impl Schema {
             }
         }
         let live = state.live();
+        // What was written on a model whose state is in doubt: neither superseded nor sure.
+        let doubtful = state
+            .claims
+            .iter()
+            .filter(|claim| state.tainted.contains(&claim.model))
+            .map(|claim| (files[claim.at.0].path.to_string(), claim.at.1.clone()))
+            .collect();
         let spans = state
             .claims
             .iter()
@@ -136,6 +145,7 @@ impl Schema {
             .collect();
         Schema {
             superseded: Superseded { spans },
+            doubtful,
             models,
             tainted,
             exact: true,
@@ -149,6 +159,9 @@ impl Schema {
         }
         if self.superseded.contains(path, span) {
             return Standing::Superseded;
+        }
+        if self.doubtful.contains(&(path.to_string(), span.clone())) {
+            return Standing::Unknown;
         }
         for (model, fields) in &self.models {
             for field in fields {
@@ -177,6 +190,17 @@ impl Schema {
             }
         }
         Standing::Other
+    }
+
+    /// Whether this schema knows exactly the model `standing` names, so that [`Schema::has`]
+    /// saying no is sure.
+    pub fn knows(&self, standing: &Standing) -> bool {
+        match standing {
+            Standing::Name { model, .. } | Standing::Column { model, .. } => {
+                self.exact && !self.tainted.contains(model)
+            }
+            _ => false,
+        }
     }
 
     /// Whether this schema, known exactly for `model`, has what `standing` names: the same
@@ -449,7 +473,15 @@ impl State {
                         field.name_at = (file, new.span.clone());
                         self.claim(&state, (file, new.span.clone()));
                     }
-                    _ => {
+                    (None, new) => {
+                        // A field the state does not have: what the rename writes is in
+                        // doubt, not superseded.
+                        self.tainted.insert(state.id);
+                        if let Some(new) = new {
+                            self.claim(&state, (file, new.span.clone()));
+                        }
+                    }
+                    (Some(_), None) => {
                         self.tainted.insert(state.id);
                     }
                 }
