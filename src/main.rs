@@ -90,10 +90,11 @@ struct Cli {
     #[arg(long)]
     timings: bool,
 
-    /// Staged mode for a merge git completes on its own (the pre-merge-commit hook): it adds
-    /// no line of its own, so only graph and syntax findings are reported.
-    #[arg(long, hide = true, conflicts_with_all = ["paths", "all", "since"])]
-    merging: bool,
+    /// Check a merge git completes on its own, from the pre-merge-commit hook: the staged
+    /// merge result, for graph and syntax findings (a merge types no line of its own, so the
+    /// names its branches brought are not judged again).
+    #[arg(long, alias = "merging", conflicts_with_all = ["paths", "all", "since"])]
+    merge: bool,
 
     /// Walk every file's syntax tree, even where a literal search shows it cannot hold a
     /// finding (to compare the fast path with the full one).
@@ -323,7 +324,7 @@ fn mode(cli: &Cli) -> Mode {
         Mode::All
     } else if let Some(rev) = &cli.since {
         Mode::Since(rev.clone())
-    } else if cli.merging {
+    } else if cli.merge {
         Mode::Merging
     } else if cli.paths.is_empty() {
         Mode::Staged

@@ -356,6 +356,22 @@ fn merge_hook_reports_the_graph_not_names_the_branch_brought() {
     assert_eq!(run.code, 0, "{run:?}");
 }
 
+/// `--merge` is what the merge hook runs; hooks installed before it was named say
+/// `--merging`, which still works.
+#[test]
+fn merge_flag_and_its_old_name() {
+    let repo = Repo::new();
+    chain(&repo);
+    repo.write(B, migration(&[("blog", "0004_post_views")], "create_time"));
+    repo.git(&["add", "-A"]);
+    assert_eq!(repo.check(&[]).code, 1);
+    for flag in ["--merge", "--merging"] {
+        let run = repo.check(&[flag, "--format", "concise"]);
+        assert_eq!(run.code, 0, "{flag}: {run:?}");
+        assert!(run.stdout.contains("no problems found"), "{flag}: {run:?}");
+    }
+}
+
 #[test]
 fn helper_module_in_migrations_is_not_a_leaf() {
     let repo = Repo::new();

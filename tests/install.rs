@@ -763,7 +763,7 @@ fn missing_cargo_is_explained_and_nothing_written() {
     assert_eq!(snapshot(&hooks_dir(&repo)), before);
 }
 
-/// The merge hook runs the binary with one argument, `--merging` (MERGE_HEAD is not written
+/// The merge hook runs the binary with one argument, `--merge` (MERGE_HEAD is not written
 /// yet when git runs it).
 #[test]
 fn clean_merge_runs_the_merge_hook() {
