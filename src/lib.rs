@@ -459,6 +459,119 @@ fn keep_introduced(
     report.files.retain(|file| !file.findings.is_empty());
 }
 
+/// In a change (staged, `--since`): report the wrong names the change brings back into the
+/// schema without writing them, by taking out what had superseded them (a migration that
+/// renamed a field deleted, a `RemoveField` taken out of one). They are found in the apps
+/// where [`source::Plan::removes_from`] says the change took something out: a name the
+/// schema has after the change and had in no earlier schema is reported where it was
+/// written, as if its line were added. Findings the change writes are already in `report`.
+fn add_resurrected(
+    report: &mut Report,
+    plan: &source::Plan,
+    pattern: &dyn source::Pattern,
+    labels: &check::Labels,
+    project: &Project,
+    libraries: &[Arc<Library>],
+) {
+    let dirs: Vec<String> = plan
+        .touched_dirs()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    for dir in dirs {
+        let Some(label) = labels.get(&dir).filter(|label| label.doubt.is_none()) else {
+            continue;
+        };
+        if !plan.removes_from(&dir, pattern) {
+            continue;
+        }
+        let current = plan.migrations_in(&dir);
+        let Ok(earlier) = plan.earlier_migrations_in(&dir, pattern) else {
+            continue;
+        };
+        let contents: Contents = current
+            .iter()
+            .map(|(path, content)| (path.as_str(), content.as_deref().ok()))
+            .collect();
+        let mut cache = HashMap::new();
+        let Some(after) = schema_of(&contents, &label.label, None, &mut cache) else {
+            continue;
+        };
+        let before: Option<Vec<check::Schema>> = earlier
+            .iter()
+            .map(|files| {
+                let files: Contents = files
+                    .iter()
+                    .map(|(path, content)| (path.as_str(), Some(&content[..])))
+                    .collect();
+                schema_of(&files, &label.label, None, &mut cache)
+            })
+            .collect();
+        let Some(before) = before else {
+            continue;
+        };
+        // The places whose name or column no earlier schema had, by file.
+        let mut back: std::collections::BTreeMap<&str, Vec<std::ops::Range<usize>>> =
+            Default::default();
+        for (path, span) in after.places() {
+            let standing = after.standing(path, span);
+            let brought = matches!(
+                standing,
+                check::Standing::Name { .. } | check::Standing::Column { .. }
+            ) && !before.iter().any(|schema| schema.has(&standing))
+                && before.iter().all(|schema| schema.knows(&standing));
+            let reported = report
+                .files
+                .iter()
+                .any(|f| f.path == *path && f.findings.iter().any(|f| f.span == *span));
+            if brought && !reported {
+                back.entry(path).or_default().push(span.clone());
+            }
+        }
+        for (path, spans) in back {
+            let Some((_, Ok(content))) = current.iter().find(|(p, _)| p == path) else {
+                continue;
+            };
+            let scope = project.index_of(path);
+            let options = CheckOptions {
+                rules: &project.scopes()[scope].settings.rules,
+                report_unused_suppressions: false,
+                prefilter: None,
+                clock: None,
+                operations: false,
+            };
+            let file = source::SourceFile {
+                path: path.to_string(),
+                content: content.clone(),
+                added_lines: None,
+                before: Vec::new(),
+            };
+            let Ok((checked, _, _)) = check::check_file(file, &libraries[scope], options) else {
+                continue;
+            };
+            let found: Vec<check::Finding> = checked
+                .findings
+                .iter()
+                .filter(|f| {
+                    matches!(f.rule, check::Rule::FieldName | check::Rule::DbColumn)
+                        && spans.contains(&f.span)
+                })
+                .cloned()
+                .collect();
+            if found.is_empty() {
+                continue;
+            }
+            match report.files.iter_mut().find(|f| f.path == path) {
+                Some(file) => file.findings.extend(found),
+                None => report.files.push(check::CheckedFile {
+                    findings: found,
+                    ..checked
+                }),
+            }
+        }
+    }
+}
+
 /// What the schema says of a finding in a change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Verdict {
@@ -801,6 +914,18 @@ pub fn run(
         if plan.is_change() && !options.history {
             let start = std::time::Instant::now();
             keep_introduced(&mut outcome.report, &plan, pattern, &labels);
+            // A merge git completes brings what its branches were checked with.
+            if *mode != Mode::Merging {
+                let libraries = options.libraries;
+                add_resurrected(
+                    &mut outcome.report,
+                    &plan,
+                    pattern,
+                    &labels,
+                    project,
+                    libraries,
+                );
+            }
             outcome.timings.phases.push(("schema", start.elapsed()));
         }
         attach(&mut outcome, &plan, graph.findings, project);
