@@ -590,8 +590,8 @@ type Parsed = (bool, migration::Migration);
 /// The schema of one app's migrations; `None` when one cannot be read or parsed.
 ///
 /// With `words`, only the files that can change what is judged are parsed whole: those that
-/// mention a name judged, and those that mention its model in a `CreateModel`, `DeleteModel`
-/// or `RenameModel`. The others give their header alone, for the order. Parses are shared
+/// mention a name judged or its model (quoted, as an operation names it, so that a project's
+/// own operation on the model is seen). The others give their header alone, for the order. Parses are shared
 /// between the versions before and after the change, which are mostly the same files.
 fn schema_of(
     files: &Contents,
@@ -603,8 +603,7 @@ fn schema_of(
     for &(path, content) in files {
         let content = content?;
         let whole = words.is_none_or(|words| {
-            words.names.is_match(content)
-                || (words.models.is_match(content) && words.model_operations.is_match(content))
+            words.names.is_match(content) || words.models.is_match(content)
         });
         if let Some((known_whole, known)) = cache.get(content)
             && (*known_whole || !whole)
@@ -650,7 +649,6 @@ fn quoted<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Vec<String> {
 struct Words {
     names: aho_corasick::AhoCorasick,
     models: aho_corasick::AhoCorasick,
-    model_operations: aho_corasick::AhoCorasick,
     /// The operations that end a model's name: `DeleteModel`, `RenameModel`.
     model_changes: aho_corasick::AhoCorasick,
     model_renames: aho_corasick::AhoCorasick,
@@ -665,12 +663,6 @@ impl Words {
                 .ascii_case_insensitive(true)
                 .build(quoted(models))
                 .ok()?,
-            model_operations: aho_corasick::AhoCorasick::new([
-                "CreateModel",
-                "DeleteModel",
-                "RenameModel",
-            ])
-            .ok()?,
             model_changes: aho_corasick::AhoCorasick::new(["DeleteModel", "RenameModel"]).ok()?,
             model_renames: aho_corasick::AhoCorasick::new(["RenameModel"]).ok()?,
         })

@@ -866,3 +866,42 @@ fn commits_bringing_a_name_back_are_blocked() {
     let run = repo.check(&["--since", "HEAD~1", "--history", "--format", "concise"]);
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+/// A project's own operation on the model, in a migration that does not name the field,
+/// leaves the state unknown in a commit as in `--all`: the text is judged.
+#[test]
+fn commit_with_an_own_operation_on_the_model_keeps_the_text_rule() {
+    let repo = repo_with(&[(
+        M1,
+        blog(
+            &[],
+            "        migrations.CreateModel(\"Post\", [(\"id\", models.AutoField(primary_key=True))]),\n",
+        ),
+    )]);
+    repo.write(
+        "blog/migrations/0002_add.py",
+        blog(
+            &["0001_initial"],
+            "        migrations.AddField(\"post\", \"create_time\", models.DateTimeField(null=True)),\n",
+        ),
+    );
+    repo.write(
+        "blog/migrations/0003_own.py",
+        blog(&["0002_add"], "        MoveColumns(model_name=\"post\"),\n"),
+    );
+    repo.write(
+        "blog/migrations/0004_fix.py",
+        blog(
+            &["0003_own"],
+            "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n",
+        ),
+    );
+    repo.git(&["add", "-A"]);
+    let staged = repo.check(&["--format", "concise", "--color", "never"]);
+    assert_eq!(
+        findings(&staged),
+        ["blog/migrations/0002_add.py:8:38: error[field-name]"],
+        "{staged:?}"
+    );
+    assert_eq!(findings(&concise(&repo, &[])), findings(&staged));
+}
