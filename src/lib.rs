@@ -602,9 +602,8 @@ fn schema_of(
     let mut parsed: Vec<(&str, migration::Migration)> = Vec::with_capacity(files.len());
     for &(path, content) in files {
         let content = content?;
-        let whole = words.is_none_or(|words| {
-            words.names.is_match(content) || words.models.is_match(content)
-        });
+        let whole = words
+            .is_none_or(|words| words.names.is_match(content) || words.models.is_match(content));
         if let Some((known_whole, known)) = cache.get(content)
             && (*known_whole || !whole)
         {
