@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use check_migrate::baseline::{self, Baseline, BaselineError};
 use check_migrate::check::{Level, Rule, Severity};
@@ -24,8 +24,20 @@ use check_migrate::{Mode, Outcome, RunOptions};
 /// what the staged change adds. With paths, checks those files and the migrations under those
 /// directories, from the working tree.
 #[derive(Debug, Parser)]
-#[command(name = "check-migrate", version)]
+#[command(
+    name = "check-migrate",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = check_migrate::check::rule_docs::help_list()
+)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    /// Explain a rule and exit (the same as `check-migrate rule RULE`).
+    #[arg(long, value_name = "RULE", value_parser = parse_rule)]
+    explain: Option<Rule>,
+
     /// Files or directories to check instead of the staged change.
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
@@ -137,6 +149,19 @@ struct Cli {
     dump_tree: Option<PathBuf>,
 }
 
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Explain a rule: what it checks, why, an example, what to do, how to configure it.
+    Rule {
+        /// The rule's id, e.g. field-name.
+        #[arg(value_parser = parse_rule, required_unless_present = "all")]
+        name: Option<Rule>,
+        /// Every rule, as Markdown (what docs/rules.md holds).
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
+    },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FormatArg {
     /// rustc-style, with the source line and a caret under the name.
@@ -172,6 +197,30 @@ fn parse_rule(id: &str) -> Result<Rule, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let explained = match (&cli.command, cli.explain) {
+        (
+            Some(Command::Rule {
+                name: Some(rule), ..
+            }),
+            _,
+        ) => Some(rule.page()),
+        (None, Some(rule)) => Some(rule.page()),
+        (Some(Command::Rule { name: None, .. }), _) => {
+            Some(check_migrate::check::rule_docs::markdown())
+        }
+        (None, None) => None,
+    };
+    if let Some(text) = explained {
+        let mut out = io::stdout().lock();
+        return match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(err) => {
+                report_error(&Error::Output(err));
+                ExitCode::from(2)
+            }
+        };
+    }
     let color = use_color(cli.color);
     let result = match (&cli.dump_tree, &cli.check_library) {
         (Some(file), _) => dump_tree(file),

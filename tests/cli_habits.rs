@@ -144,3 +144,35 @@ fn a_missing_path_is_not_also_no_problems() {
     assert_eq!(run.stdout, "", "{run:?}");
     assert!(run.stderr.contains("0009_missing.py"), "{run:?}");
 }
+
+#[test]
+fn rules_explain_themselves() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let run = crate::support::run_in(dir.path(), &["rule", "multiple-leaves"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.starts_with("multiple-leaves (default: error)\n"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("makemigrations --merge"), "{run:?}");
+    let explained = crate::support::run_in(dir.path(), &["--explain", "multiple-leaves"]);
+    assert_eq!(explained.stdout, run.stdout);
+    let all = crate::support::run_in(dir.path(), &["rule", "--all"]);
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md"),
+    )
+    .expect("docs/rules.md");
+    assert_eq!(all.stdout, docs);
+    let run = crate::support::run_in(dir.path(), &["rule", "multiple-leafs"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("did you mean `multiple-leaves`?"),
+        "{run:?}"
+    );
+    let help = crate::support::run_in(dir.path(), &["--help"]);
+    assert!(
+        help.stdout
+            .contains("  dependency-cycle     Migrations depend on each other in a cycle."),
+        "{help:?}"
+    );
+}

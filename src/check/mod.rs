@@ -5,6 +5,7 @@ mod graph;
 mod labels;
 mod prefilter;
 mod rule;
+pub mod rule_docs;
 mod schema;
 mod settings;
 mod suppress;

@@ -72,14 +72,21 @@ fn driver() -> Value {
 }
 
 fn descriptor(rule: Rule) -> Value {
-    json!({
+    let mut descriptor = json!({
         "id": rule.id(),
         "name": pascal_case(rule.id()),
         "shortDescription": {"text": rule.summary()},
         "fullDescription": {"text": format!("{} {}", rule.summary(), rule.advice())},
-        "help": {"text": rule.advice()},
+        "help": {"text": rule.page(), "markdown": rule.markdown()},
         "defaultConfiguration": {"level": level(rule.default_severity())},
-    })
+    });
+    // The rule's section of docs/rules.md, where the package names its repository.
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    if !repository.is_empty() {
+        let uri = format!("{repository}/blob/main/docs/rules.md#{}", rule.id());
+        descriptor["helpUri"] = json!(uri);
+    }
+    descriptor
 }
 
 fn result(file: &CheckedFile, at: &Region, finding: &Finding, fingerprint: &str) -> Value {
