@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use check_migrate::baseline::{self, Baseline, BaselineError};
 use check_migrate::check::{Level, Rule, Severity};
@@ -160,6 +160,13 @@ enum Command {
         #[arg(long, conflicts_with = "name")]
         all: bool,
     },
+    /// Print a shell completion script, e.g. `check-migrate completions bash`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `check-migrate man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -197,22 +204,35 @@ fn parse_rule(id: &str) -> Result<Rule, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let explained = match (&cli.command, cli.explain) {
+    let printed = match (&cli.command, cli.explain) {
         (
             Some(Command::Rule {
                 name: Some(rule), ..
             }),
             _,
-        ) => Some(rule.page()),
-        (None, Some(rule)) => Some(rule.page()),
+        ) => Some(rule.page().into_bytes()),
+        (None, Some(rule)) => Some(rule.page().into_bytes()),
         (Some(Command::Rule { name: None, .. }), _) => {
-            Some(check_migrate::check::rule_docs::markdown())
+            Some(check_migrate::check::rule_docs::markdown().into_bytes())
+        }
+        (Some(Command::Completions { shell }), _) => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "check-migrate", &mut out);
+            Some(out)
+        }
+        (Some(Command::Man), _) => {
+            let mut out = Vec::new();
+            if let Err(err) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                report_error(&Error::Output(err));
+                return ExitCode::from(2);
+            }
+            Some(out)
         }
         (None, None) => None,
     };
-    if let Some(text) = explained {
+    if let Some(text) = printed {
         let mut out = io::stdout().lock();
-        return match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        return match out.write_all(&text).and_then(|()| out.flush()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) if err.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
             Err(err) => {

@@ -176,3 +176,58 @@ fn rules_explain_themselves() {
         "{help:?}"
     );
 }
+
+#[test]
+fn shell_completions_and_the_manual() {
+    let dir = tempfile::tempdir().expect("a directory");
+    for (shell, mark) in [
+        ("bash", "complete -F _check__migrate"),
+        ("zsh", "#compdef check-migrate"),
+        ("fish", "complete -c check-migrate"),
+    ] {
+        let run = crate::support::run_in(dir.path(), &["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {run:?}");
+        assert!(run.stdout.contains(mark), "{shell}: {run:?}");
+        assert!(run.stdout.contains("select"), "{shell}: {run:?}");
+    }
+    // Sourced in bash, the script registers the completion and completes a flag.
+    let script = dir.path().join("check-migrate.bash");
+    let bash = crate::support::run_in(dir.path(), &["completions", "bash"]);
+    std::fs::write(&script, bash.stdout).expect("write the script");
+    let sourced = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source {}; complete -p check-migrate; COMP_WORDS=(check-migrate --sele); COMP_CWORD=1; _check__migrate check-migrate --sele check-migrate; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        ))
+        .output()
+        .expect("bash is needed to source the completion script");
+    let out = String::from_utf8_lossy(&sourced.stdout);
+    assert!(
+        sourced.status.success(),
+        "{out} {}",
+        String::from_utf8_lossy(&sourced.stderr)
+    );
+    assert!(out.contains("-F _check__migrate check-migrate"), "{out}");
+    assert!(out.lines().any(|line| line == "--select"), "{out}");
+    // The manual renders with man(1).
+    let page = dir.path().join("check-migrate.1");
+    let man = crate::support::run_in(dir.path(), &["man"]);
+    assert_eq!(man.code, 0, "{man:?}");
+    std::fs::write(&page, &man.stdout).expect("write the page");
+    let rendered = std::process::Command::new("man")
+        .arg("-l")
+        .arg(&page)
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .env("MANWIDTH", "80")
+        .output()
+        .expect("man(1) is needed to render the manual page (Debian: apt-get install man-db)");
+    let text = String::from_utf8_lossy(&rendered.stdout);
+    assert!(rendered.status.success(), "{text}");
+    assert!(
+        text.contains("NAME") && text.contains("check-migrate"),
+        "{text}"
+    );
+    assert!(text.contains("--statistics"), "{text}");
+}
