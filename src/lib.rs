@@ -47,8 +47,8 @@ pub enum Mode {
     Merging,
     /// `--all`: every migration in the repository, from the working tree.
     All,
-    /// `--since REV`: what `HEAD` adds since its merge base with REV.
-    Since(String),
+    /// `--since REV`: what `HEAD` (or the `until` commit) adds since its merge base with REV.
+    Since { rev: String, until: Option<String> },
     /// Files and directories from the working tree.
     Paths(Vec<PathBuf>),
 }
@@ -59,7 +59,7 @@ impl Mode {
         match self {
             Mode::Staged | Mode::Merging => "checking staged files",
             Mode::All => "--all",
-            Mode::Since(_) => "--since",
+            Mode::Since { .. } => "--since",
             Mode::Paths(_) => "checking paths",
         }
     }
@@ -599,7 +599,9 @@ pub fn run(
             plan
         }
         (Mode::All, Ok(repo)) => source::all(repo, pattern, !options.prefilter)?,
-        (Mode::Since(rev), Ok(repo)) => source::since(repo, rev, pattern)?,
+        (Mode::Since { rev, until }, Ok(repo)) => {
+            source::since(repo, rev, until.as_deref(), pattern)?
+        }
     };
     timings.phases.extend(plan.phases.iter().copied());
     // A broken config stops the run only where it governs a file being checked.

@@ -25,3 +25,4 @@ mod pre_push;
 mod project;
 mod schema;
 mod schema_generated;
+mod since;

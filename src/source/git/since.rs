@@ -1,5 +1,5 @@
-//! `--since REV`: what `HEAD` adds since its merge base with REV, with the migrations of
-//! every app at `HEAD` for the dependencies the change names.
+//! `--since REV`: what `HEAD` (or the commit `--until` names) adds since its merge base with
+//! REV, with the migrations of every app at that commit for the dependencies the change names.
 
 use std::collections::BTreeSet;
 
@@ -10,28 +10,45 @@ use super::{Repo, diff_options, display::shown, git, timed, without};
 use crate::error::Error;
 
 impl Repo {
-    pub(in crate::source) fn since(self, rev: &str, pattern: &dyn Pattern) -> Result<Plan, Error> {
-        let unknown = |err: git2::Error| Error::UnknownRevision {
-            rev: rev.to_string(),
-            message: err.message().to_string(),
-        };
-        let other = self
-            .repo
-            .revparse_single(rev)
-            .and_then(|object| object.peel_to_commit())
-            .map_err(unknown)?;
-        let head = self
-            .repo
-            .head()
-            .and_then(|head| head.peel_to_commit())
-            .map_err(git("reading HEAD"))?;
-        let base =
+    pub(in crate::source) fn since(
+        self,
+        rev: &str,
+        until: Option<&str>,
+        pattern: &dyn Pattern,
+    ) -> Result<Plan, Error> {
+        let commit_of = |rev: &str| {
             self.repo
-                .merge_base(other.id(), head.id())
+                .revparse_single(rev)
+                .and_then(|object| object.peel_to_commit())
                 .map_err(|err| Error::UnknownRevision {
                     rev: rev.to_string(),
-                    message: format!("no common ancestor with HEAD ({})", err.message()),
-                })?;
+                    message: err.message().to_string(),
+                })
+        };
+        let other = commit_of(rev)?;
+        let head = match until {
+            Some(until) => commit_of(until)?,
+            None => self
+                .repo
+                .head()
+                .and_then(|head| head.peel_to_commit())
+                .map_err(git("reading HEAD"))?,
+        };
+        let tip = until.unwrap_or("HEAD");
+        let base = self.repo.merge_base(other.id(), head.id()).map_err(|err| {
+            match self.repo.is_shallow() {
+                // A shallow clone (CI's default checkout) lacks the history that joins them;
+                // that is the fix to name, not the missing ancestor.
+                true => Error::ShallowClone {
+                    rev: rev.to_string(),
+                    tip: tip.to_string(),
+                },
+                false => Error::UnknownRevision {
+                    rev: rev.to_string(),
+                    message: format!("no common ancestor with {tip} ({})", err.message()),
+                },
+            }
+        })?;
         let base_tree = self
             .repo
             .find_commit(base)
