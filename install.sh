@@ -29,7 +29,8 @@ Installs the check-migrate binary with `cargo install --path . --locked` and
 installs its hook into a git repository as pre-commit and pre-merge-commit.
 
   --repo DIR     repository to install the hooks into (default: the one the
-                 current directory is in)
+                 current directory is in; needed when that is a check-migrate
+                 checkout, which is refused without it)
   --prefix DIR   install the binary into DIR/bin (cargo install --root DIR);
                  the hooks are written to run that binary
   --no-build     do not build or install the binary (it is already installed)
@@ -120,6 +121,7 @@ render_hook() {
 }
 
 repo=.
+repo_given=0
 prefix=""
 build=1
 uninstall=0
@@ -130,11 +132,13 @@ while [ $# -gt 0 ]; do
         --repo)
             if [ $# -lt 2 ] || [ -z "$2" ]; then usage_error "--repo needs a directory"; fi
             repo=$2
+            repo_given=1
             shift 2
             ;;
         --repo=*)
             repo=${1#--repo=}
             [ -n "$repo" ] || usage_error "--repo needs a directory"
+            repo_given=1
             shift
             ;;
         --prefix)
@@ -203,6 +207,20 @@ if [ "$inside" != true ]; then
         die "$repo is a bare repository: it has no working tree to commit from, so no pre-commit hook runs there"
     fi
     die "$repo is inside a .git directory, not a working tree: pass the working tree with --repo"
+fi
+
+# Run as `./install.sh` in the check-migrate checkout itself, the repository of
+# the current directory is the tool's own: the Django repository was meant.
+# A checkout is known by its Cargo.toml naming the package and by the hook
+# template, not by its path, so another clone or worktree of the tool counts.
+if [ "$repo_given" -eq 0 ] && top=$(git -C "$repo" rev-parse --show-toplevel 2>/dev/null) &&
+    [ -f "$top/hooks/pre-commit" ] && [ -f "$top/Cargo.toml" ] &&
+    awk '
+        /^\[/ { in_package = ($0 ~ /^\[package\][ \t]*$/) }
+        in_package && /^name[ \t]*=[ \t]*"check-migrate"[ \t]*$/ { found = 1 }
+        END { exit !found }
+    ' "$top/Cargo.toml"; then
+    usage_error "$top is the check-migrate checkout itself; name the repository to install the hooks into with --repo DIR"
 fi
 
 hooks=$(git -C "$repo" rev-parse --git-path hooks) || die "git could not tell the hooks directory of $repo"

@@ -12,6 +12,7 @@ mod graph;
 mod hook_commit;
 mod index_formats;
 mod install;
+mod install_checkout;
 mod install_interrupted;
 mod install_merge;
 mod install_shared;
