@@ -16,6 +16,7 @@ mod install_checkout;
 mod install_interrupted;
 mod install_merge;
 mod install_shared;
+mod lefthook;
 mod library_cli;
 mod library_closed;
 mod monorepo;
