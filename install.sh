@@ -1,9 +1,11 @@
 #!/bin/sh
 # Builds and installs the check-migrate binary, and installs its git hook
 # (hooks/pre-commit) into a repository as both pre-commit and pre-merge-commit:
-# a merge that completes without conflicts runs only the latter.
+# a merge that completes without conflicts runs only the latter. With
+# --pre-push, also as pre-push, which checks what a push brings (rebases
+# included, which run no commit hook).
 #
-# A hook of either name that is already there and is not ours is kept as
+# A hook of any of these names that is already there and is not ours is kept as
 # <name>.pre-check-migrate and runs before check-migrate; --uninstall puts it
 # back. Run with --help for the options.
 #
@@ -19,11 +21,12 @@ MARKER='# check-migrate-hook v1'
 MARKER_PATTERN='^# check-migrate-hook v[0-9][0-9]*$'
 BACKUP_SUFFIX='.pre-check-migrate'
 MERGE_HOOK='pre-merge-commit'
+PUSH_HOOK='pre-push'
 
 usage() {
     cat <<'USAGE'
 Usage: ./install.sh [--repo DIR] [--prefix DIR] [--no-build] [--no-merge-hook]
-                    [--uninstall [--shared-ok]] [--help]
+                    [--pre-push] [--uninstall [--shared-ok]] [--help]
 
 Installs the check-migrate binary with `cargo install --path . --locked` and
 installs its hook into a git repository as pre-commit and pre-merge-commit.
@@ -37,8 +40,13 @@ installs its hook into a git repository as pre-commit and pre-merge-commit.
   --no-merge-hook
                  install only the pre-commit hook; a pre-merge-commit hook of
                  ours that is already there is removed
-  --uninstall    remove the check-migrate hooks and put back the hooks that
-                 were there before; the binary is left installed
+  --pre-push     also install the hook as pre-push: each pushed ref is checked
+                 for what it adds since the commit the remote has (every rule,
+                 so a rebase that leaves two leaf migrations is stopped); once
+                 installed, later runs keep it up to date
+  --uninstall    remove the check-migrate hooks (pre-push included) and put
+                 back the hooks that were there before; the binary is left
+                 installed
   --shared-ok    with --uninstall: uninstall even though the hooks directory
                  is outside this repository (a core.hooksPath such as
                  ~/.githooks), which removes the check from every repository
@@ -51,9 +59,9 @@ honoured; linked worktrees share their main repository's hooks). git runs
 pre-merge-commit (git 2.24 and later) instead of pre-commit when a merge
 completes without conflicts, so without it such a merge is not checked.
 
-A hook of either name that is already there is kept as
-<name>.pre-check-migrate and runs first; a failure there stops the commit or
-merge before check-migrate runs. An install or uninstall that was interrupted
+A hook of any of these names that is already there is kept as
+<name>.pre-check-migrate and runs first (with the same arguments and stdin); a
+failure there stops the commit, merge or push before check-migrate runs. An install or uninstall that was interrupted
 leaves a working hook in place; run the same command again to finish it.
 USAGE
 }
@@ -127,6 +135,7 @@ build=1
 uninstall=0
 shared_ok=0
 merge_hook=1
+push_hook=0
 while [ $# -gt 0 ]; do
     case $1 in
         --repo)
@@ -157,6 +166,10 @@ while [ $# -gt 0 ]; do
             ;;
         --no-merge-hook)
             merge_hook=0
+            shift
+            ;;
+        --pre-push)
+            push_hook=1
             shift
             ;;
         --uninstall)
@@ -341,7 +354,7 @@ if [ "$uninstall" -eq 1 ]; then
     # alone. Nothing is changed in a shared directory without --shared-ok.
     check_shared
     changes=0
-    for name in pre-commit "$MERGE_HOOK"; do
+    for name in pre-commit "$MERGE_HOOK" "$PUSH_HOOK"; do
         plan_removal "$name"
         case $action in
             foreign | none) ;;
@@ -357,6 +370,7 @@ if [ "$uninstall" -eq 1 ]; then
     removed=0
     remove_hook pre-commit
     remove_hook "$MERGE_HOOK"
+    remove_hook "$PUSH_HOOK"
     remove_stale_files
     if [ "$removed" -eq 1 ]; then
         say "the binary stays installed; cargo uninstall check-migrate removes it"
@@ -424,6 +438,11 @@ else
         foreign | none) ;;
         *) plan="$plan $MERGE_HOOK:remove" ;;
     esac
+fi
+# pre-push is opt-in; one installed before is ours to keep up to date.
+if [ "$push_hook" -eq 1 ] || is_ours "$hooks/$PUSH_HOOK"; then
+    plan_hook "$PUSH_HOOK"
+    plan="$plan $PUSH_HOOK:$action"
 fi
 
 if [ "$build" -eq 1 ]; then
