@@ -62,12 +62,12 @@ fn find_in_path(program: &str) -> PathBuf {
 /// real command, counts it, and kills install.sh (its parent) right after the `STOP_AFTER`th
 /// one, which leaves the files exactly as a kill at that moment would. With `hard_links`
 /// false, `ln` fails as on a file system without hard links.
-struct Killer {
+pub(crate) struct Killer {
     dir: TempDir,
 }
 
 impl Killer {
-    fn new(hard_links: bool) -> Killer {
+    pub(crate) fn new(hard_links: bool) -> Killer {
         let dir = TempDir::new().unwrap();
         let cat = find_in_path("cat");
         for name in WRAPPED {
@@ -89,7 +89,7 @@ impl Killer {
 
     /// install.sh with `extra`, killed after its `stop`th file operation; `None` when it ran
     /// to the end first.
-    fn install(&self, repo: &Repo, extra: &[&str], stop: usize) -> Option<Run> {
+    pub(crate) fn install(&self, repo: &Repo, extra: &[&str], stop: usize) -> Option<Run> {
         let count = self.dir.path().join("count");
         fs::write(&count, "0").unwrap();
         let output = repo

@@ -10,6 +10,7 @@ mod formats;
 mod git_modes;
 mod graph;
 mod hook_commit;
+mod husky;
 mod index_formats;
 mod install;
 mod install_checkout;
