@@ -54,7 +54,10 @@ impl Repo {
             .find_commit(base)
             .and_then(|commit| commit.tree())
             .map_err(git("reading the merge base"))?;
-        let head_tree = head.tree().map_err(git("reading HEAD"))?;
+        let head_tree = head.tree().map_err(git(match until {
+            Some(_) => "reading the --until commit",
+            None => "reading HEAD",
+        }))?;
         let mut diff = self
             .repo
             .diff_tree_to_tree(
@@ -62,7 +65,10 @@ impl Repo {
                 Some(&head_tree),
                 Some(&mut diff_options(pattern)),
             )
-            .map_err(git("comparing the merge base with HEAD"))?;
+            .map_err(git(match until {
+                Some(_) => "comparing the merge base with the --until commit",
+                None => "comparing the merge base with HEAD",
+            }))?;
         let mut phases = Vec::new();
         let (items, touched) = timed(&mut phases, "added lines", || {
             self.changed_files(&mut diff, pattern)
@@ -70,8 +76,8 @@ impl Repo {
         let graph = timed(&mut phases, "list apps", || {
             self.tree_files_in(&head_tree, &touched, pattern, &items)
         });
-        // The migrations of every app at HEAD, so that dependencies on apps the change does
-        // not touch are looked up as in staged mode.
+        // The migrations of every app at HEAD (or the --until commit), so that dependencies
+        // on apps the change does not touch are looked up as in staged mode.
         let others = timed(&mut phases, "list other apps", || {
             self.tree_migrations(&head_tree, pattern)
         });
