@@ -51,6 +51,14 @@ pub enum Mode {
     Since { rev: String, until: Option<String> },
     /// Files and directories from the working tree.
     Paths(Vec<PathBuf>),
+    /// `--hook`: run by a hook manager that names files (the pre-commit framework). The
+    /// staged change when the files named are staged ones (a commit); what `HEAD` adds since
+    /// `PRE_COMMIT_FROM_REF` when the framework gives a range ending at `HEAD` (a push);
+    /// else [`Mode::Files`] of them (`pre-commit run --all-files`, `--files`).
+    Hook(Vec<PathBuf>),
+    /// Files in a repository, checked whole from the working tree, with the other migrations
+    /// of their apps for the graph rules.
+    Files(Vec<PathBuf>),
 }
 
 impl Mode {
@@ -61,6 +69,8 @@ impl Mode {
             Mode::All => "--all",
             Mode::Since { .. } => "--since",
             Mode::Paths(_) => "checking paths",
+            Mode::Hook(_) => "--hook",
+            Mode::Files(_) => "checking files",
         }
     }
 }
@@ -79,6 +89,8 @@ pub struct Outcome {
     /// How many findings were left out because the schema no longer has their name (renamed,
     /// removed or deleted by a later migration); see [`RunOptions::history`].
     pub superseded: usize,
+    /// The mode that ran: the one asked for, or what [`Mode::Hook`] came to.
+    pub mode: Option<Mode>,
 }
 
 /// The built-in library (or the `replace` files, merged in order), extended with the
@@ -552,6 +564,58 @@ impl Words {
     }
 }
 
+/// What `--hook` checks (see [`Mode::Hook`]), and the plan for it.
+fn hook_plan(
+    paths: &[PathBuf],
+    repo: source::Repo,
+    pattern: &dyn source::Pattern,
+    exhaustive: bool,
+) -> Result<(Mode, source::Plan), Error> {
+    // The framework's push stage, or `pre-commit run --from-ref A --to-ref B`.
+    let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    if let (Some(from), Some(to)) = (var("PRE_COMMIT_FROM_REF"), var("PRE_COMMIT_TO_REF"))
+        && repo.is_head(&to)
+    {
+        let plan = source::since(repo, &from, None, pattern)?;
+        return Ok((
+            Mode::Since {
+                rev: from,
+                until: None,
+            },
+            plan,
+        ));
+    }
+    let root = source::repository_root(&repo);
+    let named = source::from_paths(paths, pattern, root.as_deref());
+    let staged = source::staged(repo, pattern, exhaustive)?;
+    let all_staged = {
+        let staged: std::collections::BTreeSet<&str> = staged.paths().collect();
+        named.paths().all(|path| staged.contains(path))
+    };
+    if all_staged {
+        return Ok((Mode::Staged, staged));
+    }
+    let Some(repo) = staged.into_repo() else {
+        return Err(Error::NotARepository { what: "--hook" });
+    };
+    files_plan(paths, repo, pattern, exhaustive)
+}
+
+/// The plan of [`Mode::Files`].
+fn files_plan(
+    paths: &[PathBuf],
+    repo: source::Repo,
+    pattern: &dyn source::Pattern,
+    exhaustive: bool,
+) -> Result<(Mode, source::Plan), Error> {
+    let root = source::repository_root(&repo);
+    let named = source::from_paths(paths, pattern, root.as_deref());
+    let given = named.paths().map(str::to_string).collect();
+    let mut plan = source::files(repo, &given, pattern, exhaustive)?;
+    plan.errors.extend(named.errors);
+    Ok((Mode::Files(paths.to_vec()), plan))
+}
+
 /// How a run checks, beyond which files.
 #[derive(Debug, Clone, Copy)]
 pub struct RunOptions<'a> {
@@ -584,7 +648,17 @@ pub fn run(
         threads: options.jobs,
         ..Timings::default()
     };
+    let mut resolved = mode.clone();
     let plan = match (mode, repo) {
+        (Mode::Hook(paths), Ok(repo)) => {
+            let (as_mode, plan) = hook_plan(paths, repo, pattern, !options.prefilter)?;
+            resolved = as_mode;
+            plan
+        }
+        (Mode::Files(paths), Ok(repo)) => {
+            let (_, plan) = files_plan(paths, repo, pattern, !options.prefilter)?;
+            plan
+        }
         (Mode::Paths(paths), repo) => {
             let root = repo.ok().and_then(|repo| source::repository_root(&repo));
             timings.phase("list files", || {
@@ -603,6 +677,7 @@ pub fn run(
             source::since(repo, rev, until.as_deref(), pattern)?
         }
     };
+    let mode = &resolved;
     timings.phases.extend(plan.phases.iter().copied());
     // A broken config stops the run only where it governs a file being checked.
     project.check_used(plan.paths().chain(plan.graph_paths()))?;
@@ -641,6 +716,7 @@ pub fn run(
     timings.phases.push(("check files", start.elapsed()));
     let mut outcome = Outcome {
         timings,
+        mode: Some(mode.clone()),
         ..Outcome::default()
     };
     let mut nodes = Vec::new();
@@ -676,7 +752,7 @@ pub fn run(
             }
         }
     }
-    if matches!(mode, Mode::Paths(_)) {
+    if matches!(mode, Mode::Paths(_) | Mode::Files(_)) {
         let start = std::time::Instant::now();
         let labels = project.labels();
         let report = &mut outcome.report;

@@ -95,6 +95,12 @@ struct Cli {
     #[arg(long)]
     timings: bool,
 
+    /// Run as the hook of a manager that passes file names (the pre-commit framework): the
+    /// staged change when the files are what is staged, what HEAD adds since
+    /// PRE_COMMIT_FROM_REF on a push, else the files whole, with their apps' graph.
+    #[arg(long, conflicts_with_all = ["all", "since", "merge"])]
+    hook: bool,
+
     /// Check a merge git completes on its own, from the pre-merge-commit hook: the staged
     /// merge result, for graph and syntax findings (a merge types no line of its own, so the
     /// names its branches brought are not judged again).
@@ -238,6 +244,8 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
             Mode::Since { .. } => {
                 return Err(BaselineError::PartialRun { mode: "--since" }.into());
             }
+            Mode::Hook(_) => return Err(BaselineError::PartialRun { mode: "--hook" }.into()),
+            Mode::Files(_) => Vec::new(),
         },
     };
     let jobs = cli.jobs.unwrap_or_else(|| {
@@ -251,6 +259,8 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         history: cli.history,
     };
     let mut outcome = check_migrate::run(&mode, options, repo)?;
+    // What `--hook` came to decides what is said below.
+    let mode = outcome.mode.clone().unwrap_or(mode);
     outcome.timings.phases.splice(
         0..0,
         [
@@ -303,7 +313,7 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
             eprintln!("note: {note}");
         }
     }
-    if matches!(mode, Mode::All | Mode::Paths(_)) && outcome.superseded > 0 {
+    if matches!(mode, Mode::All | Mode::Paths(_) | Mode::Files(_)) && outcome.superseded > 0 {
         eprintln!(
             "note: {} finding(s) on names that later migrations renamed, removed or deleted are not reported: the schema no longer has them (`--history` reports them)",
             outcome.superseded
@@ -329,6 +339,8 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
 fn mode(cli: &Cli) -> Mode {
     if cli.all {
         Mode::All
+    } else if cli.hook {
+        Mode::Hook(cli.paths.clone())
     } else if let Some(rev) = &cli.since {
         Mode::Since {
             rev: rev.clone(),

@@ -10,6 +10,7 @@ mod formats;
 mod git_modes;
 mod graph;
 mod hook_commit;
+mod hook_mode;
 mod husky;
 mod index_formats;
 mod install;
@@ -24,6 +25,7 @@ mod monorepo;
 #[cfg(unix)]
 mod non_utf8_paths;
 mod odd_files;
+mod pre_commit_framework;
 mod pre_push;
 mod project;
 mod schema;

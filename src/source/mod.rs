@@ -382,6 +382,11 @@ impl Plan {
             .collect()
     }
 
+    /// The repository the plan reads from, for another plan.
+    pub fn into_repo(self) -> Option<Repo> {
+        self.repo
+    }
+
     /// The folder on disk that holds the planned files of `dir`, when they come from disk.
     fn disk_folder(&self, dir: &str) -> Option<&Path> {
         let item = self
@@ -600,6 +605,30 @@ pub fn staged(repo: Repo, pattern: &dyn Pattern, exhaustive: bool) -> Result<Pla
 /// `check-migrate --all`: every tracked migration and untracked ones git does not ignore.
 pub fn all(repo: Repo, pattern: &dyn Pattern, exhaustive: bool) -> Result<Plan, Error> {
     repo.all(pattern, exhaustive)
+}
+
+/// Files a hook manager named (`--hook`), checked whole from the working tree as `--all`
+/// checks them, with the other migrations of their folders read for the graph: `given` are
+/// shown paths, relative to the root.
+pub fn files(
+    repo: Repo,
+    given: &std::collections::BTreeSet<String>,
+    pattern: &dyn Pattern,
+    exhaustive: bool,
+) -> Result<Plan, Error> {
+    let mut plan = repo.all(pattern, exhaustive)?;
+    let dir = |item: &Item| crate::apps::dir_of(&item.path).to_string();
+    let (items, rest): (Vec<Item>, Vec<Item>) = std::mem::take(&mut plan.items)
+        .into_iter()
+        .partition(|item| given.contains(&item.path));
+    let dirs: std::collections::BTreeSet<String> = items.iter().map(dir).collect();
+    let mut graph = plan.graph.take().unwrap_or_default();
+    graph.extend(rest);
+    graph.retain(|item| dirs.contains(&dir(item)));
+    graph.sort_by(|a, b| a.path.cmp(&b.path));
+    plan.items = items;
+    plan.graph = Some(graph);
+    Ok(plan)
 }
 
 /// `check-migrate --since REV [--until TIP]`: migrations changed between the merge base of

@@ -6,8 +6,6 @@ use std::process::{Command, Output};
 
 use tempfile::TempDir;
 
-// Used by the tests that drive pre-commit, maturin, lefthook and husky.
-#[allow(dead_code)]
 pub mod tools;
 
 /// Variables that would make git (or our binary) look somewhere other than the test's repo.

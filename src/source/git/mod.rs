@@ -224,6 +224,18 @@ impl Repo {
         Some(expanded)
     }
 
+    /// Whether `rev` names the commit `HEAD` is at.
+    pub fn is_head(&self, rev: &str) -> bool {
+        let commit = |object: git2::Object| object.peel_to_commit().map(|c| c.id());
+        let named = self.repo.revparse_single(rev).and_then(commit);
+        let head = self
+            .repo
+            .head()
+            .and_then(|head| head.peel_to_commit())
+            .map(|c| c.id());
+        matches!((named, head), (Ok(a), Ok(b)) if a == b)
+    }
+
     fn into_plan(
         self,
         items: Vec<Item>,
