@@ -507,3 +507,46 @@ fn husky8_hook_an_older_install_replaced_gets_the_block_instead() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(logged, "user pre-commit\n");
 }
+
+#[test]
+fn husky_uninstall_killed_at_any_step_leaves_the_users_file_whole_and_a_rerun_finishes() {
+    let killer = Killer::new(true);
+    for stop in 1..100 {
+        let husky = Husky::new();
+        let before = snapshot(&husky.dir());
+        let original = fs::read_to_string(husky.dir().join("pre-commit")).unwrap();
+        husky.install(&[]);
+        if killer
+            .install(&husky.repo, &["--uninstall"], stop)
+            .is_some()
+        {
+            assert_eq!(snapshot(&husky.dir()), before, "uninterrupted");
+            assert!(
+                stop > 2,
+                "finished after {stop} steps: is the killer working?"
+            );
+            return;
+        }
+        let now = fs::read_to_string(husky.dir().join("pre-commit")).unwrap();
+        assert!(
+            now == original
+                || (now.starts_with(START) && now.ends_with(&format!("{END}\n{original}"))),
+            "uninstall killed after step {stop}: {now}"
+        );
+        let (run, log) = husky.commit("created_at");
+        assert_eq!(run.code, 0, "uninstall killed after step {stop}: {run:?}");
+        assert_eq!(
+            log, "user pre-commit\n",
+            "uninstall killed after step {stop}"
+        );
+        husky.repo.git(&["reset", "-q", "--soft", "HEAD~1"]);
+
+        husky.install(&["--uninstall"]);
+        assert_eq!(
+            snapshot(&husky.dir()),
+            before,
+            "rerun after uninstall killed after step {stop}"
+        );
+    }
+    panic!("install.sh --uninstall never ran to the end");
+}
