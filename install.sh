@@ -272,6 +272,10 @@ case $hooks in
         fi
         ;;
 esac
+# git names a relative core.hooksPath from the directory it runs in (`../.husky/_`).
+if [ -n "$husky_dir" ] && [ -d "$husky_dir" ]; then
+    husky_dir=$(CDPATH='' cd -- "$husky_dir" && pwd) || die "cannot enter $husky_dir"
+fi
 
 # Prints the directory $1 (relative to the repository) with symbolic links
 # resolved; fails if it does not exist.

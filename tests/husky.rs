@@ -550,3 +550,15 @@ fn husky_uninstall_killed_at_any_step_leaves_the_users_file_whole_and_a_rerun_fi
     }
     panic!("install.sh --uninstall never ran to the end");
 }
+
+#[test]
+fn husky_install_from_a_subdirectory_finds_the_husky_directory() {
+    let husky = Husky::new();
+
+    let run = husky.repo.install_hook(&husky.repo.path().join("blog"));
+
+    let text = fs::read_to_string(husky.dir().join("pre-commit")).unwrap();
+    assert!(text.starts_with(START), "{run:?}");
+    assert!(!husky.repo.path().join("blog/.husky").exists());
+    husky.assert_blocked();
+}
