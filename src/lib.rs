@@ -459,6 +459,119 @@ fn keep_introduced(
     report.files.retain(|file| !file.findings.is_empty());
 }
 
+/// In a change (staged, `--since`): report the wrong names the change brings back into the
+/// schema without writing them, by taking out what had superseded them (a migration that
+/// renamed a field deleted, a `RemoveField` taken out of one). They are found in the apps
+/// where [`source::Plan::removes_from`] says the change took something out: a name the
+/// schema has after the change and had in no earlier schema is reported where it was
+/// written, as if its line were added. Findings the change writes are already in `report`.
+fn add_resurrected(
+    report: &mut Report,
+    plan: &source::Plan,
+    pattern: &dyn source::Pattern,
+    labels: &check::Labels,
+    project: &Project,
+    libraries: &[Arc<Library>],
+) {
+    let dirs: Vec<String> = plan
+        .touched_dirs()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    for dir in dirs {
+        let Some(label) = labels.get(&dir).filter(|label| label.doubt.is_none()) else {
+            continue;
+        };
+        if !plan.removes_from(&dir, pattern) {
+            continue;
+        }
+        let current = plan.migrations_in(&dir);
+        let Ok(earlier) = plan.earlier_migrations_in(&dir, pattern) else {
+            continue;
+        };
+        let contents: Contents = current
+            .iter()
+            .map(|(path, content)| (path.as_str(), content.as_deref().ok()))
+            .collect();
+        let mut cache = HashMap::new();
+        let Some(after) = schema_of(&contents, &label.label, None, &mut cache) else {
+            continue;
+        };
+        let before: Option<Vec<check::Schema>> = earlier
+            .iter()
+            .map(|files| {
+                let files: Contents = files
+                    .iter()
+                    .map(|(path, content)| (path.as_str(), Some(&content[..])))
+                    .collect();
+                schema_of(&files, &label.label, None, &mut cache)
+            })
+            .collect();
+        let Some(before) = before else {
+            continue;
+        };
+        // The places whose name or column no earlier schema had, by file.
+        let mut back: std::collections::BTreeMap<&str, Vec<std::ops::Range<usize>>> =
+            Default::default();
+        for (path, span) in after.places() {
+            let standing = after.standing(path, span);
+            let brought = matches!(
+                standing,
+                check::Standing::Name { .. } | check::Standing::Column { .. }
+            ) && !before.iter().any(|schema| schema.has(&standing))
+                && before.iter().all(|schema| schema.knows(&standing));
+            let reported = report
+                .files
+                .iter()
+                .any(|f| f.path == *path && f.findings.iter().any(|f| f.span == *span));
+            if brought && !reported {
+                back.entry(path).or_default().push(span.clone());
+            }
+        }
+        for (path, spans) in back {
+            let Some((_, Ok(content))) = current.iter().find(|(p, _)| p == path) else {
+                continue;
+            };
+            let scope = project.index_of(path);
+            let options = CheckOptions {
+                rules: &project.scopes()[scope].settings.rules,
+                report_unused_suppressions: false,
+                prefilter: None,
+                clock: None,
+                operations: false,
+            };
+            let file = source::SourceFile {
+                path: path.to_string(),
+                content: content.clone(),
+                added_lines: None,
+                before: Vec::new(),
+            };
+            let Ok((checked, _, _)) = check::check_file(file, &libraries[scope], options) else {
+                continue;
+            };
+            let found: Vec<check::Finding> = checked
+                .findings
+                .iter()
+                .filter(|f| {
+                    matches!(f.rule, check::Rule::FieldName | check::Rule::DbColumn)
+                        && spans.contains(&f.span)
+                })
+                .cloned()
+                .collect();
+            if found.is_empty() {
+                continue;
+            }
+            match report.files.iter_mut().find(|f| f.path == path) {
+                Some(file) => file.findings.extend(found),
+                None => report.files.push(check::CheckedFile {
+                    findings: found,
+                    ..checked
+                }),
+            }
+        }
+    }
+}
+
 /// What the schema says of a finding in a change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Verdict {
@@ -477,8 +590,8 @@ type Parsed = (bool, migration::Migration);
 /// The schema of one app's migrations; `None` when one cannot be read or parsed.
 ///
 /// With `words`, only the files that can change what is judged are parsed whole: those that
-/// mention a name judged, and those that mention its model in a `CreateModel`, `DeleteModel`
-/// or `RenameModel`. The others give their header alone, for the order. Parses are shared
+/// mention a name judged or its model (quoted, as an operation names it, so that a project's
+/// own operation on the model is seen). The others give their header alone, for the order. Parses are shared
 /// between the versions before and after the change, which are mostly the same files.
 fn schema_of(
     files: &Contents,
@@ -489,10 +602,8 @@ fn schema_of(
     let mut parsed: Vec<(&str, migration::Migration)> = Vec::with_capacity(files.len());
     for &(path, content) in files {
         let content = content?;
-        let whole = words.is_none_or(|words| {
-            words.names.is_match(content)
-                || (words.models.is_match(content) && words.model_operations.is_match(content))
-        });
+        let whole = words
+            .is_none_or(|words| words.names.is_match(content) || words.models.is_match(content));
         if let Some((known_whole, known)) = cache.get(content)
             && (*known_whole || !whole)
         {
@@ -537,7 +648,6 @@ fn quoted<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Vec<String> {
 struct Words {
     names: aho_corasick::AhoCorasick,
     models: aho_corasick::AhoCorasick,
-    model_operations: aho_corasick::AhoCorasick,
     /// The operations that end a model's name: `DeleteModel`, `RenameModel`.
     model_changes: aho_corasick::AhoCorasick,
     model_renames: aho_corasick::AhoCorasick,
@@ -552,12 +662,6 @@ impl Words {
                 .ascii_case_insensitive(true)
                 .build(quoted(models))
                 .ok()?,
-            model_operations: aho_corasick::AhoCorasick::new([
-                "CreateModel",
-                "DeleteModel",
-                "RenameModel",
-            ])
-            .ok()?,
             model_changes: aho_corasick::AhoCorasick::new(["DeleteModel", "RenameModel"]).ok()?,
             model_renames: aho_corasick::AhoCorasick::new(["RenameModel"]).ok()?,
         })
@@ -809,6 +913,18 @@ pub fn run(
         if plan.is_change() && !options.history {
             let start = std::time::Instant::now();
             keep_introduced(&mut outcome.report, &plan, pattern, &labels);
+            // A merge git completes brings what its branches were checked with.
+            if *mode != Mode::Merging {
+                let libraries = options.libraries;
+                add_resurrected(
+                    &mut outcome.report,
+                    &plan,
+                    pattern,
+                    &labels,
+                    project,
+                    libraries,
+                );
+            }
             outcome.timings.phases.push(("schema", start.elapsed()));
         }
         attach(&mut outcome, &plan, graph.findings, project);

@@ -10,7 +10,7 @@ use std::time::Instant;
 use clap::{Parser, ValueEnum};
 
 use check_migrate::baseline::{self, Baseline, BaselineError};
-use check_migrate::check::Severity;
+use check_migrate::check::{Level, Rule, Severity};
 use check_migrate::config::{self, Project, Settings};
 use check_migrate::error::Error;
 use check_migrate::library::{BUILTIN_ORIGIN, Library, ProblemKind};
@@ -95,6 +95,27 @@ struct Cli {
     #[arg(long)]
     timings: bool,
 
+    /// Report only these rules (comma-separated ids, e.g. field-name,multiple-leaves), on
+    /// top of the configs' severities; a rule a config switched off is reported again.
+    #[arg(long, value_name = "RULE,...", value_delimiter = ',', value_parser = parse_rule)]
+    select: Vec<Rule>,
+
+    /// Do not report these rules (comma-separated ids).
+    #[arg(long, value_name = "RULE,...", value_delimiter = ',', value_parser = parse_rule)]
+    ignore: Vec<Rule>,
+
+    /// Exit 0 even when errors are found; 2 still means the check could not be done.
+    #[arg(long)]
+    exit_zero: bool,
+
+    /// Print the findings and nothing else: no summary line, no notes.
+    #[arg(short, long)]
+    quiet: bool,
+
+    /// Print how many findings each rule and each wrong name has, instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+
     /// Run as the hook of a manager that passes file names (the pre-commit framework): the
     /// staged change when the files are what is staged, what HEAD adds since
     /// PRE_COMMIT_FROM_REF on a push, else the files whole, with their apps' graph.
@@ -142,6 +163,18 @@ enum ColorArg {
     Never,
 }
 
+/// A rule id from the command line; a typo is answered with the id it is closest to.
+fn parse_rule(id: &str) -> Result<Rule, String> {
+    if let Some(rule) = Rule::from_id(id) {
+        return Ok(rule);
+    }
+    let known: Vec<&str> = Rule::ALL.into_iter().map(Rule::id).collect();
+    Err(match Rule::closest(id) {
+        Some(rule) => format!("unknown rule `{id}`; did you mean `{}`?", rule.id()),
+        None => format!("unknown rule `{id}`; the rules are {}", known.join(", ")),
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = use_color(cli.color);
@@ -177,6 +210,18 @@ fn project(
         }
         if cli.baseline.is_some() {
             settings.baseline = cli.baseline.clone();
+        }
+        for rule in Rule::ALL {
+            let selected = cli.select.contains(&rule);
+            if cli.ignore.contains(&rule) || (!cli.select.is_empty() && !selected) {
+                settings.rules.set_level(rule, Level::Off);
+            } else if selected && settings.rules.severity(rule).is_none() {
+                let level = match rule.default_severity() {
+                    Severity::Error => Level::Error,
+                    Severity::Warning => Level::Warning,
+                };
+                settings.rules.set_level(rule, level);
+            }
         }
     };
     let single = |mut settings: Settings| {
@@ -297,29 +342,33 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         (None, None) => default_format(),
     };
     let render = Instant::now();
-    match print_outcome(&outcome, &mode, format, color) {
+    match print_outcome(&outcome, &mode, format, color, cli) {
         Ok(()) => {}
         // A reader that stopped early (`| head -1`) wanted no more: end as the findings say,
         // quietly, as ripgrep does.
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {
-            return Ok(exit_code(&outcome, true));
+            return Ok(exit_code(&outcome, !cli.exit_zero));
         }
         Err(err) => return Err(Error::Output(err)),
     }
     outcome.timings.phases.push(("render", render.elapsed()));
-    if mode == Mode::All {
+    let noted = !cli.quiet && !cli.statistics;
+    if mode == Mode::All && noted {
         // Why an app's graph was not judged: said in the full run, not on every commit.
         for note in &outcome.notes {
             eprintln!("note: {note}");
         }
     }
-    if matches!(mode, Mode::All | Mode::Paths(_) | Mode::Files(_)) && outcome.superseded > 0 {
+    if matches!(mode, Mode::All | Mode::Paths(_) | Mode::Files(_))
+        && outcome.superseded > 0
+        && noted
+    {
         eprintln!(
             "note: {} finding(s) on names that later migrations renamed, removed or deleted are not reported: the schema no longer has them (`--history` reports them)",
             outcome.superseded
         );
     }
-    if mode == Mode::All && !stale.is_empty() {
+    if mode == Mode::All && !stale.is_empty() && noted {
         Baseline::print_stale(&mut io::stderr().lock(), &stale).map_err(Error::Output)?;
     }
     for err in &outcome.errors {
@@ -332,7 +381,7 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
             .print(&mut err, started.elapsed())
             .map_err(Error::Output)?;
     }
-    Ok(exit_code(&outcome, true))
+    Ok(exit_code(&outcome, !cli.exit_zero))
 }
 
 /// The mode the arguments ask for.
@@ -445,14 +494,37 @@ impl From<FormatArg> for Format {
     }
 }
 
-fn print_outcome(outcome: &Outcome, mode: &Mode, format: Format, color: bool) -> io::Result<()> {
+fn print_outcome(
+    outcome: &Outcome,
+    mode: &Mode,
+    format: Format,
+    color: bool,
+    cli: &Cli,
+) -> io::Result<()> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    report::print(&mut out, &outcome.report, format, color)?;
-    if format.is_human() {
-        report::summary(&mut out, &outcome.report, color)?;
+    let report = &outcome.report;
+    if cli.statistics {
+        match format {
+            Format::Json => report::statistics::print_json(&mut out, report)?,
+            _ => report::statistics::print(&mut out, report)?,
+        }
+        return out.flush();
+    }
+    report::print(&mut out, report, format, color)?;
+    // A commit without migrations is not worth a line; a run that could not check something
+    // has its errors to say, not "no problems found".
+    let hooked = matches!(mode, Mode::Staged | Mode::Merging);
+    let nothing = report.files_checked == 0 && report.files.is_empty() && outcome.errors.is_empty();
+    let failed = !outcome.errors.is_empty() && report.files.is_empty();
+    let silent = cli.quiet || failed || (hooked && nothing);
+    if format.is_human() && !silent {
+        report::summary(&mut out, report, color)?;
     }
     out.flush()?;
+    if cli.quiet {
+        return Ok(());
+    }
     let errors = outcome.report.count(Severity::Error) > 0;
     if *mode == Mode::Staged && errors {
         // Graph findings are about an app, not a line: no comment accepts them.
@@ -588,7 +660,8 @@ fn report_error(err: &Error) {
     }
 }
 
-/// `--color` first; in `auto`, NO_COLOR turns colour off, CLICOLOR_FORCE turns it on, and
+/// `--color` first; in `auto`, NO_COLOR turns colour off, CLICOLOR_FORCE and FORCE_COLOR
+/// turn it on, and
 /// otherwise stdout must be a terminal that is not `dumb`.
 fn use_color(choice: ColorArg) -> bool {
     let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
@@ -597,6 +670,8 @@ fn use_color(choice: ColorArg) -> bool {
         ColorArg::Never => false,
         ColorArg::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => false,
         ColorArg::Auto if set("CLICOLOR_FORCE") => true,
+        // FORCE_COLOR forces colour whatever its value, as long as it has one.
+        ColorArg::Auto if std::env::var_os("FORCE_COLOR").is_some_and(|v| !v.is_empty()) => true,
         ColorArg::Auto => {
             io::stdout().is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
         }

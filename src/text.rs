@@ -131,8 +131,32 @@ pub fn char_count(bytes: &[u8]) -> usize {
         .sum()
 }
 
+/// The Levenshtein distance between `a` and `b`, by characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substituted = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substituted.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn edit_distance_counts_characters() {
+        assert_eq!(edit_distance("field-name", "field-name"), 0);
+        assert_eq!(edit_distance("field-nmae", "field-name"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("时间", "时"), 1);
+    }
     use super::*;
 
     #[test]

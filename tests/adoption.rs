@@ -157,7 +157,11 @@ fn bad_configs_are_precise_errors() {
         ),
         (
             "[severity]\nfield_name = \"off\"\n",
-            "error: .check-migrate.toml:2: key `field_name`: unknown rule in [severity]; expected one of field-name,",
+            "error: .check-migrate.toml:2: key `field_name`: unknown rule in [severity]; did you mean `field-name`?",
+        ),
+        (
+            "[severity]\nstrictness = \"off\"\n",
+            "error: .check-migrate.toml:2: key `strictness`: unknown rule in [severity]; expected one of field-name,",
         ),
         (
             "allow = [\"blog.Post.title\"]\n",
@@ -295,7 +299,7 @@ fn suppression_naming_an_unknown_rule_is_a_warning() {
     assert_eq!(reported(&run), ["update_time", "is_delete"], "{run:?}");
     assert!(
         run.stdout.contains(&format!(
-            "{M1}:9:34: warning[invalid-suppression] suppression comment: unknown rule `fieldname`"
+            "{M1}:9:34: warning[invalid-suppression] suppression comment: unknown rule `fieldname` (did you mean `field-name`?)"
         )),
         "{run:?}"
     );

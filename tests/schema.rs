@@ -813,3 +813,95 @@ fn baseline_follows_an_app_to_another_folder() {
     let run = concise(&repo, &[]);
     assert_eq!(findings(&run).len(), 3, "{run:?}");
 }
+
+/// A change that takes out what renamed or removed a wrong name brings the name back into
+/// the schema without writing it: it is reported where it was written.
+#[test]
+fn commits_bringing_a_name_back_are_blocked() {
+    let repo = hooked_with_history();
+    let fix = "blog/migrations/0002_fix.py";
+    repo.write(
+        fix,
+        blog(
+            &["0001_initial"],
+            "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n        migrations.RemoveField(\"post\", \"is_delete\"),\n",
+        ),
+    );
+    assert_eq!(commit(&repo, "fix").code, 0);
+    // The RemoveField taken out: `is_delete` is in the schema again.
+    repo.write(
+        fix,
+        blog(
+            &["0001_initial"],
+            "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n",
+        ),
+    );
+    let run = commit(&repo, "keep is_delete");
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("`is_delete` should be `is_deleted`"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains(&format!("{M1}:14:19")), "{run:?}");
+    assert!(!run.stdout.contains("create_time"), "{run:?}");
+    // The whole migration deleted: both names are back.
+    repo.git(&["rm", "-q", "--cached", fix]);
+    std::fs::remove_file(repo.path().join(fix)).expect("delete the migration");
+    let run = repo.check(&["--format", "concise", "--color", "never"]);
+    assert_eq!(
+        findings(&run),
+        [
+            format!("{M1}:12:19: error[field-name]"),
+            format!("{M1}:14:19: error[field-name]"),
+        ],
+        "{run:?}"
+    );
+    // Committed anyway, `--since` sees the same.
+    repo.git(&["commit", "-q", "--no-verify", "-m", "drop the fix"]);
+    let run = repo.check(&[
+        "--since", "HEAD~1", "--format", "concise", "--color", "never",
+    ]);
+    assert_eq!(findings(&run).len(), 2, "{run:?}");
+    // `--history` judges the text: nothing is written.
+    let run = repo.check(&["--since", "HEAD~1", "--history", "--format", "concise"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// A project's own operation on the model, in a migration that does not name the field,
+/// leaves the state unknown in a commit as in `--all`: the text is judged.
+#[test]
+fn commit_with_an_own_operation_on_the_model_keeps_the_text_rule() {
+    let repo = repo_with(&[(
+        M1,
+        blog(
+            &[],
+            "        migrations.CreateModel(\"Post\", [(\"id\", models.AutoField(primary_key=True))]),\n",
+        ),
+    )]);
+    repo.write(
+        "blog/migrations/0002_add.py",
+        blog(
+            &["0001_initial"],
+            "        migrations.AddField(\"post\", \"create_time\", models.DateTimeField(null=True)),\n",
+        ),
+    );
+    repo.write(
+        "blog/migrations/0003_own.py",
+        blog(&["0002_add"], "        MoveColumns(model_name=\"post\"),\n"),
+    );
+    repo.write(
+        "blog/migrations/0004_fix.py",
+        blog(
+            &["0003_own"],
+            "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n",
+        ),
+    );
+    repo.git(&["add", "-A"]);
+    let staged = repo.check(&["--format", "concise", "--color", "never"]);
+    assert_eq!(
+        findings(&staged),
+        ["blog/migrations/0002_add.py:8:38: error[field-name]"],
+        "{staged:?}"
+    );
+    assert_eq!(findings(&concise(&repo, &[])), findings(&staged));
+}

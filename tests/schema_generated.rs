@@ -441,3 +441,35 @@ fn dump(history: &History) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+#[test]
+fn deletions_agree_with_the_state() {
+    for seed in 200..230 {
+        let count = 3 + (seed as usize % 5);
+        let history = generate(seed, count);
+        let split = 1 + (seed as usize % (count - 1));
+        let repo = Repo::new();
+        write_app(&repo, &history.files);
+        repo.commit_all("history");
+        for (name, _) in &history.files[split..] {
+            repo.git(&["rm", "-q", &format!("blog/migrations/{name}.py")]);
+        }
+        // The names the shorter history has that the whole one did not: brought back.
+        let before = history.states[count - 1].names();
+        let after = &history.states[split - 1];
+        let want: BTreeSet<(Place, &'static str)> = after
+            .standing_names()
+            .into_iter()
+            .filter(|(_, model, name)| !before.contains(&(model.clone(), name.clone())))
+            .map(|(at, _, _)| (at, "field-name"))
+            .collect();
+        let run = repo.check(&CONCISE);
+        assert_eq!(
+            reported(&run),
+            expected(want),
+            "deleting from {:04}, seed {seed}:\n{}",
+            split + 1,
+            dump(&history)
+        );
+    }
+}

@@ -4,6 +4,7 @@
 mod support;
 
 mod adoption;
+mod cli_habits;
 
 mod fixtures;
 mod formats;

@@ -291,7 +291,10 @@ fn names_to_findings(
                 let unknown: Vec<String> = directive
                     .unknown
                     .iter()
-                    .map(|id| format!("`{id}`"))
+                    .map(|id| match Rule::closest(id) {
+                        Some(rule) => format!("`{id}` (did you mean `{}`?)", rule.id()),
+                        None => format!("`{id}`"),
+                    })
                     .collect();
                 (!unknown.is_empty()).then(|| format!("unknown rule {}", unknown.join(", ")))
             }

@@ -57,6 +57,16 @@ impl Rule {
         Rule::ALL.into_iter().find(|rule| rule.id() == id)
     }
 
+    /// The rule whose id is closest to `id`, when it is close enough to be a typo of it
+    /// (for "did you mean").
+    pub fn closest(id: &str) -> Option<Rule> {
+        let (distance, rule) = Rule::ALL
+            .into_iter()
+            .map(|rule| (crate::text::edit_distance(id, rule.id()), rule))
+            .min_by_key(|(distance, _)| *distance)?;
+        (distance <= (rule.id().len() / 3).max(1)).then_some(rule)
+    }
+
     pub fn default_severity(self) -> Severity {
         match self {
             Rule::AlteredFieldName
@@ -171,6 +181,14 @@ mod tests {
             assert_eq!(Rule::from_id(rule.id()), Some(rule));
         }
         assert_eq!(Rule::from_id("no-such-rule"), None);
+    }
+
+    #[test]
+    fn typos_find_their_rule() {
+        assert_eq!(Rule::closest("field-nmae"), Some(Rule::FieldName));
+        assert_eq!(Rule::closest("multiple-leaf"), Some(Rule::MultipleLeaves));
+        assert_eq!(Rule::closest("db_column"), Some(Rule::DbColumn));
+        assert_eq!(Rule::closest("everything"), None);
     }
 
     #[test]

@@ -192,6 +192,13 @@ impl Schema {
         Standing::Other
     }
 
+    /// Where each name and column of the schema was written, by (path, span).
+    pub fn places(&self) -> impl Iterator<Item = &(String, Range<usize>)> {
+        self.models.values().flatten().flat_map(|field| {
+            std::iter::once(&field.name_at).chain(field.column.as_ref().map(|(_, at)| at))
+        })
+    }
+
     /// Whether this schema knows exactly the model `standing` names, so that [`Schema::has`]
     /// saying no is sure.
     pub fn knows(&self, standing: &Standing) -> bool {

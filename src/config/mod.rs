@@ -278,14 +278,14 @@ fn resolve(
     for (id, level) in config.severity.unwrap_or_default() {
         let Some(rule) = Rule::from_id(id.get_ref()) else {
             let known: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-            return Err(invalid(
-                id.get_ref(),
-                id.span(),
-                format!(
+            let message = match Rule::closest(id.get_ref()) {
+                Some(rule) => format!("unknown rule in [severity]; did you mean `{}`?", rule.id()),
+                None => format!(
                     "unknown rule in [severity]; expected one of {}",
                     known.join(", ")
                 ),
-            ));
+            };
+            return Err(invalid(id.get_ref(), id.span(), message));
         };
         rules.set_level(rule, level);
     }

@@ -14,6 +14,7 @@ mod sample;
 mod sarif;
 #[cfg(test)]
 mod snapshots;
+pub mod statistics;
 
 pub use library::{Verdict, print_library_check};
 

@@ -382,6 +382,53 @@ impl Plan {
             .collect()
     }
 
+    /// Whether the change takes something out of the migrations of `dir` that may have
+    /// superseded a name: a migration there in an earlier tree (`HEAD`, another parent) is
+    /// gone, or a changed one holds fewer operations that rename, remove or delete than it
+    /// did. Such a change can bring back a name without writing it.
+    pub fn removes_from(&self, dir: &str, pattern: &dyn Pattern) -> bool {
+        let Some(repo) = &self.repo else {
+            return false;
+        };
+        let in_dir = |item: &&Item| crate::apps::dir_of(&item.path) == dir;
+        let now: std::collections::BTreeSet<&str> = self
+            .items
+            .iter()
+            .chain(self.graph.iter().flatten())
+            .filter(in_dir)
+            .map(|item| item.path.as_str())
+            .collect();
+        let gone = self.earlier.iter().any(|tree| {
+            repo.tree_migration_paths(*tree, dir, pattern)
+                .iter()
+                .any(|path| !now.contains(path.as_str()))
+        });
+        if gone {
+            return true;
+        }
+        const SUPERSEDING: [&[u8]; 6] = [
+            b"RenameField",
+            b"RemoveField",
+            b"DeleteModel",
+            b"RenameModel",
+            b"AlterField",
+            b"SeparateDatabaseAndState",
+        ];
+        let count = |content: &[u8]| {
+            SUPERSEDING
+                .iter()
+                .map(|word| content.windows(word.len()).filter(|w| w == word).count())
+                .sum::<usize>()
+        };
+        self.items.iter().filter(in_dir).any(|item| {
+            let Ok(file) = read(Some(repo), item) else {
+                return true;
+            };
+            let now = count(&file.content);
+            file.before.iter().any(|before| count(before) > now)
+        })
+    }
+
     /// The repository the plan reads from, for another plan.
     pub fn into_repo(self) -> Option<Repo> {
         self.repo

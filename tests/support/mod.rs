@@ -20,6 +20,7 @@ const LEAKY_VARS: &[&str] = &[
     "GIT_PREFIX",
     "NO_COLOR",
     "CLICOLOR_FORCE",
+    "FORCE_COLOR",
     "GITHUB_ACTIONS",
 ];
 

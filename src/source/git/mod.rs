@@ -301,6 +301,22 @@ impl Repo {
             .collect()
     }
 
+    /// The paths of the migrations directly in `dir` of `tree` (none if it cannot be read).
+    pub(super) fn tree_migration_paths(
+        &self,
+        tree: Oid,
+        dir: &str,
+        pattern: &dyn Pattern,
+    ) -> Vec<String> {
+        let Ok(tree) = self.repo.find_tree(tree) else {
+            return Vec::new();
+        };
+        self.migrations_of_dir(&tree, dir, pattern)
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect()
+    }
+
     /// The blob at `path` in `tree`, if there is a file there.
     pub(super) fn tree_blob(&self, tree: Oid, path: &str) -> Option<Oid> {
         let tree = self.repo.find_tree(tree).ok()?;
