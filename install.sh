@@ -1,9 +1,14 @@
 #!/bin/sh
 # Builds and installs the check-migrate binary, and installs its git hook
 # (hooks/pre-commit) into a repository as both pre-commit and pre-merge-commit:
-# a merge that completes without conflicts runs only the latter.
+# a merge that completes without conflicts runs only the latter. With
+# --pre-push, also as pre-push, which checks what a push brings (rebases
+# included, which run no commit hook).
 #
-# A hook of either name that is already there and is not ours is kept as
+# In a repository whose hooks husky runs, the check is instead a marked block
+# in husky's own .husky/pre-commit and .husky/pre-merge-commit (see below).
+#
+# A hook of any of these names that is already there and is not ours is kept as
 # <name>.pre-check-migrate and runs before check-migrate; --uninstall puts it
 # back. Run with --help for the options.
 #
@@ -19,25 +24,32 @@ MARKER='# check-migrate-hook v1'
 MARKER_PATTERN='^# check-migrate-hook v[0-9][0-9]*$'
 BACKUP_SUFFIX='.pre-check-migrate'
 MERGE_HOOK='pre-merge-commit'
+PUSH_HOOK='pre-push'
 
 usage() {
     cat <<'USAGE'
 Usage: ./install.sh [--repo DIR] [--prefix DIR] [--no-build] [--no-merge-hook]
-                    [--uninstall [--shared-ok]] [--help]
+                    [--pre-push] [--uninstall [--shared-ok]] [--help]
 
 Installs the check-migrate binary with `cargo install --path . --locked` and
 installs its hook into a git repository as pre-commit and pre-merge-commit.
 
   --repo DIR     repository to install the hooks into (default: the one the
-                 current directory is in)
+                 current directory is in; needed when that is a check-migrate
+                 checkout, which is refused without it)
   --prefix DIR   install the binary into DIR/bin (cargo install --root DIR);
                  the hooks are written to run that binary
   --no-build     do not build or install the binary (it is already installed)
   --no-merge-hook
                  install only the pre-commit hook; a pre-merge-commit hook of
                  ours that is already there is removed
-  --uninstall    remove the check-migrate hooks and put back the hooks that
-                 were there before; the binary is left installed
+  --pre-push     also install the hook as pre-push: each pushed ref is checked
+                 for what it adds since the commit the remote has (every rule,
+                 so a rebase that leaves two leaf migrations is stopped); once
+                 installed, later runs keep it up to date
+  --uninstall    remove the check-migrate hooks (pre-push included) and put
+                 back the hooks that were there before; the binary is left
+                 installed
   --shared-ok    with --uninstall: uninstall even though the hooks directory
                  is outside this repository (a core.hooksPath such as
                  ~/.githooks), which removes the check from every repository
@@ -50,10 +62,16 @@ honoured; linked worktrees share their main repository's hooks). git runs
 pre-merge-commit (git 2.24 and later) instead of pre-commit when a merge
 completes without conflicts, so without it such a merge is not checked.
 
-A hook of either name that is already there is kept as
-<name>.pre-check-migrate and runs first; a failure there stops the commit or
-merge before check-migrate runs. An install or uninstall that was interrupted
-leaves a working hook in place; run the same command again to finish it.
+With husky (core.hooksPath is .husky/_, whose stubs husky writes again on
+every npm install), the check is added as a marked block at the top of
+.husky/pre-commit and .husky/pre-merge-commit instead (created if absent);
+--uninstall takes out exactly that block.
+
+A hook of any of these names that is already there is kept as
+<name>.pre-check-migrate and runs first (with the same arguments and stdin); a
+failure there stops the commit, merge or push before check-migrate runs. An
+install or uninstall that was interrupted leaves a working hook in place; run
+the same command again to finish it.
 USAGE
 }
 
@@ -120,21 +138,25 @@ render_hook() {
 }
 
 repo=.
+repo_given=0
 prefix=""
 build=1
 uninstall=0
 shared_ok=0
 merge_hook=1
+push_hook=0
 while [ $# -gt 0 ]; do
     case $1 in
         --repo)
             if [ $# -lt 2 ] || [ -z "$2" ]; then usage_error "--repo needs a directory"; fi
             repo=$2
+            repo_given=1
             shift 2
             ;;
         --repo=*)
             repo=${1#--repo=}
             [ -n "$repo" ] || usage_error "--repo needs a directory"
+            repo_given=1
             shift
             ;;
         --prefix)
@@ -153,6 +175,10 @@ while [ $# -gt 0 ]; do
             ;;
         --no-merge-hook)
             merge_hook=0
+            shift
+            ;;
+        --pre-push)
+            push_hook=1
             shift
             ;;
         --uninstall)
@@ -205,11 +231,51 @@ if [ "$inside" != true ]; then
     die "$repo is inside a .git directory, not a working tree: pass the working tree with --repo"
 fi
 
+# Run as `./install.sh` in the check-migrate checkout itself, the repository of
+# the current directory is the tool's own: the Django repository was meant.
+# A checkout is known by its Cargo.toml naming the package and by the hook
+# template, not by its path, so another clone or worktree of the tool counts.
+if [ "$repo_given" -eq 0 ] && top=$(git -C "$repo" rev-parse --show-toplevel 2>/dev/null) &&
+    [ -f "$top/hooks/pre-commit" ] && [ -f "$top/Cargo.toml" ] &&
+    awk '
+        /^\[/ { in_package = ($0 ~ /^\[package\][ \t]*$/) }
+        in_package && /^name[ \t]*=[ \t]*"check-migrate"[ \t]*$/ { found = 1 }
+        END { exit !found }
+    ' "$top/Cargo.toml"; then
+    usage_error "$top is the check-migrate checkout itself; name the repository to install the hooks into with --repo DIR"
+fi
+
 hooks=$(git -C "$repo" rev-parse --git-path hooks) || die "git could not tell the hooks directory of $repo"
 case $hooks in
     /*) ;;
     *) hooks=$repo/$hooks ;;
 esac
+hooks=${hooks%/}
+
+# husky 9 points core.hooksPath at <dir>/_ (<dir> is .husky unless named) and
+# writes there, for every hook name, a stub that runs its dispatcher `h`, which
+# runs the user's <dir>/<name> with `sh -e`; `npm install` writes them all
+# again. A hook of ours in <dir>/_ would be overwritten then, and meanwhile
+# would keep <dir>/<name> from running. husky 8 and older point core.hooksPath
+# at <dir> itself, with `_/husky.sh` in it, and git runs <dir>/<name>. Either
+# way the check goes into <dir>/<name>, as a block of its own.
+husky_dir=""
+case $hooks in
+    */_)
+        if [ -f "$hooks/h" ] || [ "$(basename -- "${hooks%/_}")" = .husky ]; then
+            husky_dir=${hooks%/_}
+        fi
+        ;;
+    *)
+        if [ -f "$hooks/_/husky.sh" ]; then
+            husky_dir=$hooks
+        fi
+        ;;
+esac
+# git names a relative core.hooksPath from the directory it runs in (`../.husky/_`).
+if [ -n "$husky_dir" ] && [ -d "$husky_dir" ]; then
+    husky_dir=$(CDPATH='' cd -- "$husky_dir" && pwd) || die "cannot enter $husky_dir"
+fi
 
 # Prints the directory $1 (relative to the repository) with symbolic links
 # resolved; fails if it does not exist.
@@ -305,6 +371,33 @@ remove_hook() {
     esac
 }
 
+# Builds and installs the binary, unless --no-build.
+build_binary() {
+    [ "$build" -eq 1 ] || return 0
+    command -v cargo >/dev/null 2>&1 ||
+        die "cargo not found: install Rust from https://rustup.rs, or pass --no-build if check-migrate is already installed"
+    [ -f "$src_dir/Cargo.toml" ] || die "$src_dir/Cargo.toml not found: run install.sh from a check-migrate checkout"
+    say "building and installing the check-migrate binary (cargo install --locked)"
+    if [ -n "$prefix" ]; then
+        cargo install --path "$src_dir" --locked --root "$prefix" || die "cargo install failed"
+    else
+        cargo install --path "$src_dir" --locked || die "cargo install failed"
+    fi
+}
+
+# The hooks cannot pass a commit or merge without the binary, so say now if it
+# is not where they will look.
+warn_if_no_binary() {
+    if [ -n "$bin_path" ]; then
+        [ -x "$bin_path" ] ||
+            printf 'check-migrate install: warning: %s is not there yet; commits and merges will be stopped until it is installed\n' "$bin_path" >&2
+    elif ! command -v check-migrate >/dev/null 2>&1 &&
+        ! { [ -n "${CARGO_HOME:-}" ] && [ -x "$CARGO_HOME/bin/check-migrate" ]; } &&
+        ! [ -x "${HOME:-}/.cargo/bin/check-migrate" ]; then
+        printf 'check-migrate install: warning: check-migrate is not on PATH nor in ~/.cargo/bin; commits and merges will be stopped until it is installed\n' >&2
+    fi
+}
+
 # A run killed outright (no trap runs) leaves its temporary files behind; the
 # process id in a name tells whether that run is still going.
 remove_stale_files() {
@@ -318,12 +411,237 @@ remove_stale_files() {
     done
 }
 
+HUSKY_START='# >>> check-migrate >>>'
+HUSKY_END='# <<< check-migrate <<<'
+# The start line of a block in a file install.sh created, which --uninstall
+# then removes whole.
+HUSKY_MADE=' (install.sh made this file)'
+# What install.sh writes as a file it creates; the block follows.
+HUSKY_SHEBANG='#!/bin/sh'
+husky_template=$src_dir/hooks/husky-block
+
+# Sets $block_first and $block_last to the lines our block spans in $1, and
+# $block_made to 1 when install.sh created the file; fails when there is none.
+husky_block_at() {
+    at=$(awk -v start="$HUSKY_START" -v end="$HUSKY_END" '
+        !first && index($0, start) == 1 { first = NR; made = (index($0, "made this file") > 0) }
+        first && $0 == end { print first, NR, made; found = 1; exit }
+        END { if (!found && first) print "open" }
+    ' "$1") || die "could not read $1"
+    case $at in
+        '') return 1 ;;
+        open) die "$1 has the line '$HUSKY_START' but not the line '$HUSKY_END' after it; mend or remove that block and run install.sh again (nothing changed)" ;;
+    esac
+    set -- $at
+    block_first=$1
+    block_last=$2
+    block_made=$3
+}
+
+# Writes our block for hook $1 to $2; $3 is 1 for a file install.sh creates.
+render_husky_block() {
+    case $1 in
+        "$MERGE_HOOK") args=' --merge' what=merge ;;
+        *) args='' what=commit ;;
+    esac
+    start=$HUSKY_START
+    if [ "$3" -eq 1 ]; then start=$start$HUSKY_MADE; fi
+    bin_line='check_migrate_bin=""'
+    if [ -n "$bin_path" ]; then
+        bin_line="check_migrate_bin=$(shell_quote "$bin_path")"
+    fi
+    START=$start BIN_LINE=$bin_line ARGS=$args WHAT=$what awk '
+        NR == 1 { print ENVIRON["START"]; next }
+        $0 == "check_migrate_bin=\"\"" { print ENVIRON["BIN_LINE"]; next }
+        { gsub(/@WHAT@/, ENVIRON["WHAT"]); gsub(/@ARGS@/, ENVIRON["ARGS"]); print }
+    ' "$husky_template" >"$2" || die "could not write $2"
+    [ "$(tail -n 1 "$2")" = "$HUSKY_END" ] || die "the block template $husky_template does not end with the line '$HUSKY_END'"
+}
+
+# Sets $action to what adding our block to <dir>/$1 takes, or refuses.
+plan_husky() {
+    file=$husky_dir/$1
+    if [ -d "$file" ]; then
+        die "$file is a directory, not a husky hook; move it away and run install.sh again (nothing changed)"
+    elif [ -L "$file" ]; then
+        die "$file is a symbolic link; husky's hooks are plain files, so replace the link with the file it points to and run install.sh again (nothing changed)"
+    elif is_ours "$file"; then
+        # husky 8 runs <dir>/<name> itself, where an older install.sh put its
+        # whole hook, with the user's kept beside it.
+        action=unchain
+    elif [ -e "$file" ]; then
+        if husky_block_at "$file"; then action=update; else action=add; fi
+    else
+        action=create
+    fi
+}
+
+# Puts the new text in $husky_tmp in place as <dir>/$1: one rename, so the file
+# is the old one or the new one at every moment.
+husky_replace() {
+    mv -f -- "$husky_tmp" "$husky_dir/$1" || die "could not write $husky_dir/$1"
+}
+
+# Adds, updates or (with action remove) takes out our block in <dir>/$1.
+write_husky() {
+    file=$husky_dir/$1
+    case $2 in
+        unchain | restore)
+            # The user's hook is put back first (one rename), then (unchain)
+            # gets the block: in between, it runs without the check.
+            removed=0
+            remove_hook "$1"
+            plan_husky "$1"
+            if [ "$2" = unchain ] && [ "$action" != unchain ]; then
+                write_husky "$1" "$action"
+            fi
+            return 0
+            ;;
+    esac
+    case $2 in
+        create)
+            render_husky_block "$1" "$block_tmp" 1
+            { printf '%s\n' "$HUSKY_SHEBANG" && cat -- "$block_tmp"; } >"$husky_tmp" ||
+                die "could not write $husky_tmp"
+            chmod 755 "$husky_tmp" || die "could not make $husky_tmp executable"
+            husky_replace "$1"
+            say "created $file with the check-migrate block (husky runs it as the $1 hook)"
+            ;;
+        add)
+            render_husky_block "$1" "$block_tmp" 0
+            # A copy first, so the new file has the old one's mode.
+            cp -p -- "$file" "$husky_tmp" || die "could not copy $file"
+            # After a first line that is a shebang (and ends), else at the top:
+            # before the user's lines, so that one that ends the script (an
+            # `exit`, an `exec`) does not skip the check.
+            if [ "$(head -n 1 -- "$file" | cut -c1-2)" = '#!' ] &&
+                [ "$(head -n 1 -- "$file" | wc -l)" -eq 1 ]; then
+                { head -n 1 -- "$file" && cat -- "$block_tmp" && tail -n +2 -- "$file"; } >"$husky_tmp"
+            else
+                { cat -- "$block_tmp" && cat -- "$file"; } >"$husky_tmp"
+            fi || die "could not write $husky_tmp"
+            husky_replace "$1"
+            say "added the check-migrate block to $file; the lines that were there run after it"
+            ;;
+        update | remove)
+            husky_block_at "$file" || return 0
+            cp -p -- "$file" "$husky_tmp" || die "could not copy $file"
+            {
+                head -n "$((block_first - 1))" -- "$file" &&
+                    if [ "$2" = update ]; then
+                        render_husky_block "$1" "$block_tmp" "$block_made" && cat -- "$block_tmp"
+                    fi &&
+                    tail -n "+$((block_last + 1))" -- "$file"
+            } >"$husky_tmp" || die "could not write $husky_tmp"
+            if [ "$2" = update ]; then
+                if cmp -s -- "$husky_tmp" "$file"; then
+                    rm -f -- "$husky_tmp"
+                    say "the check-migrate block is already in $file; nothing changed"
+                else
+                    husky_replace "$1"
+                    say "updated the check-migrate block in $file"
+                fi
+            elif [ "$block_made" -eq 1 ] && [ "$(cat -- "$husky_tmp")" = "$HUSKY_SHEBANG" ] &&
+                [ "$(wc -c <"$husky_tmp")" -eq $((${#HUSKY_SHEBANG} + 1)) ]; then
+                # install.sh made the file and nothing was added to it since.
+                rm -f -- "$file" || die "could not remove $file"
+                rm -f -- "$husky_tmp"
+                say "removed $file, which install.sh had created for the check-migrate block"
+            else
+                husky_replace "$1"
+                say "removed the check-migrate block from $file"
+            fi
+            ;;
+    esac
+}
+
+# Takes out hooks of ours that an older install.sh put into husky's <dir>/_,
+# putting husky's stubs back, and the copies of stubs husky wrote again since.
+remove_old_hooks_in_husky_dir() {
+    for name in pre-commit "$MERGE_HOOK" "$PUSH_HOOK"; do
+        plan_removal "$name"
+        case $action in
+            foreign | none) ;;
+            *) remove_hook "$name" ;;
+        esac
+    done
+}
+
+# A fresh clone of a husky repository has .husky but not yet the
+# core.hooksPath husky sets when it runs; hooks put in .git/hooks now stop
+# running then.
+if [ -z "$husky_dir" ] && [ "$uninstall" -eq 0 ] &&
+    worktree_top=$(git -C "$repo" rev-parse --show-toplevel 2>/dev/null) &&
+    [ -d "$worktree_top/.husky" ]; then
+    printf 'check-migrate install: warning: %s/.husky is there but husky has not set core.hooksPath yet; once it runs (npm install), git stops running the hooks in %s: run husky first (npx husky), then install.sh again\n' "$worktree_top" "$hooks" >&2
+fi
+
+if [ -n "$husky_dir" ]; then
+    [ -f "$husky_template" ] || die "block template $husky_template not found: run install.sh from a check-migrate checkout"
+    if [ "$push_hook" -eq 1 ] && [ "$uninstall" -eq 0 ]; then
+        usage_error "--pre-push is not supported with husky yet: add \`check-migrate --since origin/main\` to $husky_dir/pre-push, or run it in CI (nothing changed)"
+    fi
+    plan=""
+    if [ "$uninstall" -eq 1 ]; then
+        for name in pre-commit "$MERGE_HOOK"; do
+            plan_husky "$name"
+            case $action in
+                update) plan="$plan $name:remove" ;;
+                unchain) plan="$plan $name:restore" ;;
+            esac
+        done
+    else
+        plan_husky pre-commit
+        plan="pre-commit:$action"
+        plan_husky "$MERGE_HOOK"
+        if [ "$merge_hook" -eq 1 ]; then
+            plan="$plan $MERGE_HOOK:$action"
+        else
+            case $action in
+                update) plan="$plan $MERGE_HOOK:remove" ;;
+                unchain) plan="$plan $MERGE_HOOK:restore" ;;
+            esac
+        fi
+    fi
+    if [ "$uninstall" -eq 0 ] && [ -n "$prefix" ]; then
+        case $prefix in
+            /*) ;;
+            *) prefix=$(pwd)/$prefix ;;
+        esac
+        bin_path=$prefix/bin/check-migrate
+    else
+        bin_path=""
+    fi
+    [ "$uninstall" -eq 1 ] || build_binary
+    say "husky runs the hooks of this repository (core.hooksPath is $hooks): the check goes into $husky_dir"
+    husky_tmp=$husky_dir/.check-migrate-husky.$$
+    block_tmp=$husky_dir/.check-migrate-block.$$
+    trap 'rm -f -- "$husky_tmp" "$block_tmp"' EXIT
+    trap 'exit 1' HUP INT TERM
+    for stale in "$husky_dir"/.check-migrate-husky.* "$husky_dir"/.check-migrate-block.*; do
+        [ -f "$stale" ] || continue
+        pid=${stale##*.}
+        case $pid in
+            '' | *[!0-9]*) continue ;;
+        esac
+        kill -0 "$pid" 2>/dev/null || rm -f -- "$stale" || true
+    done
+    for step in $plan; do
+        write_husky "${step%%:*}" "${step#*:}"
+    done
+    # Only once the blocks are in place, so that no commit goes unchecked.
+    removed=0
+    remove_old_hooks_in_husky_dir
+    [ "$uninstall" -eq 1 ] || warn_if_no_binary
+    exit 0
+fi
+
 if [ "$uninstall" -eq 1 ]; then
     # Both names whatever the options, since either may have been installed
     # alone. Nothing is changed in a shared directory without --shared-ok.
     check_shared
     changes=0
-    for name in pre-commit "$MERGE_HOOK"; do
+    for name in pre-commit "$MERGE_HOOK" "$PUSH_HOOK"; do
         plan_removal "$name"
         case $action in
             foreign | none) ;;
@@ -339,6 +657,7 @@ if [ "$uninstall" -eq 1 ]; then
     removed=0
     remove_hook pre-commit
     remove_hook "$MERGE_HOOK"
+    remove_hook "$PUSH_HOOK"
     remove_stale_files
     if [ "$removed" -eq 1 ]; then
         say "the binary stays installed; cargo uninstall check-migrate removes it"
@@ -407,18 +726,13 @@ else
         *) plan="$plan $MERGE_HOOK:remove" ;;
     esac
 fi
-
-if [ "$build" -eq 1 ]; then
-    command -v cargo >/dev/null 2>&1 ||
-        die "cargo not found: install Rust from https://rustup.rs, or pass --no-build if check-migrate is already installed"
-    [ -f "$src_dir/Cargo.toml" ] || die "$src_dir/Cargo.toml not found: run install.sh from a check-migrate checkout"
-    say "building and installing the check-migrate binary (cargo install --locked)"
-    if [ -n "$prefix" ]; then
-        cargo install --path "$src_dir" --locked --root "$prefix" || die "cargo install failed"
-    else
-        cargo install --path "$src_dir" --locked || die "cargo install failed"
-    fi
+# pre-push is opt-in; one installed before is ours to keep up to date.
+if [ "$push_hook" -eq 1 ] || is_ours "$hooks/$PUSH_HOOK"; then
+    plan_hook "$PUSH_HOOK"
+    plan="$plan $PUSH_HOOK:$action"
 fi
+
+build_binary
 
 mkdir -p -- "$hooks" || die "could not create the hooks directory $hooks"
 check_shared
@@ -493,14 +807,5 @@ for step in $plan; do
     fi
 done
 
-# The hooks cannot pass a commit or merge without the binary, so say now if it
-# is not where they will look.
-if [ -n "$bin_path" ]; then
-    [ -x "$bin_path" ] ||
-        printf 'check-migrate install: warning: %s is not there yet; commits and merges will be stopped until it is installed\n' "$bin_path" >&2
-elif ! command -v check-migrate >/dev/null 2>&1 &&
-    ! { [ -n "${CARGO_HOME:-}" ] && [ -x "$CARGO_HOME/bin/check-migrate" ]; } &&
-    ! [ -x "${HOME:-}/.cargo/bin/check-migrate" ]; then
-    printf 'check-migrate install: warning: check-migrate is not on PATH nor in ~/.cargo/bin; commits and merges will be stopped until it is installed\n' >&2
-fi
+warn_if_no_binary
 exit 0

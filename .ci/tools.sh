@@ -37,6 +37,10 @@ if [ ! -x "$node/node_modules/.bin/lefthook" ] || [ ! -x "$node/node_modules/.bi
     say "installing $NODE_TOOLS"
     mkdir -p "$node"
     # shellcheck disable=SC2086
-    npm install --silent --no-audit --no-fund --prefix "$node" $NODE_TOOLS \
+    # --ignore-scripts: lefthook's postinstall runs `lefthook install` in the
+    # directory npm was started from, which would write a lefthook.yml into this
+    # checkout and lefthook's hooks into its hooks directory. The tools need no
+    # install script to run.
+    npm install --silent --no-audit --no-fund --ignore-scripts --prefix "$node" $NODE_TOOLS \
         || die "npm could not install $NODE_TOOLS"
 fi

@@ -59,6 +59,12 @@ pub enum Error {
     #[error("unknown revision `{rev}`: {message}")]
     UnknownRevision { rev: String, message: String },
 
+    #[error(
+        "`{rev}` and {tip} have no common ancestor in this shallow clone: fetch the history \
+         that joins them (`git fetch --unshallow`, or `fetch-depth: 0` with actions/checkout)"
+    )]
+    ShallowClone { rev: String, tip: String },
+
     #[error("git: {context}: {message}")]
     Git {
         context: &'static str,

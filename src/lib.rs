@@ -47,8 +47,8 @@ pub enum Mode {
     Merging,
     /// `--all`: every migration in the repository, from the working tree.
     All,
-    /// `--since REV`: what `HEAD` adds since its merge base with REV.
-    Since(String),
+    /// `--since REV`: what `HEAD` (or the `until` commit) adds since its merge base with REV.
+    Since { rev: String, until: Option<String> },
     /// Files and directories from the working tree.
     Paths(Vec<PathBuf>),
     /// `--hook`: run by a hook manager that names files (the pre-commit framework). The
@@ -67,7 +67,7 @@ impl Mode {
         match self {
             Mode::Staged | Mode::Merging => "checking staged files",
             Mode::All => "--all",
-            Mode::Since(_) => "--since",
+            Mode::Since { .. } => "--since",
             Mode::Paths(_) => "checking paths",
             Mode::Hook(_) => "--hook",
             Mode::Files(_) => "checking files",
@@ -680,8 +680,14 @@ fn hook_plan(
     if let (Some(from), Some(to)) = (var("PRE_COMMIT_FROM_REF"), var("PRE_COMMIT_TO_REF"))
         && repo.is_head(&to)
     {
-        let plan = source::since(repo, &from, pattern)?;
-        return Ok((Mode::Since(from), plan));
+        let plan = source::since(repo, &from, None, pattern)?;
+        return Ok((
+            Mode::Since {
+                rev: from,
+                until: None,
+            },
+            plan,
+        ));
     }
     let root = source::repository_root(&repo);
     let named = source::from_paths(paths, pattern, root.as_deref());
@@ -771,7 +777,9 @@ pub fn run(
             plan
         }
         (Mode::All, Ok(repo)) => source::all(repo, pattern, !options.prefilter)?,
-        (Mode::Since(rev), Ok(repo)) => source::since(repo, rev, pattern)?,
+        (Mode::Since { rev, until }, Ok(repo)) => {
+            source::since(repo, rev, until.as_deref(), pattern)?
+        }
     };
     let mode = &resolved;
     timings.phases.extend(plan.phases.iter().copied());

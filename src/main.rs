@@ -51,6 +51,11 @@ struct Cli {
     #[arg(long, value_name = "REV", conflicts_with = "paths")]
     since: Option<String>,
 
+    /// With --since: check what REV adds instead of HEAD (a pre-push hook checks each pushed
+    /// commit, checked out or not).
+    #[arg(long, value_name = "REV", requires = "since")]
+    until: Option<String>,
+
     /// A field library CSV (BlueKing format) replacing the built-in one; repeat to merge.
     #[arg(long, value_name = "FILE")]
     library: Vec<PathBuf>,
@@ -350,7 +355,9 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
                 }
                 .into());
             }
-            Mode::Since(_) => return Err(BaselineError::PartialRun { mode: "--since" }.into()),
+            Mode::Since { .. } => {
+                return Err(BaselineError::PartialRun { mode: "--since" }.into());
+            }
             Mode::Hook(_) => return Err(BaselineError::PartialRun { mode: "--hook" }.into()),
             Mode::Files(_) => Vec::new(),
         },
@@ -453,7 +460,10 @@ fn mode(cli: &Cli) -> Mode {
     } else if cli.hook {
         Mode::Hook(cli.paths.clone())
     } else if let Some(rev) = &cli.since {
-        Mode::Since(rev.clone())
+        Mode::Since {
+            rev: rev.clone(),
+            until: cli.until.clone(),
+        }
     } else if cli.merge {
         Mode::Merging
     } else if cli.paths.is_empty() {

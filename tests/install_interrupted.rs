@@ -15,7 +15,9 @@ use tempfile::TempDir;
 use crate::support::{M1, M2, Repo, Run, migration, path_with_binary, second};
 
 const MARKER: &str = "# check-migrate-hook v1";
-const HOOKS: [&str; 2] = ["pre-commit", "pre-merge-commit"];
+const HOOKS: &[&str] = &["pre-commit", "pre-merge-commit"];
+/// With `--pre-push`, a third name goes through the same steps.
+const HOOKS_WITH_PUSH: &[&str] = &["pre-commit", "pre-merge-commit", "pre-push"];
 const KEPT: &str = ".pre-check-migrate";
 /// The commands install.sh changes files with (awk writes the hook it renders).
 const WRAPPED: &[&str] = &["mkdir", "mv", "ln", "cp", "chmod", "rm", "awk"];
@@ -60,12 +62,12 @@ fn find_in_path(program: &str) -> PathBuf {
 /// real command, counts it, and kills install.sh (its parent) right after the `STOP_AFTER`th
 /// one, which leaves the files exactly as a kill at that moment would. With `hard_links`
 /// false, `ln` fails as on a file system without hard links.
-struct Killer {
+pub(crate) struct Killer {
     dir: TempDir,
 }
 
 impl Killer {
-    fn new(hard_links: bool) -> Killer {
+    pub(crate) fn new(hard_links: bool) -> Killer {
         let dir = TempDir::new().unwrap();
         let cat = find_in_path("cat");
         for name in WRAPPED {
@@ -87,7 +89,7 @@ impl Killer {
 
     /// install.sh with `extra`, killed after its `stop`th file operation; `None` when it ran
     /// to the end first.
-    fn install(&self, repo: &Repo, extra: &[&str], stop: usize) -> Option<Run> {
+    pub(crate) fn install(&self, repo: &Repo, extra: &[&str], stop: usize) -> Option<Run> {
         let count = self.dir.path().join("count");
         fs::write(&count, "0").unwrap();
         let output = repo
@@ -113,17 +115,23 @@ impl Killer {
 struct World {
     repo: Repo,
     log: PathBuf,
+    /// The hook names the user has hooks under and install.sh installs.
+    names: &'static [&'static str],
 }
 
 impl World {
     fn new() -> World {
+        World::with(HOOKS)
+    }
+
+    fn with(names: &'static [&'static str]) -> World {
         let repo = Repo::new();
         repo.write("blog/migrations/__init__.py", "");
         repo.write(M1, migration(&["title"]));
         repo.commit_all("initial");
         let log = repo.home().join("hooks.log");
-        let world = World { repo, log };
-        for name in HOOKS {
+        let world = World { repo, log, names };
+        for name in names {
             let (text, mode) = user_hook(name, &world.log);
             let path = world.hooks().join(name);
             fs::write(&path, text).unwrap();
@@ -167,26 +175,28 @@ impl World {
                 "{state}: {run:?}"
             );
         }
-        let (text, wanted) = user_hook("pre-merge-commit", &self.log);
-        let merge = self.hooks().join("pre-merge-commit");
-        let active = if is_ours(&merge) {
-            self.hooks().join(format!("pre-merge-commit{KEPT}"))
-        } else {
-            merge
-        };
-        assert_eq!(
-            fs::read_to_string(&active).ok().as_deref(),
-            Some(text.as_str()),
-            "{state}: the user's merge hook is neither active nor kept: {:?}",
-            self.names()
-        );
-        assert_eq!(mode(&active), wanted, "{state}");
+        for name in &self.names[1..] {
+            let (text, wanted) = user_hook(name, &self.log);
+            let hook = self.hooks().join(name);
+            let active = if is_ours(&hook) {
+                self.hooks().join(format!("{name}{KEPT}"))
+            } else {
+                hook
+            };
+            assert_eq!(
+                fs::read_to_string(&active).ok().as_deref(),
+                Some(text.as_str()),
+                "{state}: the user's {name} hook is neither active nor kept: {:?}",
+                self.names()
+            );
+            assert_eq!(mode(&active), wanted, "{state}");
+        }
     }
 
     /// (b) Both hooks are ours, each user hook is kept byte for byte with its mode, nothing
     /// else is left behind, and a commit runs the user's hook and is blocked.
     fn assert_installed(&self, state: &str) {
-        for name in HOOKS {
+        for name in self.names {
             let hook = self.hooks().join(name);
             assert!(is_ours(&hook), "{state}: {name} is not ours");
             assert_eq!(mode(&hook), 0o755, "{state}: {name}");
@@ -195,7 +205,8 @@ impl World {
             assert_eq!(fs::read_to_string(&kept).unwrap(), text, "{state}: {name}");
             assert_eq!(mode(&kept), mode_wanted, "{state}: {name}");
         }
-        let expected: BTreeSet<String> = HOOKS
+        let expected: BTreeSet<String> = self
+            .names
             .iter()
             .flat_map(|name| [name.to_string(), format!("{name}{KEPT}")])
             .collect();
@@ -216,12 +227,12 @@ impl World {
 }
 
 /// Kills install.sh after each of its file operations in turn, until it runs to the end.
-fn install_killed_at_every_step(hard_links: bool) {
+fn install_killed_at_every_step(hard_links: bool, names: &'static [&'static str], extra: &[&str]) {
     let killer = Killer::new(hard_links);
     let mut kills = 0;
     for stop in 1..100 {
-        let world = World::new();
-        match killer.install(&world.repo, &[], stop) {
+        let world = World::with(names);
+        match killer.install(&world.repo, extra, stop) {
             Some(_) => {
                 world.assert_installed("uninterrupted");
                 assert!(kills >= 6, "only {kills} steps: is the killer working?");
@@ -231,7 +242,7 @@ fn install_killed_at_every_step(hard_links: bool) {
         }
         let state = format!("killed after step {stop}");
         world.assert_checked_or_user_hook_runs(&state);
-        world.repo.install_hook(world.repo.path());
+        world.repo.install_hook_with(world.repo.path(), extra);
         world.assert_installed(&format!("rerun after being {state}"));
     }
     panic!("install.sh never ran to the end");
@@ -239,21 +250,28 @@ fn install_killed_at_every_step(hard_links: bool) {
 
 #[test]
 fn install_killed_at_any_step_leaves_a_hook_active_and_a_rerun_finishes() {
-    install_killed_at_every_step(true);
+    install_killed_at_every_step(true, HOOKS, &[]);
+}
+
+#[test]
+fn install_with_pre_push_killed_at_any_step_keeps_the_users_pre_push_hook() {
+    install_killed_at_every_step(true, HOOKS_WITH_PUSH, &["--pre-push"]);
 }
 
 #[test]
 fn install_killed_at_any_step_without_hard_links_leaves_a_hook_active() {
-    install_killed_at_every_step(false);
+    install_killed_at_every_step(false, HOOKS, &[]);
 }
 
 #[test]
 fn uninstall_killed_at_any_step_keeps_the_user_hook_running_and_a_rerun_finishes() {
     let killer = Killer::new(true);
     for stop in 1..100 {
-        let world = World::new();
+        let world = World::with(HOOKS_WITH_PUSH);
         let before = snapshot(&world.hooks());
-        world.repo.install_hook(world.repo.path());
+        world
+            .repo
+            .install_hook_with(world.repo.path(), &["--pre-push"]);
         if killer
             .install(&world.repo, &["--uninstall"], stop)
             .is_some()

@@ -678,9 +678,15 @@ pub fn files(
     Ok(plan)
 }
 
-/// `check-migrate --since REV`: migrations changed between the merge base of REV and `HEAD`.
-pub fn since(repo: Repo, rev: &str, pattern: &dyn Pattern) -> Result<Plan, Error> {
-    repo.since(rev, pattern)
+/// `check-migrate --since REV [--until TIP]`: migrations changed between the merge base of
+/// REV and `HEAD` (or TIP).
+pub fn since(
+    repo: Repo,
+    rev: &str,
+    until: Option<&str>,
+    pattern: &dyn Pattern,
+) -> Result<Plan, Error> {
+    repo.since(rev, until, pattern)
 }
 
 /// The working tree root of `repo`, absolute: paths are shown relative to it in every mode,

@@ -1,5 +1,5 @@
-//! `--since REV`: what `HEAD` adds since its merge base with REV, with the migrations of
-//! every app at `HEAD` for the dependencies the change names.
+//! `--since REV`: what `HEAD` (or the commit `--until` names) adds since its merge base with
+//! REV, with the migrations of every app at that commit for the dependencies the change names.
 
 use std::collections::BTreeSet;
 
@@ -10,34 +10,54 @@ use super::{Repo, diff_options, display::shown, git, timed, without};
 use crate::error::Error;
 
 impl Repo {
-    pub(in crate::source) fn since(self, rev: &str, pattern: &dyn Pattern) -> Result<Plan, Error> {
-        let unknown = |err: git2::Error| Error::UnknownRevision {
-            rev: rev.to_string(),
-            message: err.message().to_string(),
-        };
-        let other = self
-            .repo
-            .revparse_single(rev)
-            .and_then(|object| object.peel_to_commit())
-            .map_err(unknown)?;
-        let head = self
-            .repo
-            .head()
-            .and_then(|head| head.peel_to_commit())
-            .map_err(git("reading HEAD"))?;
-        let base =
+    pub(in crate::source) fn since(
+        self,
+        rev: &str,
+        until: Option<&str>,
+        pattern: &dyn Pattern,
+    ) -> Result<Plan, Error> {
+        let commit_of = |rev: &str| {
             self.repo
-                .merge_base(other.id(), head.id())
+                .revparse_single(rev)
+                .and_then(|object| object.peel_to_commit())
                 .map_err(|err| Error::UnknownRevision {
                     rev: rev.to_string(),
-                    message: format!("no common ancestor with HEAD ({})", err.message()),
-                })?;
+                    message: err.message().to_string(),
+                })
+        };
+        let other = commit_of(rev)?;
+        let head = match until {
+            Some(until) => commit_of(until)?,
+            None => self
+                .repo
+                .head()
+                .and_then(|head| head.peel_to_commit())
+                .map_err(git("reading HEAD"))?,
+        };
+        let tip = until.unwrap_or("HEAD");
+        let base = self.repo.merge_base(other.id(), head.id()).map_err(|err| {
+            match self.repo.is_shallow() {
+                // A shallow clone (CI's default checkout) lacks the history that joins them;
+                // that is the fix to name, not the missing ancestor.
+                true => Error::ShallowClone {
+                    rev: rev.to_string(),
+                    tip: tip.to_string(),
+                },
+                false => Error::UnknownRevision {
+                    rev: rev.to_string(),
+                    message: format!("no common ancestor with {tip} ({})", err.message()),
+                },
+            }
+        })?;
         let base_tree = self
             .repo
             .find_commit(base)
             .and_then(|commit| commit.tree())
             .map_err(git("reading the merge base"))?;
-        let head_tree = head.tree().map_err(git("reading HEAD"))?;
+        let head_tree = head.tree().map_err(git(match until {
+            Some(_) => "reading the --until commit",
+            None => "reading HEAD",
+        }))?;
         let mut diff = self
             .repo
             .diff_tree_to_tree(
@@ -45,7 +65,10 @@ impl Repo {
                 Some(&head_tree),
                 Some(&mut diff_options(pattern)),
             )
-            .map_err(git("comparing the merge base with HEAD"))?;
+            .map_err(git(match until {
+                Some(_) => "comparing the merge base with the --until commit",
+                None => "comparing the merge base with HEAD",
+            }))?;
         let mut phases = Vec::new();
         let (items, touched) = timed(&mut phases, "added lines", || {
             self.changed_files(&mut diff, pattern)
@@ -53,8 +76,8 @@ impl Repo {
         let graph = timed(&mut phases, "list apps", || {
             self.tree_files_in(&head_tree, &touched, pattern, &items)
         });
-        // The migrations of every app at HEAD, so that dependencies on apps the change does
-        // not touch are looked up as in staged mode.
+        // The migrations of every app at HEAD (or the --until commit), so that dependencies
+        // on apps the change does not touch are looked up as in staged mode.
         let others = timed(&mut phases, "list other apps", || {
             self.tree_migrations(&head_tree, pattern)
         });
