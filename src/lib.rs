@@ -53,7 +53,8 @@ pub enum Mode {
     Paths(Vec<PathBuf>),
     /// `--hook`: run by a hook manager that names files (the pre-commit framework). The
     /// staged change when the files named are staged ones (a commit); what `HEAD` adds since
-    /// `PRE_COMMIT_FROM_REF` when the framework gives a range ending at `HEAD` (a push);
+    /// `PRE_COMMIT_FROM_REF` up to `PRE_COMMIT_TO_REF` when the framework gives a range (a
+    /// push);
     /// else [`Mode::Files`] of them (`pre-commit run --all-files`, `--files`).
     Hook(Vec<PathBuf>),
     /// Files in a repository, checked whole from the working tree, with the other migrations
@@ -677,17 +678,12 @@ fn hook_plan(
 ) -> Result<(Mode, source::Plan), Error> {
     // The framework's push stage, or `pre-commit run --from-ref A --to-ref B`.
     let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
-    if let (Some(from), Some(to)) = (var("PRE_COMMIT_FROM_REF"), var("PRE_COMMIT_TO_REF"))
-        && repo.is_head(&to)
-    {
-        let plan = source::since(repo, &from, None, pattern)?;
-        return Ok((
-            Mode::Since {
-                rev: from,
-                until: None,
-            },
-            plan,
-        ));
+    if let (Some(from), Some(to)) = (var("PRE_COMMIT_FROM_REF"), var("PRE_COMMIT_TO_REF")) {
+        // A range ending elsewhere (a push of a branch that is not checked out) is read at
+        // its end commit.
+        let until = (!repo.is_head(&to)).then_some(to);
+        let plan = source::since(repo, &from, until.as_deref(), pattern)?;
+        return Ok((Mode::Since { rev: from, until }, plan));
     }
     let root = source::repository_root(&repo);
     let named = source::from_paths(paths, pattern, root.as_deref());

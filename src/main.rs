@@ -129,8 +129,8 @@ struct Cli {
     statistics: bool,
 
     /// Run as the hook of a manager that passes file names (the pre-commit framework): the
-    /// staged change when the files are what is staged, what HEAD adds since
-    /// PRE_COMMIT_FROM_REF on a push, else the files whole, with their apps' graph.
+    /// staged change when the files are what is staged, what the range PRE_COMMIT_FROM_REF..
+    /// PRE_COMMIT_TO_REF adds on a push, else the files whole, with their apps' graph.
     #[arg(long, conflicts_with_all = ["all", "since", "merge"])]
     hook: bool,
 

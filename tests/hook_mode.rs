@@ -1,6 +1,6 @@
 //! `--hook`: what a hook manager that passes file names gets (the pre-commit framework's
-//! hook runs it). The staged change when the files are staged ones; what `HEAD` adds since
-//! the framework's `PRE_COMMIT_FROM_REF` on a push; else the files whole, with the graph.
+//! hook runs it). The staged change when the files are staged ones; what the framework's
+//! range adds on a push; else the files whole, with the graph.
 
 use crate::support::{M1, Repo, migration, migration_after};
 
@@ -90,10 +90,13 @@ fn a_push_range_ending_at_head_is_checked_since_its_start() {
     // Without the range, nothing is staged: the files are checked whole.
     let run = hook(&repo, &[M1, M2A]);
     assert!(run.stdout.contains("0001_initial.py:9:"), "{run:?}");
-    // A range ending elsewhere is not HEAD's: the files named are checked as they are.
-    let run = with_range(&base);
-    assert!(run.stdout.contains("0001_initial.py:9:"), "{run:?}");
-    assert!(run.stdout.contains("checked 2 migration files"), "{run:?}");
+    // A range ending elsewhere is read at its end: from HEAD back to the base, nothing is
+    // added.
+    repo.git(&["checkout", "-q", "-b", "other", &base]);
+    let run = with_range("main");
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("0002_a.py:11:"), "{run:?}");
+    assert!(!run.stdout.contains("0001_initial.py"), "{run:?}");
 }
 
 #[test]
