@@ -19,6 +19,7 @@ mod install_checkout;
 mod install_interrupted;
 mod install_merge;
 mod install_shared;
+mod json_schema;
 mod lefthook;
 mod library_cli;
 mod library_closed;

@@ -1,4 +1,6 @@
 //! `--format json`: every finding as a JSON object, for scripts and editor integrations.
+//! `docs/check-migrate.schema.json` is the JSON Schema of the output (a test keeps its rule
+//! ids to [`Rule::ALL`](crate::check::Rule::ALL); another validates real output with it).
 //!
 //! The output is one pretty-printed JSON array (`[]` when nothing was found) followed by a
 //! newline, with nothing else on stdout. Findings come in report order: by path, then line,
@@ -9,8 +11,8 @@
 //! - `line`, `column` (integers): where the finding starts, 1-based; the column counts
 //!   characters, not bytes.
 //! - `end_line`, `end_column` (integers): where it ends, exclusive: just past the name.
-//! - `rule` (string): `field-name`, `altered-field-name`, `db-column`, `syntax-error`,
-//!   `invalid-suppression` or `unused-suppression`.
+//! - `rule` (string): the rule's id, one of [`Rule::ALL`](crate::check::Rule::ALL) (the
+//!   graph rules included).
 //! - `severity` (string): `error` or `warning`, after the config's `[severity]` settings.
 //! - `model` (string or null): the model as written in the operation; null when unknown.
 //! - `operation` (string or null): `CreateModel`, `AddField`, `AlterField` or `RenameField`;
@@ -239,5 +241,24 @@ mod tests {
 "#;
         assert_eq!(out, expected);
         assert!(out.contains(INITIAL) && out.contains(BROKEN));
+    }
+
+    #[test]
+    fn the_schema_names_every_rule() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/check-migrate.schema.json");
+        let text = std::fs::read_to_string(path).expect("docs/check-migrate.schema.json");
+        let schema: serde_json::Value = serde_json::from_str(&text).expect("the schema is JSON");
+        let ids: Vec<&str> = schema["$defs"]["finding"]["properties"]["rule"]["enum"]
+            .as_array()
+            .expect("an enum of rule ids")
+            .iter()
+            .filter_map(|id| id.as_str())
+            .collect();
+        let all: Vec<&str> = crate::check::Rule::ALL
+            .into_iter()
+            .map(|r| r.id())
+            .collect();
+        assert_eq!(ids, all);
     }
 }
