@@ -231,3 +231,36 @@ fn shell_completions_and_the_manual() {
     );
     assert!(text.contains("--statistics"), "{text}");
 }
+
+#[test]
+fn syntax_errors_say_why() {
+    let repo = repo();
+    let head = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = []\n\n    operations = [\n";
+    let cases = [
+        (
+            "<<<<<<< HEAD\n        migrations.AddField(\"post\", \"title\", models.TextField()),\n=======\n        migrations.AddField(\"post\", \"body\", models.TextField()),\n>>>>>>> feature\n    ]\n",
+            "8:1: error[syntax-error] the file does not parse as Python: a merge-conflict marker `<<<<<<<` is left in the file",
+        ),
+        (
+            "        migrations.AddField(\"post\", \"title\", models.TextField()\n    ]\n",
+            "9:5: error[syntax-error] the file does not parse as Python: closing parenthesis ']' does not match opening parenthesis '(' on line 8",
+        ),
+        (
+            "        migrations.AddField(\"post\", \"title, models.TextField()),\n    ]\n",
+            "8:37: error[syntax-error] the file does not parse as Python: unterminated string literal (detected at line 8)",
+        ),
+    ];
+    for (operations, want) in cases {
+        repo.write(
+            "blog/migrations/0003_broken.py",
+            format!("{head}{operations}"),
+        );
+        let run = repo.check(&["--format", "concise", "blog/migrations/0003_broken.py"]);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(
+            run.stdout
+                .contains(&format!("blog/migrations/0003_broken.py:{want}")),
+            "{want}\n{run:?}"
+        );
+    }
+}

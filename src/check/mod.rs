@@ -63,7 +63,12 @@ impl Finding {
     /// The headline: what is wrong, in one sentence.
     pub fn message(&self) -> String {
         match self.rule {
-            Rule::SyntaxError => return "the file does not parse as Python".to_string(),
+            Rule::SyntaxError => {
+                return match &self.detail {
+                    Some(why) => format!("the file does not parse as Python: {why}"),
+                    None => "the file does not parse as Python".to_string(),
+                };
+            }
             Rule::InvalidSuppression => {
                 return format!(
                     "suppression comment: {}",
@@ -110,6 +115,7 @@ impl Finding {
             None => "a model".to_string(),
         };
         match (self.rule, self.operation) {
+            (Rule::SyntaxError, _) if self.detail.is_some() => "here".to_string(),
             (Rule::SyntaxError, _) => "first syntax error here".to_string(),
             (Rule::InvalidSuppression | Rule::UnusedSuppression, _) => "this comment".to_string(),
             (Rule::MultipleLeaves, _) => "a leaf: nothing in its app depends on it".to_string(),
@@ -271,9 +277,19 @@ fn names_to_findings(
     if let Some(error) = parsed.syntax_error {
         // A syntax error is reported whatever lines the change touched: the file being
         // committed does not parse, and the error's position need not be where the mistake is.
-        let line = lines.line_range(&file.content, lines.line(error.start));
-        let end = error.end.min(line.end).max(error.start);
-        findings.push(Finding::plain(Rule::SyntaxError, error.start..end, None));
+        // Where Python would say what is wrong (a bracket never closed, a string, a conflict
+        // marker), the finding points at the culprit and says so.
+        match crate::migration::syntax::cause(&file.content) {
+            Some(cause) => {
+                let detail = Some(cause.message);
+                findings.push(Finding::plain(Rule::SyntaxError, cause.span, detail));
+            }
+            None => {
+                let line = lines.line_range(&file.content, lines.line(error.start));
+                let end = error.end.min(line.end).max(error.start);
+                findings.push(Finding::plain(Rule::SyntaxError, error.start..end, None));
+            }
+        }
     }
     let mut suppressions = Vec::new();
     for comment in &parsed.comments {

@@ -16,6 +16,7 @@ pub use appconfig::{AppConfigClass, AppModule, Attribute, app_configs};
 pub use header::{Assignment, Header, Reference, Unknown};
 pub use ops::{Column, FieldDef, Located, Operations, StateOp};
 mod strings;
+pub mod syntax;
 #[cfg(test)]
 mod tests;
 mod walk;
