@@ -120,12 +120,18 @@ fn run(mut cmd: Command) -> Run {
 /// A repository using the hooks, with `blog` at `0001`, the framework's hooks installed for
 /// commits, merges and pushes.
 fn using_the_hooks() -> Repo {
+    using(&["check-migrate", "check-migrate-merge"])
+}
+
+/// A repository using the hooks `ids` of the hook repository.
+fn using(ids: &[&str]) -> Repo {
     let (hook_repo, rev) = hook_repo();
     let repo = Repo::new();
+    let hooks: String = ids.iter().map(|id| format!("      - id: {id}\n")).collect();
     repo.write(
         ".pre-commit-config.yaml",
         format!(
-            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: check-migrate\n      - id: check-migrate-merge\n",
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n{hooks}",
             hook_repo.display()
         ),
     );
@@ -259,4 +265,32 @@ fn a_push_after_a_rebase_making_two_leaves_is_blocked() {
     repo.commit_all("merge migration");
     let push = git(&repo, &["push", "-q", "origin", "feature"]);
     assert_eq!(push.code, 0, "{push:?}");
+}
+
+/// The `language: python` hooks: the framework pip-installs the hook repository, which builds
+/// the binary through maturin, and they check what the rust ones do.
+#[test]
+fn the_python_hooks_check_commits_too() {
+    let repo = using(&["check-migrate-python", "check-migrate-merge-python"]);
+    let (path, text) = next("0002_post_created", "create_time");
+    repo.write(&path, &text);
+    repo.git(&["add", "-A"]);
+    let commit = git(&repo, &["commit", "-q", "-m", "wrong"]);
+    assert_ne!(commit.code, 0, "{commit:?}");
+    assert!(
+        commit
+            .stdout
+            .contains("`create_time` should be `created_at`"),
+        "{commit:?}"
+    );
+    repo.write(&path, text.replace("create_time", "created_at"));
+    repo.git(&["add", "-A"]);
+    let commit = git(&repo, &["commit", "-q", "-m", "right"]);
+    assert_eq!(commit.code, 0, "{commit:?}");
+    let (other, text) = next("0002_post_body", "body");
+    repo.write(&other, &text);
+    repo.git(&["add", "-A"]);
+    let commit = git(&repo, &["commit", "-q", "-m", "second leaf"]);
+    assert_ne!(commit.code, 0, "{commit:?}");
+    assert!(commit.stdout.contains("multiple-leaves"), "{commit:?}");
 }

