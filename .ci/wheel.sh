@@ -117,6 +117,8 @@ repo=$work/project
 mkdir -p "$repo/blog/migrations"
 run "$git" init -q "$repo" || die "git init failed"
 : >"$repo/blog/__init__.py"
+# The team's convention: moments end in `_at` (with no config only misspellings are wrong).
+printf 'conventions = ["timestamps-at"]\n' >"$repo/.check-migrate.toml"
 : >"$repo/blog/migrations/__init__.py"
 cat >"$repo/blog/migrations/0001_initial.py" <<'EOF'
 from django.db import migrations, models

@@ -32,7 +32,7 @@ WRONG_NAMES = {
     "start_time": "moment",
     "end_time": "moment",
     "is_delete": "bool",
-    "deleted": "bool",
+    "hidden": "bool",
     "enabled": "bool",
     "creator": "user",
     "desc": "text",
@@ -227,7 +227,7 @@ ZH = {
     "updated_by": "更新人", "reviewed_by": "审核人", "approved_by": "审批人", "owner": "负责人",
     "create_time": "创建时间", "update_time": "更新时间", "modify_time": "修改时间",
     "start_time": "开始时间", "end_time": "结束时间", "is_delete": "是否删除",
-    "deleted": "已删除", "enabled": "是否启用", "creator": "创建者", "desc": "描述",
+    "deleted": "已删除", "hidden": "是否隐藏", "enabled": "是否启用", "creator": "创建者", "desc": "描述",
 }
 
 CHAR_FIELDS = {
@@ -743,7 +743,7 @@ class Generator:
             right = {"create_time": "created_at", "update_time": "updated_at",
                      "modify_time": "updated_at", "start_time": "started_at",
                      "end_time": "finished_at", "is_delete": "is_deleted",
-                     "deleted": "is_deleted", "enabled": "is_enabled",
+                     "hidden": "is_hidden", "enabled": "is_enabled",
                      "creator": "created_by", "desc": "description"}[old.name]
             if right in model.field_names():
                 return None
@@ -1224,6 +1224,8 @@ def project_files(rng, apps):
         "requirements.txt": "Django==4.2.16\ndjangorestframework==3.15.2\ncelery==5.4.0\n"
                             "redis==5.0.8\npsycopg2-binary==2.9.9\ngunicorn==22.0.0\n",
         "pyproject.toml": '[tool.black]\nline-length = 88\nextend-exclude = "migrations"\n',
+        ".check-migrate.toml": 'conventions = ["timestamps-at", "booleans-is", "actors-by", '
+                               '"full-words"]\n',
         "setup.cfg": "[flake8]\nmax-line-length = 88\nexclude = */migrations/*\n",
         ".gitignore": "__pycache__/\n*.pyc\n/media/\n/static_root/\n.env\n",
         ".editorconfig": "root = true\n\n[*]\nindent_style = space\nindent_size = 4\n",

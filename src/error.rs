@@ -74,6 +74,30 @@ pub enum Error {
     #[error("cannot write the report: {0}")]
     Output(#[source] std::io::Error),
 
+    #[error("{} already has a config; `check-migrate init --force` replaces it", path.display())]
+    ConfigExists { path: PathBuf },
+
+    #[error(
+        "{} does not exist; `--pyproject` adds a table to an existing one (without it, \
+         `init` writes .check-migrate.toml)",
+        path.display()
+    )]
+    NoPyproject { path: PathBuf },
+
+    #[error(
+        "cannot replace the [tool.check-migrate] table of {} without changing the rest of the \
+         file; remove the table by hand and run `check-migrate init --pyproject` again",
+        path.display()
+    )]
+    TableNotReplaceable { path: PathBuf },
+
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     /// The parser could not run on a file (never because of its content).
     #[error("cannot parse {path}: {source}")]
     Parse {

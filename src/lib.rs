@@ -17,6 +17,7 @@ pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod error;
+pub mod init;
 pub mod library;
 pub mod migration;
 mod parallel;
@@ -94,11 +95,15 @@ pub struct Outcome {
     pub mode: Option<Mode>,
 }
 
-/// The built-in library (or the `replace` files, merged in order), extended with the
-/// `extend` files. Rows that cannot be read make the library unusable: that is an error, never
-/// a silent skip.
-pub fn load_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, Error> {
-    let library = read_library(replace, extend)?;
+/// The built-in library (or the `replace` files, merged in order) with the named built-in
+/// `conventions`, extended with the `extend` files. Rows that cannot be read make the library
+/// unusable: that is an error, never a silent skip.
+pub fn load_library(
+    replace: &[PathBuf],
+    extend: &[PathBuf],
+    conventions: &[&'static library::Convention],
+) -> Result<Library, Error> {
+    let library = read_library(replace, extend, conventions)?;
     let fatal: Vec<String> = library
         .problems()
         .iter()
@@ -110,14 +115,7 @@ pub fn load_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, 
     }
     // Every file lists wrong names, yet each of them is also declared correct somewhere.
     if library.checks_nothing() {
-        let builtin = replace
-            .is_empty()
-            .then(|| library::BUILTIN_ORIGIN.to_string());
-        let files = replace
-            .iter()
-            .chain(extend)
-            .map(|f| f.display().to_string());
-        let files: Vec<String> = builtin.into_iter().chain(files).collect();
+        let files: Vec<String> = library_names(replace, extend, conventions);
         return Err(Error::LibraryChecksNothing {
             files: files.join(", "),
         });
@@ -125,16 +123,47 @@ pub fn load_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, 
     Ok(library)
 }
 
-/// The built-in library (or the `replace` files merged in order), extended with the `extend`
-/// files, with every problem recorded (for `--check-library`, which lists them rather than
-/// stopping at the first).
-pub fn read_library(replace: &[PathBuf], extend: &[PathBuf]) -> Result<Library, Error> {
+/// The sources of a library, as messages name them.
+pub fn library_names(
+    replace: &[PathBuf],
+    extend: &[PathBuf],
+    conventions: &[&'static library::Convention],
+) -> Vec<String> {
+    let builtin = replace
+        .is_empty()
+        .then(|| library::BUILTIN_ORIGIN.to_string());
+    builtin
+        .into_iter()
+        .chain(conventions.iter().map(|c| c.origin()))
+        .chain(
+            replace
+                .iter()
+                .chain(extend)
+                .map(|f| f.display().to_string()),
+        )
+        .collect()
+}
+
+/// The built-in library (or the `replace` files merged in order) with the named built-in
+/// `conventions`, extended with the `extend` files, with every problem recorded (for
+/// `--check-library`, which lists them rather than stopping at the first).
+pub fn read_library(
+    replace: &[PathBuf],
+    extend: &[PathBuf],
+    conventions: &[&'static library::Convention],
+) -> Result<Library, Error> {
     let mut library = if replace.is_empty() {
-        Library::builtin()
+        Library::builtin_with(conventions)
     } else {
         Library::empty()
     };
-    for file in replace.iter().chain(extend) {
+    for file in replace {
+        library.add_file(file)?;
+    }
+    if !replace.is_empty() {
+        library.add_conventions(conventions);
+    }
+    for file in extend {
         library.add_file(file)?;
     }
     Ok(library)

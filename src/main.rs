@@ -13,7 +13,7 @@ use check_migrate::baseline::{self, Baseline, BaselineError};
 use check_migrate::check::{Level, Rule, Severity};
 use check_migrate::config::{self, Project, Settings};
 use check_migrate::error::Error;
-use check_migrate::library::{BUILTIN_ORIGIN, Library, ProblemKind};
+use check_migrate::library::{Convention, Library, ProblemKind};
 use check_migrate::report::{self, Format, Verdict};
 use check_migrate::source;
 use check_migrate::{Mode, Outcome, RunOptions};
@@ -59,6 +59,12 @@ struct Cli {
     /// A field library CSV (BlueKing format) replacing the built-in one; repeat to merge.
     #[arg(long, value_name = "FILE")]
     library: Vec<PathBuf>,
+
+    /// Switch on built-in conventions (comma-separated, e.g. timestamps-at,booleans-is), on top
+    /// of the configs' `conventions`; one replaces a config's other direction of its family.
+    /// `check-migrate conventions` lists them.
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',', value_parser = parse_convention)]
+    convention: Vec<&'static Convention>,
 
     /// Validate a field library (FILE, else the --library files, else the built-in one),
     /// print its problems and exit.
@@ -172,6 +178,19 @@ enum Command {
     },
     /// Print the manual page (roff): `check-migrate man | man -l -`.
     Man,
+    /// List the built-in conventions a config can switch on, with their rows.
+    Conventions,
+    /// Write a config that fits this repository: the conventions its schema follows, its
+    /// app labels, and a baseline of today's findings.
+    Init {
+        /// Add a [tool.check-migrate] table to the root pyproject.toml instead of writing
+        /// .check-migrate.toml.
+        #[arg(long)]
+        pyproject: bool,
+        /// Replace an existing config (and baseline).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -207,6 +226,11 @@ fn parse_rule(id: &str) -> Result<Rule, String> {
     })
 }
 
+/// A convention name from the command line; a typo is answered with the closest name.
+fn parse_convention(name: &str) -> Result<&'static Convention, String> {
+    config::named_convention(name)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let printed = match (&cli.command, cli.explain) {
@@ -233,7 +257,8 @@ fn main() -> ExitCode {
             }
             Some(out)
         }
-        (None, None) => None,
+        (Some(Command::Conventions), _) => Some(check_migrate::library::listing().into_bytes()),
+        (Some(Command::Init { .. }), _) | (None, None) => None,
     };
     if let Some(text) = printed {
         let mut out = io::stdout().lock();
@@ -247,10 +272,11 @@ fn main() -> ExitCode {
         };
     }
     let color = use_color(cli.color);
-    let result = match (&cli.dump_tree, &cli.check_library) {
-        (Some(file), _) => dump_tree(file),
-        (None, Some(file)) => check_library(&cli, file.as_ref(), color),
-        (None, None) => check(&cli, color),
+    let result = match (&cli.command, &cli.dump_tree, &cli.check_library) {
+        (Some(Command::Init { pyproject, force }), _, _) => init(&cli, *pyproject, *force, color),
+        (_, Some(file), _) => dump_tree(file),
+        (_, None, Some(file)) => check_library(&cli, file.as_ref(), color),
+        (_, None, None) => check(&cli, color),
     };
     match result {
         Ok(code) => code,
@@ -276,6 +302,12 @@ fn project(
     let adjust = |settings: &mut Settings| {
         if !cli.library.is_empty() {
             settings.library = cli.library.clone();
+        }
+        for convention in &cli.convention {
+            settings
+                .conventions
+                .retain(|c| c.family != convention.family);
+            settings.conventions.push(convention);
         }
         if cli.baseline.is_some() {
             settings.baseline = cli.baseline.clone();
@@ -311,23 +343,25 @@ fn project(
 
 /// The library of each scope of `project`; scopes naming the same files share one.
 fn libraries(project: &Project) -> Result<Vec<Arc<Library>>, Error> {
-    let mut loaded: Vec<(&[PathBuf], &[PathBuf], Arc<Library>)> = Vec::new();
+    type Key<'a> = (&'a [PathBuf], &'a [PathBuf], &'a [&'static Convention]);
+    let mut loaded: Vec<(Key, Arc<Library>)> = Vec::new();
     let mut out = Vec::new();
     // A file in several libraries is named once.
     let mut noted = Vec::new();
     for scope in project.scopes() {
         let settings = &scope.settings;
-        let key = (
+        let key: Key = (
             settings.library.as_slice(),
             settings.extend_library.as_slice(),
+            settings.conventions.as_slice(),
         );
-        if let Some((_, _, library)) = loaded.iter().find(|(r, e, _)| (*r, *e) == key) {
+        if let Some((_, library)) = loaded.iter().find(|(k, _)| *k == key) {
             out.push(library.clone());
             continue;
         }
-        let library = Arc::new(check_migrate::load_library(key.0, key.1)?);
+        let library = Arc::new(check_migrate::load_library(key.0, key.1, key.2)?);
         warn_library_problems(&library, settings, &mut noted);
-        loaded.push((key.0, key.1, library.clone()));
+        loaded.push((key, library.clone()));
         out.push(library);
     }
     Ok(out)
@@ -451,6 +485,104 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
             .map_err(Error::Output)?;
     }
     Ok(exit_code(&outcome, !cli.exit_zero))
+}
+
+/// `check-migrate init`: count the names of every convention in the schema (the `--all`
+/// check with a library marking exactly those names), choose, write the config, then write
+/// the baseline with the new config as `--all --write-baseline` would.
+fn init(cli: &Cli, pyproject: bool, force: bool, color: bool) -> Result<ExitCode, Error> {
+    use check_migrate::init;
+
+    let repo = source::Repo::open("init")?;
+    let root = source::repository_root(&repo).ok_or(Error::BareRepository {
+        path: PathBuf::from("."),
+        what: "init",
+    })?;
+    let own = root.join(config::FILE_NAME);
+    let py = root.join("pyproject.toml");
+    let py_text = match std::fs::read_to_string(&py) {
+        Ok(text) => Some(text),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(source) => return Err(Error::Read { path: py, source }),
+    };
+    let has_table = py_text.as_deref().is_some_and(config::has_table);
+    if pyproject && py_text.is_none() {
+        return Err(Error::NoPyproject { path: py });
+    }
+    if !force {
+        if own.exists() {
+            return Err(Error::ConfigExists { path: own });
+        }
+        if has_table {
+            return Err(Error::ConfigExists { path: py });
+        }
+    }
+    let census_project = Project::single(Settings::default());
+    let libraries = vec![Arc::new(init::census_library())];
+    let jobs = cli.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let options = RunOptions {
+        project: &census_project,
+        libraries: &libraries,
+        prefilter: true,
+        jobs,
+        history: false,
+    };
+    let outcome = check_migrate::run(&Mode::All, options, Ok(repo))?;
+    if let Some(err) = outcome.errors.first() {
+        report_error(err);
+    }
+    let census = init::Census::of(outcome.report.files.iter().flat_map(|f| &f.findings));
+    let choice = init::choose(&census);
+    let labels = init::distinct_labels(&outcome.report.labels);
+    let (target, text) = match (&py_text, pyproject) {
+        (Some(existing), true) => {
+            let kept = if has_table {
+                init::without_table(existing)
+                    .ok_or_else(|| Error::TableNotReplaceable { path: py.clone() })?
+            } else {
+                existing.clone()
+            };
+            let mut text = kept;
+            if !text.is_empty() && !text.ends_with("\n\n") {
+                text.push_str(if text.ends_with('\n') { "\n" } else { "\n\n" });
+            }
+            let table = Some("tool.check-migrate");
+            text.push_str(&init::config_text(
+                &choice,
+                &labels,
+                baseline::DEFAULT_FILE,
+                table,
+            ));
+            (py.clone(), text)
+        }
+        _ => {
+            let text = init::config_text(&choice, &labels, baseline::DEFAULT_FILE, None);
+            (own.clone(), text)
+        }
+    };
+    let mut out = io::stdout().lock();
+    let said = writeln!(
+        out,
+        "check-migrate init: the schema of {} migration file(s), by convention:",
+        outcome.report.files_checked
+    )
+    .and_then(|()| out.write_all(init::explain(&choice).as_bytes()));
+    said.map_err(Error::Output)?;
+    std::fs::write(&target, text).map_err(|source| Error::Write {
+        path: target.clone(),
+        source,
+    })?;
+    let shown = target.strip_prefix(&root).unwrap_or(&target);
+    writeln!(out, "wrote {}", shown.display()).map_err(Error::Output)?;
+    drop(out);
+    let mut args = vec!["check-migrate", "--all", "--write-baseline"];
+    if force {
+        args.push("--force");
+    }
+    let baseline_run = Cli::parse_from(args);
+    check(&baseline_run, color)
 }
 
 /// The mode the arguments ask for.
@@ -666,24 +798,21 @@ fn warn_library_problems(library: &Library, settings: &Settings, noted: &mut Vec
 }
 
 fn check_library(cli: &Cli, file: Option<&PathBuf>, color: bool) -> Result<ExitCode, Error> {
-    let (replace, extend) = match file {
-        Some(file) => (vec![file.clone()], Vec::new()),
+    let (replace, extend, conventions) = match file {
+        Some(file) => (vec![file.clone()], Vec::new(), Vec::new()),
         None => {
             let repo = source::Repo::open("--check-library");
             let (project, _) = project(cli, repo.as_ref())?;
             let here = project.here();
-            (here.library.clone(), here.extend_library.clone())
+            (
+                here.library.clone(),
+                here.extend_library.clone(),
+                here.conventions.clone(),
+            )
         }
     };
-    let library = check_migrate::read_library(&replace, &extend)?;
-    let mut names: Vec<String> = replace
-        .iter()
-        .chain(&extend)
-        .map(|f| f.display().to_string())
-        .collect();
-    if replace.is_empty() {
-        names.insert(0, BUILTIN_ORIGIN.to_string());
-    }
+    let library = check_migrate::read_library(&replace, &extend, &conventions)?;
+    let names = check_migrate::library_names(&replace, &extend, &conventions);
     let verdict = match report::print_library_check(
         &mut io::stdout().lock(),
         &library,

@@ -13,13 +13,10 @@ fn concise(repo: &Repo, args: &[&str]) -> crate::support::Run {
 #[test]
 fn config_library_replaces_and_extend_library_adds() {
     let repo = Repo::new();
-    repo.write(
-        M1,
-        migration(&["create_time", "creation_time", "pub_stamp"]),
-    );
+    repo.write(M1, migration(&["craete_time", "desciption", "pub_stamp"]));
     repo.write(
         "docs/field_library.csv",
-        "correct_name,description,wrong_names\ncreated_at,creation time,create_time\n",
+        "correct_name,description,wrong_names\ncreate_time,creation time,craete_time\n",
     );
     repo.write(
         "docs/ours.csv",
@@ -33,11 +30,11 @@ fn config_library_replaces_and_extend_library_adds() {
     assert_eq!(
         run.lines(),
         [
-            finding(M1, 9, "create_time", "created_at").as_str(),
+            finding(M1, 9, "craete_time", "create_time").as_str(),
             finding(M1, 11, "pub_stamp", "published_at").as_str(),
             "checked 1 migration file: 2 errors, 0 warnings",
         ],
-        "creation_time is only in the built-in library, which `library` replaced"
+        "desciption is only in the built-in library, which `library` replaced"
     );
     // Only extending: the built-in library plus ours.
     repo.write(
@@ -58,26 +55,26 @@ fn config_library_replaces_and_extend_library_adds() {
 #[test]
 fn pyproject_table_is_found_from_a_subdirectory() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time", "sex"]));
+    repo.write(M1, migration(&["craete_time", "adress"]));
     repo.write(
         "pyproject.toml",
-        "[project]\nname = \"blog\"\n\n[tool.ruff]\nline-length = 100\n\n[tool.check-migrate]\nallow = [\"sex\"]\n",
+        "[project]\nname = \"blog\"\n\n[tool.ruff]\nline-length = 100\n\n[tool.check-migrate]\nallow = [\"adress\"]\n",
     );
     let run = repo.check_in("blog", &["--format", "concise", "migrations"]);
     assert_eq!(
         run.lines(),
         [
-            finding(M1, 9, "create_time", "created_at").as_str(),
+            finding(M1, 9, "craete_time", "create_time").as_str(),
             "checked 1 migration file: 1 error, 0 warnings",
         ]
     );
     // A pyproject.toml without the table is passed over; a nearer .check-migrate.toml wins.
     repo.write("blog/pyproject.toml", "[project]\nname = \"inner\"\n");
-    repo.write("blog/.check-migrate.toml", "allow = [\"create_time\"]\n");
+    repo.write("blog/.check-migrate.toml", "allow = [\"craete_time\"]\n");
     let run = repo.check_in("blog", &["--format", "concise", "migrations"]);
-    assert_eq!(run.lines().len(), 2, "only `sex` now: {run:?}");
+    assert_eq!(run.lines().len(), 2, "only `adress` now: {run:?}");
     assert!(
-        run.lines()[0].contains("`sex` should be `gender`"),
+        run.lines()[0].contains("`adress` should be `address`"),
         "{run:?}"
     );
     let run = repo.check_in(
@@ -90,26 +87,26 @@ fn pyproject_table_is_found_from_a_subdirectory() {
 #[test]
 fn include_exclude_allow_and_severity_keys() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time"]));
+    repo.write(M1, migration(&["craete_time"]));
     repo.write(
         "legacy/blog/migrations/0001_initial.py",
-        migration(&["create_time"]),
+        migration(&["craete_time"]),
     );
     repo.write(
         "shop/db_migrations/0001_initial.py",
-        migration(&["update_time", "desc"]),
+        migration(&["udpate_time", "descripton"]),
     );
     repo.write(
         ".check-migrate.toml",
-        "include = [\"**/migrations/*.py\", \"**/db_migrations/*.py\"]\nexclude = [\"legacy/**\"]\nallow = [\"Post.create_time\"]\n\n[severity]\nfield-name = \"warning\"\n",
+        "include = [\"**/migrations/*.py\", \"**/db_migrations/*.py\"]\nexclude = [\"legacy/**\"]\nallow = [\"Post.craete_time\"]\n\n[severity]\nfield-name = \"warning\"\n",
     );
     let run = concise(&repo, &["--all"]);
     assert_eq!(run.code, 0, "warnings only: {run:?}");
     assert_eq!(
         run.lines(),
         [
-            "shop/db_migrations/0001_initial.py:9:38: warning[field-name] `update_time` should be `updated_at`",
-            "shop/db_migrations/0001_initial.py:10:38: warning[field-name] `desc` should be `description`",
+            "shop/db_migrations/0001_initial.py:9:38: warning[field-name] `udpate_time` should be `update_time`",
+            "shop/db_migrations/0001_initial.py:10:38: warning[field-name] `descripton` should be `description`",
             "checked 2 migration files: 0 errors, 2 warnings",
         ]
     );
@@ -124,13 +121,13 @@ fn include_exclude_allow_and_severity_keys() {
 #[test]
 fn format_key_and_flag_override() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time"]));
+    repo.write(M1, migration(&["craete_time"]));
     repo.write(".check-migrate.toml", "format = \"concise\"\n");
     let run = repo.check(&["--all"]);
-    assert_eq!(run.lines()[0], finding(M1, 9, "create_time", "created_at"));
+    assert_eq!(run.lines()[0], finding(M1, 9, "craete_time", "create_time"));
     let run = repo.check(&["--all", "--format", "full", "--color", "never"]);
     assert!(
-        run.stdout.starts_with("error[field-name]: `create_time`"),
+        run.stdout.starts_with("error[field-name]: `craete_time`"),
         "{run:?}"
     );
 }
@@ -194,7 +191,7 @@ fn bad_configs_are_precise_errors() {
 #[test]
 fn named_config_errors() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time"]));
+    repo.write(M1, migration(&["craete_time"]));
     let run = repo.check(&["--all", "--config", "nope.toml"]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
@@ -209,7 +206,7 @@ fn named_config_errors() {
         run.stderr,
         "error: pyproject.toml: no [tool.check-migrate] table\n"
     );
-    repo.write("ci.toml", "allow = [\"create_time\"]\n");
+    repo.write("ci.toml", "allow = [\"craete_time\"]\n");
     let run = repo.check(&["--all", "--config", "ci.toml"]);
     assert_eq!(run.code, 0, "{run:?}");
 }
@@ -222,7 +219,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(FIRST
             model_name=\"post\",
-            name=\"create_time\",MIDDLE
+            name=\"craete_time\",MIDDLE
             field=models.DateTimeField(null=True),
         ),LAST
         migrations.CreateModel(MODEL
@@ -230,10 +227,10 @@ class Migration(migrations.Migration):
             fields=[
                 (\"id\", models.AutoField(primary_key=True)),
                 (ENTRY
-                    \"update_time\",
+                    \"udpate_time\",
                     models.DateTimeField(),
                 ),
-                (\"is_delete\", models.BooleanField()),
+                (\"is_delted\", models.BooleanField()),
             ],
         ),
     ]
@@ -261,12 +258,12 @@ fn reported(run: &crate::support::Run) -> Vec<String> {
 #[test]
 fn suppression_on_first_middle_and_last_line_of_an_operation() {
     let none = suppressed("", "");
-    assert_eq!(reported(&none), ["create_time", "update_time", "is_delete"]);
+    assert_eq!(reported(&none), ["craete_time", "udpate_time", "is_delted"]);
     for marker in ["FIRST", "MIDDLE", "LAST"] {
         let run = suppressed(marker, "  # check-migrate: ignore");
         assert_eq!(
             reported(&run),
-            ["update_time", "is_delete"],
+            ["udpate_time", "is_delted"],
             "{marker}: {run:?}"
         );
     }
@@ -275,9 +272,9 @@ fn suppression_on_first_middle_and_last_line_of_an_operation() {
 #[test]
 fn suppression_in_create_model_covers_one_entry_or_the_whole_model() {
     let run = suppressed("ENTRY", "  # check-migrate: ignore[field-name]");
-    assert_eq!(reported(&run), ["create_time", "is_delete"], "{run:?}");
+    assert_eq!(reported(&run), ["craete_time", "is_delted"], "{run:?}");
     let run = suppressed("MODEL", "  # check-migrate: ignore");
-    assert_eq!(reported(&run), ["create_time"], "{run:?}");
+    assert_eq!(reported(&run), ["craete_time"], "{run:?}");
 }
 
 #[test]
@@ -288,7 +285,7 @@ fn suppression_of_another_rule_does_not_apply() {
     );
     assert_eq!(
         reported(&run),
-        ["create_time", "update_time", "is_delete"],
+        ["craete_time", "udpate_time", "is_delted"],
         "{run:?}"
     );
 }
@@ -296,7 +293,7 @@ fn suppression_of_another_rule_does_not_apply() {
 #[test]
 fn suppression_naming_an_unknown_rule_is_a_warning() {
     let run = suppressed("MIDDLE", "  # check-migrate: ignore[field-name, fieldname]");
-    assert_eq!(reported(&run), ["update_time", "is_delete"], "{run:?}");
+    assert_eq!(reported(&run), ["udpate_time", "is_delted"], "{run:?}");
     assert!(
         run.stdout.contains(&format!(
             "{M1}:9:34: warning[invalid-suppression] suppression comment: unknown rule `fieldname` (did you mean `field-name`?)"
@@ -317,7 +314,7 @@ fn unused_suppression_is_reported_with_all_only() {
     let repo = Repo::new();
     repo.write(
         M1,
-        migration(&["title", "create_time"]).replace(
+        migration(&["title", "craete_time"]).replace(
             "\"title\", models.DateTimeField(null=True)),",
             "\"title\", models.DateTimeField(null=True)),  # check-migrate: ignore",
         ),
@@ -336,7 +333,7 @@ fn unused_suppression_is_reported_with_all_only() {
 #[test]
 fn baseline_round_trip() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time", "title", "update_time"]));
+    repo.write(M1, migration(&["craete_time", "title", "udpate_time"]));
     repo.commit_all("old migrations");
     let run = repo.check(&["--all", "--write-baseline"]);
     assert_eq!(run.code, 0, "{run:?}");
@@ -349,7 +346,7 @@ fn baseline_round_trip() {
     assert_eq!(
         text,
         format!(
-            "{{\n  \"version\": 1,\n  \"findings\": [\n    {{\n      \"path\": \"{M1}\",\n      \"app\": \"blog\",\n      \"model\": \"post\",\n      \"name\": \"create_time\",\n      \"rule\": \"field-name\"\n    }},\n    {{\n      \"path\": \"{M1}\",\n      \"app\": \"blog\",\n      \"model\": \"post\",\n      \"name\": \"update_time\",\n      \"rule\": \"field-name\"\n    }}\n  ]\n}}\n"
+            "{{\n  \"version\": 1,\n  \"findings\": [\n    {{\n      \"path\": \"{M1}\",\n      \"app\": \"blog\",\n      \"model\": \"post\",\n      \"name\": \"craete_time\",\n      \"rule\": \"field-name\"\n    }},\n    {{\n      \"path\": \"{M1}\",\n      \"app\": \"blog\",\n      \"model\": \"post\",\n      \"name\": \"udpate_time\",\n      \"rule\": \"field-name\"\n    }}\n  ]\n}}\n"
         )
     );
     repo.write(
@@ -363,27 +360,27 @@ fn baseline_round_trip() {
     // One new wrong field: exactly one finding.
     repo.write(
         M1,
-        migration(&["create_time", "title", "update_time", "is_delete"]),
+        migration(&["craete_time", "title", "udpate_time", "is_delted"]),
     );
     let run = concise(&repo, &["--all"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(
         run.lines(),
         [
-            "blog/migrations/0001_initial.py:12:38: error[field-name] `is_delete` should be `is_deleted`",
+            "blog/migrations/0001_initial.py:12:38: error[field-name] `is_delted` should be `is_deleted`",
             "checked 1 migration file: 1 error, 0 warnings",
         ]
     );
 
     // A baselined finding moved ten lines down still matches.
     let mut names = vec!["title"; 10];
-    names.extend(["create_time", "update_time"]);
+    names.extend(["craete_time", "udpate_time"]);
     repo.write(M1, migration(&names));
     let run = concise(&repo, &["--all"]);
     assert_eq!(run.code, 0, "{run:?}");
 
     // An entry that no longer matches is listed with --all so the file can be pruned.
-    repo.write(M1, migration(&["create_time"]));
+    repo.write(M1, migration(&["craete_time"]));
     let run = concise(&repo, &["--all"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
@@ -391,7 +388,7 @@ fn baseline_round_trip() {
             .contains("note: 1 baseline entry no longer match anything")
             && run
                 .stderr
-                .contains(&format!("  {M1} post.update_time [field-name]")),
+                .contains(&format!("  {M1} post.udpate_time [field-name]")),
         "{run:?}"
     );
 }
@@ -399,7 +396,7 @@ fn baseline_round_trip() {
 #[test]
 fn baseline_flag_and_bad_baselines() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time"]));
+    repo.write(M1, migration(&["craete_time"]));
     let run = repo.check(&["--all", "--write-baseline", "base.json"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(repo.check(&["--all", "--baseline", "base.json"]).code, 0);
@@ -426,11 +423,11 @@ fn globs_are_relative_to_a_config_in_a_subdirectory() {
     let repo = Repo::new();
     repo.write(
         "backend/apps/shop/migrations/0001_initial.py",
-        migration(&["create_time"]),
+        migration(&["craete_time"]),
     );
     repo.write(
         "backend/apps/shop/old/0001_initial.py",
-        migration(&["create_time"]),
+        migration(&["craete_time"]),
     );
     repo.write(
         "backend/.check-migrate.toml",
@@ -443,8 +440,8 @@ fn globs_are_relative_to_a_config_in_a_subdirectory() {
             finding(
                 "backend/apps/shop/old/0001_initial.py",
                 9,
-                "create_time",
-                "created_at"
+                "craete_time",
+                "create_time"
             )
             .as_str(),
             "checked 1 migration file: 1 error, 0 warnings",
@@ -458,7 +455,7 @@ fn config_in_a_parent_directory_keeps_its_globs() {
     let repo = Repo::new();
     repo.write(
         "backend/apps/shop/db/0001_initial.py",
-        migration(&["create_time"]),
+        migration(&["craete_time"]),
     );
     repo.write(
         ".check-migrate.toml",
@@ -478,7 +475,7 @@ fn config_in_a_parent_directory_keeps_its_globs() {
 #[test]
 fn write_baseline_refuses_to_overwrite_other_files() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time"]));
+    repo.write(M1, migration(&["craete_time"]));
     repo.commit_all("initial");
     let draft = second(&["title"]);
     repo.write(M2, &draft);
@@ -513,13 +510,13 @@ fn write_baseline_refuses_to_overwrite_other_files() {
 #[test]
 fn write_baseline_needs_whole_files() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time", "update_time"]));
+    repo.write(M1, migration(&["craete_time", "udpate_time"]));
     repo.commit_all("initial");
     assert_eq!(repo.check(&["--all", "--write-baseline"]).code, 0);
     repo.commit_all("baseline");
     let path = repo.path().join(".check-migrate-baseline.json");
     let before = std::fs::read_to_string(&path).expect("baseline");
-    repo.write(M2, second(&["is_delete"]));
+    repo.write(M2, second(&["is_delted"]));
     repo.git(&["add", M2]);
     for args in [
         vec!["--write-baseline"],
@@ -542,10 +539,10 @@ fn write_baseline_needs_whole_files() {
 #[test]
 fn write_baseline_for_paths_keeps_other_files_entries() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time", "update_time"]));
+    repo.write(M1, migration(&["craete_time", "udpate_time"]));
     repo.commit_all("initial");
     assert_eq!(repo.check(&["--all", "--write-baseline"]).code, 0);
-    repo.write(M2, second(&["is_delete"]));
+    repo.write(M2, second(&["is_delted"]));
     let run = repo.check(&[M2, "--write-baseline"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(

@@ -10,7 +10,7 @@ fn repo() -> Repo {
     repo.write("blog/migrations/__init__.py", "");
     repo.write(
         M1,
-        migration(&["create_time", "update_time", "create_time2"]),
+        migration(&["craete_time", "udpate_time", "create_time2"]),
     );
     repo.write(
         "blog/migrations/0002_a.py",
@@ -104,8 +104,8 @@ fn exit_zero_quiet_and_statistics() {
     assert_eq!(
         run.lines(),
         [
-            "    1  field-name       create_time -> created_at",
-            "    1  field-name       update_time -> updated_at",
+            "    1  field-name       craete_time -> create_time",
+            "    1  field-name       udpate_time -> update_time",
             "    1  multiple-leaves",
         ],
         "{run:?}"
@@ -113,7 +113,7 @@ fn exit_zero_quiet_and_statistics() {
     let run = repo.check(&["--all", "--statistics", "--format", "json"]);
     let parsed: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON statistics");
     assert_eq!(parsed[0]["rule"], "field-name", "{run:?}");
-    assert_eq!(parsed[0]["suggestion"], "created_at", "{run:?}");
+    assert_eq!(parsed[0]["suggestion"], "create_time", "{run:?}");
     assert_eq!(parsed[0]["count"], 1, "{run:?}");
     assert_eq!(parsed[2]["name"], serde_json::Value::Null, "{run:?}");
 }

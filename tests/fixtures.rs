@@ -33,22 +33,22 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 const EXPECTED_NAMES: &[&str] = &[
-    "blog/migrations/0001_initial.py:23:19: error[field-name] `create_time` should be `created_at`",
-    "blog/migrations/0001_initial.py:25:19: error[field-name] `update_time` should be `updated_at`",
-    "blog/migrations/0002_post_positional.py:11:38: error[field-name] `is_delete` should be `is_deleted`",
+    "blog/migrations/0001_initial.py:23:19: error[field-name] `craete_time` should be `create_time`",
+    "blog/migrations/0001_initial.py:25:19: error[field-name] `udpate_time` should be `update_time`",
+    "blog/migrations/0002_post_positional.py:11:38: error[field-name] `is_delted` should be `is_deleted`",
     "blog/migrations/0002_post_positional.py:12:54: error[field-name] `creator` should be `created_by`",
     "blog/migrations/0002_post_positional.py:16:59: error[db-column] column `desc` should be `description`",
-    "blog/migrations/0003_comment_black.py:27:22: error[field-name] `create_time` should be `created_at`",
-    "blog/migrations/0004_separate_state.py:15:27: error[field-name] `modify_time` should be `updated_at`",
-    "blog/migrations/0004_separate_state.py:26:104: error[db-column] column `is_delete` should be `is_deleted`",
+    "blog/migrations/0003_comment_black.py:27:22: error[field-name] `craete_time` should be `create_time`",
+    "blog/migrations/0004_separate_state.py:15:27: error[field-name] `updata_time` should be `update_time`",
+    "blog/migrations/0004_separate_state.py:26:104: error[db-column] column `is_delted` should be `is_deleted`",
     "blog/migrations/0005_rename_and_data.py:23:55: error[field-name] `desc` should be `description`",
-    "blog/migrations/0005_rename_and_data.py:26:19: warning[altered-field-name] `update_time` should be `updated_at`",
-    "blog/migrations/0006_literal_forms.py:13:39: error[field-name] `update_time` should be `updated_at`",
+    "blog/migrations/0005_rename_and_data.py:26:19: warning[altered-field-name] `udpate_time` should be `update_time`",
+    "blog/migrations/0006_literal_forms.py:13:39: error[field-name] `udpate_time` should be `update_time`",
     "blog/migrations/0006_literal_forms.py:14:39: error[field-name] `creator` should be `created_by`",
-    "blog/migrations/0006_literal_forms.py:15:40: error[field-name] `is_delete` should be `is_deleted`",
-    "shop/migrations/0001_initial.py:16:64: error[field-name] `create_time` should be `created_at`",
-    "shop/migrations/0001_initial.py:20:78: error[field-name] `is_delete` should be `is_deleted`",
-    "shop/migrations/0002_broken.py:9:39: error[field-name] `update_time` should be `updated_at`",
+    "blog/migrations/0006_literal_forms.py:15:40: error[field-name] `is_delted` should be `is_deleted`",
+    "shop/migrations/0001_initial.py:16:64: error[field-name] `craete_time` should be `create_time`",
+    "shop/migrations/0001_initial.py:20:78: error[field-name] `is_delted` should be `is_deleted`",
+    "shop/migrations/0002_broken.py:9:39: error[field-name] `udpate_time` should be `update_time`",
 ];
 
 #[test]
@@ -103,13 +103,13 @@ fn full_format_is_rustc_style() {
     );
     assert_eq!(run.code, 1, "{run:?}");
     let expected = "\
-error[field-name]: `create_time` should be `created_at`
+error[field-name]: `craete_time` should be `create_time`
   --> blog/migrations/0003_comment_black.py:27:22
    |
-27 |                     \"create_time\",  # set once
+27 |                     \"craete_time\",  # set once
    |                      ^^^^^^^^^^^ field of model `Comment`, created here
    |
-   = help: `created_at`: 创建时间. Rename the model field and regenerate the migration.
+   = help: `create_time`: 创建时间. Rename the model field and regenerate the migration.
 
 checked 1 migration file: 1 error, 0 warnings
 ";
@@ -158,7 +158,7 @@ fn warnings_alone_exit_zero() {
     let dir = project();
     std::fs::write(
         dir.path().join("shop/migrations/0003_alter.py"),
-        "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AlterField(\"order\", \"update_time\", models.DateTimeField(null=True)),\n    ]\n",
+        "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AlterField(\"order\", \"udpate_time\", models.DateTimeField(null=True)),\n    ]\n",
     )
     .expect("write migration");
     let run = run_in(
@@ -175,7 +175,7 @@ fn warnings_alone_exit_zero() {
     assert_eq!(
         run.lines(),
         [
-            "shop/migrations/0003_alter.py:6:41: warning[altered-field-name] `update_time` should be `updated_at`",
+            "shop/migrations/0003_alter.py:6:41: warning[altered-field-name] `udpate_time` should be `update_time`",
             "checked 1 migration file: 0 errors, 1 warning",
         ]
     );
@@ -246,7 +246,7 @@ fn builtin_library_is_used_without_flags() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stdout.contains(
-            "blog/migrations/0001_initial.py:23:19: error[field-name] `create_time` should be `created_at`"
+            "blog/migrations/0001_initial.py:23:19: error[field-name] `craete_time` should be `create_time`"
         ),
         "{}",
         run.stdout
@@ -301,7 +301,7 @@ fn prefilter_preserves_results() {
     .expect("copy library");
     repo.write(
         "shop/migrations/0003_suppressed.py",
-        "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddField(\"order\", \"create_time\", models.DateTimeField()),  # check-migrate: ignore\n        migrations.AddField(\"order\", \"title\", models.CharField()),  # check-migrate: ignore[nope]\n        migrations.AddField(\"order\", \"paid_at\", models.DateTimeField()),  # check-migrate: ignore\n    ]\n",
+        "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddField(\"order\", \"craete_time\", models.DateTimeField()),  # check-migrate: ignore\n        migrations.AddField(\"order\", \"title\", models.CharField()),  # check-migrate: ignore[nope]\n        migrations.AddField(\"order\", \"paid_at\", models.DateTimeField()),  # check-migrate: ignore\n    ]\n",
     );
     repo.commit_all("fixtures");
     for library in [&["--library", "library.csv"][..], &[]] {

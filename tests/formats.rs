@@ -26,11 +26,11 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.AutoField(primary_key=True)),
                 ("title", models.CharField(max_length=50, db_column="desc")),
-                ("create_time", models.DateTimeField()),
+                ("craete_time", models.DateTimeField()),
             ],
         ),
         migrations.AddField("post", "start_time", models.DateTimeField(null=True)),
-        migrations.AlterField("post", "update_time", models.DateTimeField()),
+        migrations.AlterField("post", "udpate_time", models.DateTimeField()),
     ]
 "#;
 
@@ -40,7 +40,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     operations = [
-        migrations.AddField("订单", "is_delete", models.BooleanField(default=False)),
+        migrations.AddField("订单", "is_delted", models.BooleanField(default=False)),
         migrations.AddField("order", "note" models.TextField()),
     ]
 "#;
@@ -180,16 +180,16 @@ fn json_objects_have_exactly_the_documented_keys() {
                 "{BLOG}:10:70-10:74 db-column error model=\"Post\" op=\"CreateModel\" name=\"desc\" field=\"title\" -> description"
             ),
             format!(
-                "{BLOG}:11:19-11:30 field-name error model=\"Post\" op=\"CreateModel\" name=\"create_time\" field=null -> created_at"
+                "{BLOG}:11:19-11:30 field-name error model=\"Post\" op=\"CreateModel\" name=\"craete_time\" field=null -> create_time"
             ),
             format!(
                 "{BLOG}:14:38-14:48 field-name error model=\"post\" op=\"AddField\" name=\"start_time\" field=null -> begin_at|started_at"
             ),
             format!(
-                "{BLOG}:15:40-15:51 altered-field-name warning model=\"post\" op=\"AlterField\" name=\"update_time\" field=null -> updated_at"
+                "{BLOG}:15:40-15:51 altered-field-name warning model=\"post\" op=\"AlterField\" name=\"udpate_time\" field=null -> update_time"
             ),
             format!(
-                "{SHOP}:7:36-7:45 field-name error model=\"订单\" op=\"AddField\" name=\"is_delete\" field=null -> is_deleted"
+                "{SHOP}:7:36-7:45 field-name error model=\"订单\" op=\"AddField\" name=\"is_delted\" field=null -> is_deleted"
             ),
             format!(
                 "{SHOP}:8:38-8:44 syntax-error error model=null op=null name=null field=null -> "
@@ -261,7 +261,7 @@ fn closed_pipe_ends_quietly_with_the_findings_status() {
 
     let repo = crate::support::Repo::new();
     // Far more output than a pipe buffers, so writing goes on after the reader has gone.
-    let names: Vec<String> = (0..3000).map(|_| "create_time".to_string()).collect();
+    let names: Vec<String> = (0..3000).map(|_| "craete_time".to_string()).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     repo.write(BLOG, crate::support::migration(&names));
     let mut child = crate::support::check_migrate(repo.path(), repo.home())

@@ -14,21 +14,21 @@ fn repo_with_initial() -> Repo {
 #[test]
 fn staged_content_not_worktree() {
     let repo = repo_with_initial();
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.git(&["add", M2]);
-    repo.write(M2, second(&["created_at"]));
+    repo.write(M2, second(&["create_time"]));
     let run = repo.check(&["--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(run.lines()[0], finding(M2, 9, "create_time", "created_at"));
+    assert_eq!(run.lines()[0], finding(M2, 9, "craete_time", "create_time"));
     assert!(run.stderr.contains("git commit --no-verify"), "{run:?}");
 }
 
 #[test]
 fn staged_clean_worktree_broken_passes() {
     let repo = repo_with_initial();
-    repo.write(M2, second(&["created_at"]));
-    repo.git(&["add", M2]);
     repo.write(M2, second(&["create_time"]));
+    repo.git(&["add", M2]);
+    repo.write(M2, second(&["craete_time"]));
     let run = repo.check(&[]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.lines(), ["checked 1 migration file: no problems found"]);
@@ -37,11 +37,14 @@ fn staged_clean_worktree_broken_passes() {
 #[test]
 fn first_commit_in_a_new_repository() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["title", "update_time"]));
+    repo.write(M1, migration(&["title", "udpate_time"]));
     repo.git(&["add", "-A"]);
     let run = repo.check(&["--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(run.lines()[0], finding(M1, 10, "update_time", "updated_at"));
+    assert_eq!(
+        run.lines()[0],
+        finding(M1, 10, "udpate_time", "update_time")
+    );
 }
 
 #[test]
@@ -55,22 +58,22 @@ fn nothing_staged_passes() {
 #[test]
 fn edit_to_old_migration_only_reports_added_lines() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time", "title"]));
+    repo.write(M1, migration(&["craete_time", "title"]));
     repo.commit_all("an old migration that predates the library");
     // Touch another line: the old wrong name is not this commit's doing.
-    repo.write(M1, migration(&["create_time", "headline"]));
+    repo.write(M1, migration(&["craete_time", "headline"]));
     repo.git(&["add", M1]);
     let run = repo.check(&[]);
     assert_eq!(run.code, 0, "{run:?}");
     // Add a new wrong name: only that one is reported.
-    repo.write(M1, migration(&["create_time", "headline", "update_time"]));
+    repo.write(M1, migration(&["craete_time", "headline", "udpate_time"]));
     repo.git(&["add", M1]);
     let run = repo.check(&["--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(
         run.lines(),
         [
-            finding(M1, 11, "update_time", "updated_at").as_str(),
+            finding(M1, 11, "udpate_time", "update_time").as_str(),
             "checked 1 migration file: 1 error, 0 warnings"
         ]
     );
@@ -79,7 +82,7 @@ fn edit_to_old_migration_only_reports_added_lines() {
 #[test]
 fn renamed_migration_brings_no_new_lines() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time"]));
+    repo.write(M1, migration(&["craete_time"]));
     repo.commit_all("old");
     repo.git(&["mv", M1, "blog/migrations/0001_renamed.py"]);
     let run = repo.check(&[]);
@@ -89,7 +92,7 @@ fn renamed_migration_brings_no_new_lines() {
 #[test]
 fn deleted_migration_is_skipped() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time"]));
+    repo.write(M1, migration(&["craete_time"]));
     repo.commit_all("old");
     repo.git(&["rm", "-q", M1]);
     let run = repo.check(&[]);
@@ -100,7 +103,7 @@ fn deleted_migration_is_skipped() {
 #[test]
 fn files_named_like_migrations_are_not_checked() {
     let repo = repo_with_initial();
-    let bad = migration(&["create_time"]);
+    let bad = migration(&["craete_time"]);
     for path in [
         "blog/migration/0002_x.py",
         "blog/migrations/sub/0002_x.py",
@@ -120,20 +123,20 @@ fn files_named_like_migrations_are_not_checked() {
 #[test]
 fn subdirectory_as_working_directory_prints_root_relative_paths() {
     let repo = repo_with_initial();
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.git(&["add", M2]);
     let run = repo.check_in("blog/migrations", &["--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(run.lines()[0], finding(M2, 9, "create_time", "created_at"));
+    assert_eq!(run.lines()[0], finding(M2, 9, "craete_time", "create_time"));
     // Path mode from the subdirectory also prints paths from the root.
     let run = repo.check_in("blog", &["--format", "concise", "migrations"]);
-    assert_eq!(run.lines()[0], finding(M2, 9, "create_time", "created_at"));
+    assert_eq!(run.lines()[0], finding(M2, 9, "craete_time", "create_time"));
 }
 
 #[test]
 fn symlinked_migration_is_skipped() {
     let repo = repo_with_initial();
-    repo.write("elsewhere/bad.py", migration(&["create_time"]));
+    repo.write("elsewhere/bad.py", migration(&["craete_time"]));
     std::os::unix::fs::symlink(
         "../../elsewhere/bad.py",
         repo.path().join("blog/migrations/0002_link.py"),
@@ -148,7 +151,7 @@ fn symlinked_migration_is_skipped() {
 fn merge_in_progress_reports_only_what_the_merge_adds() {
     let repo = repo_with_initial();
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.commit_all("feature migration, committed without the hook");
     repo.git(&["checkout", "-q", "main"]);
     repo.write("README.md", "main moves on\n");
@@ -159,14 +162,14 @@ fn merge_in_progress_reports_only_what_the_merge_adds() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.lines(), ["checked 1 migration file: no problems found"]);
     // A line the merge itself adds (while resolving it, say) is this commit's doing.
-    repo.write(M2, second(&["create_time", "update_time"]));
+    repo.write(M2, second(&["craete_time", "udpate_time"]));
     repo.git(&["add", M2]);
     let run = repo.check(&["--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(
         run.lines(),
         [
-            finding(M2, 10, "update_time", "updated_at").as_str(),
+            finding(M2, 10, "udpate_time", "update_time").as_str(),
             "checked 1 migration file: 1 error, 0 warnings"
         ]
     );
@@ -210,29 +213,29 @@ fn bare_repository_is_a_clear_error() {
 #[test]
 fn all_checks_tracked_and_untracked_but_not_ignored() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time"]));
+    repo.write(M1, migration(&["craete_time"]));
     repo.write(".gitignore", "build/\n");
     repo.commit_all("tracked");
     repo.write(
         "shop/migrations/0001_initial.py",
-        migration(&["update_time"]),
+        migration(&["udpate_time"]),
     );
     repo.write(
         "build/lib/shop/migrations/0001_initial.py",
-        migration(&["update_time"]),
+        migration(&["udpate_time"]),
     );
-    repo.write(M1, migration(&["title", "create_time"]));
+    repo.write(M1, migration(&["title", "craete_time"]));
     let run = repo.check(&["--all", "--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(
         run.lines(),
         [
-            finding(M1, 10, "create_time", "created_at").as_str(),
+            finding(M1, 10, "craete_time", "create_time").as_str(),
             finding(
                 "shop/migrations/0001_initial.py",
                 9,
-                "update_time",
-                "updated_at"
+                "udpate_time",
+                "update_time"
             )
             .as_str(),
             "checked 2 migration files: 2 errors, 0 warnings",
@@ -243,19 +246,19 @@ fn all_checks_tracked_and_untracked_but_not_ignored() {
 #[test]
 fn since_reports_what_head_adds_since_the_merge_base() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time"]));
+    repo.write(M1, migration(&["craete_time"]));
     repo.commit_all("old, with an old wrong name");
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(M2, second(&["title", "update_time"]));
+    repo.write(M2, second(&["title", "udpate_time"]));
     repo.commit_all("feature");
-    repo.write(M1, migration(&["create_time", "headline"]));
+    repo.write(M1, migration(&["craete_time", "headline"]));
     repo.commit_all("feature touches the old one");
     let run = repo.check(&["--since", "main", "--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(
         run.lines(),
         [
-            finding(M2, 10, "update_time", "updated_at").as_str(),
+            finding(M2, 10, "udpate_time", "update_time").as_str(),
             "checked 2 migration files: 1 error, 0 warnings",
         ]
     );
@@ -279,7 +282,7 @@ fn since_an_unknown_revision_is_exit_2() {
 #[test]
 fn timings_name_every_phase_of_staged_mode() {
     let repo = repo_with_initial();
-    repo.write(M2, second(&["created_at"]));
+    repo.write(M2, second(&["create_time"]));
     repo.git(&["add", M2]);
     let run = repo.check(&["--timings"]);
     assert_eq!(run.code, 0, "{run:?}");
@@ -309,7 +312,7 @@ fn timings_name_every_phase_of_staged_mode() {
 #[test]
 fn git_dir_and_work_tree_from_the_environment_are_honoured() {
     let repo = repo_with_initial();
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.git(&["add", M2]);
     let elsewhere = tempfile::TempDir::new().expect("temporary directory");
     let out = crate::support::check_migrate(elsewhere.path(), repo.home())
@@ -321,7 +324,7 @@ fn git_dir_and_work_tree_from_the_environment_are_honoured() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.starts_with(&finding(M2, 9, "create_time", "created_at")),
+        stdout.starts_with(&finding(M2, 9, "craete_time", "create_time")),
         "{stdout}"
     );
 }
@@ -346,7 +349,7 @@ fn index_file_from_the_environment_is_read() {
     // Stage into a separate index, as `git commit -a` does; the default index stays clean.
     let index = repo.path().join(".git/other-index");
     std::fs::copy(repo.path().join(".git/index"), &index).expect("copy index");
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     let mut add = repo.git_cmd(&["add", M2]);
     assert!(
         add.env("GIT_INDEX_FILE", &index)
@@ -370,13 +373,13 @@ fn index_file_from_the_environment_is_read() {
 fn cherry_pick_in_progress_checks_what_it_stages() {
     let repo = repo_with_initial();
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.commit_all("feature migration");
     repo.git(&["checkout", "-q", "main"]);
     repo.git(&["cherry-pick", "--no-commit", "feature"]);
     let run = repo.check(&["--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(run.lines()[0], finding(M2, 9, "create_time", "created_at"));
+    assert_eq!(run.lines()[0], finding(M2, 9, "craete_time", "create_time"));
 }
 
 /// The staged mode's own index reader and cache-tree comparison must give what libgit2's
@@ -389,9 +392,9 @@ fn fast_index_comparison_matches_libgit2() {
         (
             "add and modify",
             |r| {
-                r.write(M1, migration(&["title", "create_time"]));
-                r.write(M2, second(&["update_time"]));
-                r.write("shop/migrations/0001_initial.py", migration(&["is_delete"]));
+                r.write(M1, migration(&["title", "craete_time"]));
+                r.write(M2, second(&["udpate_time"]));
+                r.write("shop/migrations/0001_initial.py", migration(&["is_delted"]));
                 r.git(&["add", "-A"]);
             },
             true,
@@ -416,7 +419,7 @@ fn fast_index_comparison_matches_libgit2() {
                 r.git(&["mv", M1, "blog/migrations/0001_renamed.py"]);
                 r.write(
                     "blog/migrations/0001_renamed.py",
-                    migration(&["title", "creator", "create_time"]),
+                    migration(&["title", "creator", "craete_time"]),
                 );
                 r.git(&["add", "-A"]);
             },
@@ -435,7 +438,7 @@ fn fast_index_comparison_matches_libgit2() {
                 r.git(&["rm", "-q", "blog/models.py"]);
                 r.write(
                     "blog/models.py/migrations/0001_initial.py",
-                    migration(&["create_time"]),
+                    migration(&["craete_time"]),
                 );
                 r.git(&["add", "-A"]);
             },
@@ -447,7 +450,7 @@ fn fast_index_comparison_matches_libgit2() {
                 r.git(&["rm", "-q", "-r", "blog"]);
                 r.write(
                     "deep/a/b/c/migrations/0001_initial.py",
-                    migration(&["create_time"]),
+                    migration(&["craete_time"]),
                 );
                 r.git(&["add", "-A"]);
             },
@@ -456,7 +459,7 @@ fn fast_index_comparison_matches_libgit2() {
         (
             "intent to add",
             |r| {
-                r.write(M2, second(&["create_time"]));
+                r.write(M2, second(&["craete_time"]));
                 r.git(&["add", "-N", M2]);
             },
             true,
@@ -464,7 +467,7 @@ fn fast_index_comparison_matches_libgit2() {
         (
             "index version 4",
             |r| {
-                r.write(M2, second(&["create_time"]));
+                r.write(M2, second(&["craete_time"]));
                 r.git(&["add", M2]);
                 r.git(&["update-index", "--index-version", "4"]);
             },
@@ -475,7 +478,7 @@ fn fast_index_comparison_matches_libgit2() {
         let repo = Repo::new();
         repo.write("blog/models.py", "from django.db import models\n");
         repo.write("blog/migrations/__init__.py", "");
-        repo.write(M1, migration(&["title", "create_time"]));
+        repo.write(M1, migration(&["title", "craete_time"]));
         repo.write("docs/readme.md", "docs\n");
         repo.commit_all("initial");
         step(&repo);
@@ -502,7 +505,7 @@ fn fast_index_comparison_matches_libgit2() {
 #[test]
 fn split_index_is_read_by_both_paths() {
     let repo = repo_with_initial();
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.git(&["add", M2]);
     repo.git(&["update-index", "--split-index"]);
     let fast = repo.check(&["--format", "concise"]);
@@ -518,7 +521,7 @@ fn split_index_is_read_by_both_paths() {
 #[test]
 fn untracked_walk_matches_libgit2_status() {
     let repo = repo_with_initial();
-    let bad = migration(&["create_time"]);
+    let bad = migration(&["craete_time"]);
     repo.write(".gitignore", "build/\n*.generated.py\n");
     repo.write("shop/migrations/0001_initial.py", &bad);
     repo.write(".hidden/app/migrations/0001_initial.py", &bad);
@@ -577,7 +580,7 @@ fn file_renamed_into_a_migration_is_new_as_a_whole() {
         ),
     ] {
         let repo = repo_with_initial();
-        repo.write(from, second(&["create_time"]));
+        repo.write(from, second(&["craete_time"]));
         repo.commit_all("draft");
         repo.git(&["mv", from, to]);
         for args in [
@@ -587,7 +590,7 @@ fn file_renamed_into_a_migration_is_new_as_a_whole() {
             let run = repo.check(args);
             assert_eq!(run.code, 1, "{from} -> {to} {args:?}: {run:?}");
             assert!(
-                run.stdout.contains("`create_time` should be `created_at`"),
+                run.stdout.contains("`craete_time` should be `create_time`"),
                 "{run:?}"
             );
         }
@@ -602,7 +605,7 @@ fn file_renamed_into_a_migration_is_new_as_a_whole() {
 #[test]
 fn operation_whose_call_changes_counts_as_added() {
     let repo = repo_with_initial();
-    let altered = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = [\n        migrations.AlterField(\n            \"post\",\n            \"create_time\",\n            models.DateTimeField(null=True),\n        ),\n    ]\n";
+    let altered = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = [\n        migrations.AlterField(\n            \"post\",\n            \"craete_time\",\n            models.DateTimeField(null=True),\n        ),\n    ]\n";
     repo.write(M2, altered);
     repo.commit_all("altered");
     repo.write(
@@ -614,7 +617,7 @@ fn operation_whose_call_changes_counts_as_added() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stdout.contains(&format!(
-            "{M2}:11:14: error[field-name] `create_time` should be `created_at`"
+            "{M2}:11:14: error[field-name] `craete_time` should be `create_time`"
         )),
         "{run:?}"
     );
@@ -627,19 +630,19 @@ fn operation_after_a_lone_carriage_return_is_checked() {
     let repo = repo_with_initial();
     repo.write(
         M2,
-        "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"blog\", \"0001_initial\")]\n    operations = [  # note\r        migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n    ]\n",
+        "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"blog\", \"0001_initial\")]\n    operations = [  # note\r        migrations.AddField(\"post\", \"craete_time\", models.DateTimeField()),\n    ]\n",
     );
     repo.git(&["add", M2]);
     let run = repo.check(&["--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
-        run.stdout.contains("`create_time` should be `created_at`"),
+        run.stdout.contains("`craete_time` should be `create_time`"),
         "{run:?}"
     );
 }
 
 /// A migration that kept an `AddField` inside a string, as teams park a draft.
-const PARKED: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = [\n        migrations.AddField(\"post\", \"title\", models.CharField(max_length=200)),\n        \"\"\"\n        migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n        \"\"\",\n    ]\n";
+const PARKED: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = [\n        migrations.AddField(\"post\", \"title\", models.CharField(max_length=200)),\n        \"\"\"\n        migrations.AddField(\"post\", \"craete_time\", models.DateTimeField()),\n        \"\"\",\n    ]\n";
 
 /// Deleting the `"""` lines around an `AddField` makes its name live while the name's own
 /// line is unchanged: the change brings it, in staged mode and in `--since`.
@@ -656,11 +659,17 @@ fn operation_freed_from_a_string_counts_as_added() {
     repo.git(&["add", M2]);
     let run = repo.check(&["--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(run.lines()[0], finding(M2, 10, "create_time", "created_at"));
+    assert_eq!(
+        run.lines()[0],
+        finding(M2, 10, "craete_time", "create_time")
+    );
     repo.commit_all("freed");
     let run = repo.check(&["--since", "HEAD~1", "--format", "concise"]);
     assert_eq!(run.code, 1, "--since: {run:?}");
-    assert_eq!(run.lines()[0], finding(M2, 10, "create_time", "created_at"));
+    assert_eq!(
+        run.lines()[0],
+        finding(M2, 10, "craete_time", "create_time")
+    );
 }
 
 /// Moving an operation to another model on the `model_name` line gives the model a name it
@@ -668,7 +677,7 @@ fn operation_freed_from_a_string_counts_as_added() {
 #[test]
 fn name_moved_to_another_model_counts_as_added() {
     let repo = repo_with_initial();
-    let on_post = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = [\n        migrations.AddField(\n            model_name=\"post\",\n            name=\"create_time\",\n            field=models.DateTimeField(),\n        ),\n    ]\n";
+    let on_post = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = [\n        migrations.AddField(\n            model_name=\"post\",\n            name=\"craete_time\",\n            field=models.DateTimeField(),\n        ),\n    ]\n";
     repo.write(M2, on_post);
     repo.commit_all("on post");
     repo.write(M2, on_post.replace("\"post\"", "\"comment\""));
@@ -704,7 +713,7 @@ fn edit_elsewhere_keeps_an_accepted_name_quiet() {
     let run = repo.check(&["--since", "HEAD~1", "--format", "concise"]);
     assert_eq!(run.code, 0, "--since: {run:?}");
     // Model names compare as Django compares them: without case.
-    let spread = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = [\n        migrations.AddField(\n            model_name=\"post\",\n            name=\"create_time\",\n            field=models.DateTimeField(),\n        ),\n    ]\n";
+    let spread = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = [\n        migrations.AddField(\n            model_name=\"post\",\n            name=\"craete_time\",\n            field=models.DateTimeField(),\n        ),\n    ]\n";
     repo.write(M2, spread);
     repo.commit_all("spread");
     repo.write(M2, spread.replace("\"post\"", "\"Post\""));

@@ -342,7 +342,7 @@ fn merge_hook_reports_the_graph_not_names_the_branch_brought() {
     let repo = Repo::new();
     chain(&repo);
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(B, migration(&[("blog", "0004_post_views")], "create_time"));
+    repo.write(B, migration(&[("blog", "0004_post_views")], "craete_time"));
     repo.commit_all("feature: committed without the hook");
     repo.git(&["checkout", "-q", "main"]);
     repo.write("README.md", "main moves on\n");
@@ -362,7 +362,7 @@ fn merge_hook_reports_the_graph_not_names_the_branch_brought() {
 fn merge_flag_and_its_old_name() {
     let repo = Repo::new();
     chain(&repo);
-    repo.write(B, migration(&[("blog", "0004_post_views")], "create_time"));
+    repo.write(B, migration(&[("blog", "0004_post_views")], "craete_time"));
     repo.git(&["add", "-A"]);
     assert_eq!(repo.check(&[]).code, 1);
     for flag in ["--merge", "--merging"] {

@@ -32,12 +32,12 @@ fn head_count(repo: &Repo) -> usize {
 #[test]
 fn commit_blocked_by_a_staged_wrong_name() {
     let repo = hooked_repo();
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.git(&["add", M2]);
     let run = commit(&repo, repo.path(), &["-m", "add times"]);
     assert_ne!(run.code, 0, "{run:?}");
     assert!(
-        run.stdout.contains("`create_time` should be `created_at`"),
+        run.stdout.contains("`craete_time` should be `create_time`"),
         "{run:?}"
     );
     assert!(run.stdout.contains(&format!("--> {M2}:9:38")), "{run:?}");
@@ -47,7 +47,7 @@ fn commit_blocked_by_a_staged_wrong_name() {
 #[test]
 fn clean_commit_goes_through() {
     let repo = hooked_repo();
-    repo.write(M2, second(&["created_at"]));
+    repo.write(M2, second(&["create_time"]));
     repo.git(&["add", M2]);
     let run = commit(&repo, repo.path(), &["-m", "add times"]);
     assert_eq!(run.code, 0, "{run:?}");
@@ -57,9 +57,9 @@ fn clean_commit_goes_through() {
 #[test]
 fn staged_wrong_name_fixed_only_in_worktree_still_blocks() {
     let repo = hooked_repo();
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.git(&["add", M2]);
-    repo.write(M2, second(&["created_at"]));
+    repo.write(M2, second(&["create_time"]));
     let run = commit(&repo, repo.path(), &["-m", "add times"]);
     assert_ne!(run.code, 0, "{run:?}");
     assert_eq!(head_count(&repo), 1);
@@ -68,9 +68,9 @@ fn staged_wrong_name_fixed_only_in_worktree_still_blocks() {
 #[test]
 fn staged_clean_but_broken_in_worktree_commits() {
     let repo = hooked_repo();
-    repo.write(M2, second(&["created_at"]));
-    repo.git(&["add", M2]);
     repo.write(M2, second(&["create_time"]));
+    repo.git(&["add", M2]);
+    repo.write(M2, second(&["craete_time"]));
     let run = commit(&repo, repo.path(), &["-m", "add times"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(head_count(&repo), 2);
@@ -80,11 +80,11 @@ fn staged_clean_but_broken_in_worktree_commits() {
 fn commit_all_uses_temporary_index() {
     let repo = hooked_repo();
     // Only in the working tree: `git commit -a` stages it into a temporary index.
-    repo.write(M1, migration(&["title", "update_time"]));
+    repo.write(M1, migration(&["title", "udpate_time"]));
     let run = commit(&repo, repo.path(), &["-a", "-m", "edit"]);
     assert_ne!(run.code, 0, "{run:?}");
     assert!(
-        run.stdout.contains("`update_time` should be `updated_at`"),
+        run.stdout.contains("`udpate_time` should be `update_time`"),
         "{run:?}"
     );
     assert_eq!(head_count(&repo), 1);
@@ -93,12 +93,12 @@ fn commit_all_uses_temporary_index() {
 #[test]
 fn commit_with_pathspec_uses_temporary_index() {
     let repo = hooked_repo();
-    repo.write(M1, migration(&["title", "update_time"]));
+    repo.write(M1, migration(&["title", "udpate_time"]));
     let run = commit(&repo, repo.path(), &["-m", "edit", "--", M1]);
     assert_ne!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains(&format!("--> {M1}:10:38")), "{run:?}");
     // The same path, fixed, goes through although the real index holds nothing staged.
-    repo.write(M1, migration(&["title", "updated_at"]));
+    repo.write(M1, migration(&["title", "update_time"]));
     let run = commit(&repo, repo.path(), &["-m", "edit", "--", M1]);
     assert_eq!(run.code, 0, "{run:?}");
 }
@@ -114,7 +114,7 @@ fn partial_staging_with_add_p_checks_only_the_staged_hunk() {
     repo.install_hook(repo.path());
     // Two hunks far apart: a clean one at the top, a wrong name at the bottom.
     names[0] = "published_at".to_string();
-    names[11] = "create_time".to_string();
+    names[11] = "craete_time".to_string();
     repo.write(M1, as_refs(&names));
     let mut add = repo.git_cmd(&["add", "-p", M1]);
     add.stdin(std::process::Stdio::piped());
@@ -131,7 +131,7 @@ fn partial_staging_with_add_p_checks_only_the_staged_hunk() {
     let run = commit(&repo, repo.path(), &["-m", "the other hunk"]);
     assert_ne!(run.code, 0, "{run:?}");
     assert!(
-        run.stdout.contains("`create_time` should be `created_at`"),
+        run.stdout.contains("`craete_time` should be `create_time`"),
         "{run:?}"
     );
 }
@@ -139,7 +139,7 @@ fn partial_staging_with_add_p_checks_only_the_staged_hunk() {
 #[test]
 fn hook_runs_from_a_subdirectory() {
     let repo = hooked_repo();
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.git(&["add", M2]);
     let run = commit(&repo, &repo.path().join("blog/migrations"), &["-m", "x"]);
     assert_ne!(run.code, 0, "{run:?}");
@@ -159,13 +159,13 @@ fn linked_worktree_commits_are_checked() {
         "side",
         tree.to_str().expect("utf-8 path"),
     ]);
-    std::fs::write(tree.join(M2), second(&["create_time"])).expect("write migration");
+    std::fs::write(tree.join(M2), second(&["craete_time"])).expect("write migration");
     let mut add = repo.git_cmd(&["add", M2]);
     assert!(add.current_dir(&tree).status().expect("git add").success());
     let run = commit(&repo, &tree, &["-m", "x"]);
     assert_ne!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains(&format!("--> {M2}:9:38")), "{run:?}");
-    std::fs::write(tree.join(M2), second(&["created_at"])).expect("write migration");
+    std::fs::write(tree.join(M2), second(&["create_time"])).expect("write migration");
     let mut add = repo.git_cmd(&["add", M2]);
     assert!(add.current_dir(&tree).status().expect("git add").success());
     assert_eq!(commit(&repo, &tree, &["-m", "x"]).code, 0);
@@ -179,7 +179,7 @@ fn core_hooks_path_is_honoured() {
     repo.git(&["config", "core.hooksPath", ".githooks"]);
     repo.install_hook(repo.path());
     assert!(repo.path().join(".githooks/pre-commit").is_file());
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.git(&["add", M2]);
     let run = commit(&repo, repo.path(), &["-m", "x"]);
     assert_ne!(run.code, 0, "{run:?}");
@@ -189,7 +189,7 @@ fn core_hooks_path_is_honoured() {
 fn first_commit_with_the_hook_installed() {
     let repo = Repo::new();
     repo.install_hook(repo.path());
-    repo.write(M1, migration(&["create_time"]));
+    repo.write(M1, migration(&["craete_time"]));
     repo.git(&["add", "-A"]);
     let run = commit(&repo, repo.path(), &["-m", "first"]);
     assert_ne!(run.code, 0, "{run:?}");
@@ -202,7 +202,7 @@ fn first_commit_with_the_hook_installed() {
 #[test]
 fn commit_making_an_old_line_live_is_blocked() {
     let head = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"blog\", \"0001_initial\")]\n    operations = [\n";
-    let op = "        migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n";
+    let op = "        migrations.AddField(\"post\", \"craete_time\", models.DateTimeField()),\n";
     let cases = [
         (
             "kind",
@@ -232,7 +232,7 @@ fn commit_making_an_old_line_live_is_blocked() {
         let run = commit(&repo, repo.path(), &["-m", "made live"]);
         assert_ne!(run.code, 0, "{what}: {run:?}");
         assert!(
-            run.stdout.contains("`create_time` should be `created_at`"),
+            run.stdout.contains("`craete_time` should be `create_time`"),
             "{what}: {run:?}"
         );
         assert_eq!(head_count(&repo), 2, "{what}");
@@ -278,15 +278,15 @@ fn bare_repository_with_git_work_tree_is_checked() {
         .status()
         .expect("chmod");
     assert!(status.success());
-    std::fs::write(tree.join(M2), second(&["create_time"])).expect("write");
+    std::fs::write(tree.join(M2), second(&["craete_time"])).expect("write");
     assert_eq!(git(&["add", M2]).code, 0);
     let run = git(&["commit", "-q", "-m", "times"]);
     assert_ne!(run.code, 0, "{run:?}");
     assert!(
-        run.stdout.contains("`create_time` should be `created_at`"),
+        run.stdout.contains("`craete_time` should be `create_time`"),
         "{run:?}"
     );
-    std::fs::write(tree.join(M2), second(&["created_at"])).expect("write");
+    std::fs::write(tree.join(M2), second(&["create_time"])).expect("write");
     assert_eq!(git(&["add", M2]).code, 0);
     let run = git(&["commit", "-q", "-m", "times"]);
     assert_eq!(run.code, 0, "{run:?}");

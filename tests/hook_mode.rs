@@ -12,7 +12,7 @@ fn repo() -> Repo {
     let repo = Repo::new();
     repo.write("blog/__init__.py", "");
     repo.write("blog/migrations/__init__.py", "");
-    repo.write(M1, migration(&["create_time"]));
+    repo.write(M1, migration(&["craete_time"]));
     repo.commit_all("blog");
     repo
 }
@@ -28,7 +28,7 @@ fn staged_files_are_the_staged_change() {
     let repo = repo();
     repo.write(
         M2A,
-        migration_after(&[("blog", "0001_initial")], "update_time"),
+        migration_after(&[("blog", "0001_initial")], "udpate_time"),
     );
     repo.git(&["add", "-A"]);
     // Only what the change adds: not the old name in 0001 (not even when it is named too).
@@ -72,7 +72,7 @@ fn a_push_range_ending_at_head_is_checked_since_its_start() {
     let base = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
     repo.write(
         M2A,
-        migration_after(&[("blog", "0001_initial")], "update_time"),
+        migration_after(&[("blog", "0001_initial")], "udpate_time"),
     );
     repo.commit_all("wrong name, committed without the hook");
     let with_range = |to: &str| {

@@ -80,10 +80,10 @@ impl Husky {
 
     fn assert_blocked(&self) {
         let head = self.repo.git(&["rev-parse", "HEAD"]);
-        let (run, _) = self.commit("create_time");
+        let (run, _) = self.commit("craete_time");
         assert_ne!(run.code, 0, "{run:?}");
         assert!(
-            run.stdout.contains("`create_time` should be `created_at`"),
+            run.stdout.contains("`craete_time` should be `create_time`"),
             "{run:?}"
         );
         assert_eq!(self.repo.git(&["rev-parse", "HEAD"]), head);
@@ -126,7 +126,7 @@ fn husky_clean_commit_passes_and_the_users_own_line_still_runs() {
     let husky = Husky::new();
     husky.install(&[]);
 
-    let (run, log) = husky.commit("created_at");
+    let (run, log) = husky.commit("create_time");
 
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(log, "user pre-commit\n", "{run:?}");
@@ -177,7 +177,7 @@ fn husky_regenerated_still_blocks_and_a_rerun_changes_nothing() {
     assert_eq!(snapshot(&husky.dir()), before, "{run:?}");
     assert!(run.stdout.contains("already in"), "{run:?}");
     husky.assert_blocked();
-    let (run, log) = husky.commit("created_at");
+    let (run, log) = husky.commit("create_time");
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(log, "user pre-commit\n");
 }
@@ -215,7 +215,7 @@ fn husky_uninstall_restores_the_users_file_byte_for_byte() {
 
     assert_eq!(snapshot(&husky.dir()), before, "{run:?}");
     assert_eq!(mode(&file), 0o640);
-    let (run, log) = husky.commit("create_time");
+    let (run, log) = husky.commit("craete_time");
     assert_eq!(run.code, 0, "no check after uninstall: {run:?}");
     assert_eq!(log, "user pre-commit\n");
 }
@@ -294,7 +294,7 @@ fn husky_hook_an_older_install_put_into_the_stub_directory_is_taken_out() {
     assert_eq!(fs::read(stubs.join("pre-commit")).unwrap(), stub);
     assert!(!stubs.join("pre-commit.pre-check-migrate").exists());
     husky.assert_blocked();
-    let (run, log) = husky.commit("created_at");
+    let (run, log) = husky.commit("create_time");
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(log, "user pre-commit\n");
 }
@@ -315,7 +315,7 @@ fn husky_in_a_directory_of_its_own_is_found_by_its_dispatcher() {
 
     let text = fs::read_to_string(repo.path().join("config/husky/pre-commit")).unwrap();
     assert!(text.contains(START), "{text}");
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.git(&["add", M2]);
     let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "times"]);
     assert_ne!(run.code, 0, "{run:?}");
@@ -393,7 +393,7 @@ fn husky_install_killed_at_any_step_keeps_the_users_lines_and_a_rerun_finishes()
                 || (now.starts_with(START) && now.ends_with(&format!("{END}\n{original}"))),
             "killed after step {stop}: {now}"
         );
-        let (run, log) = husky.commit("created_at");
+        let (run, log) = husky.commit("create_time");
         assert_eq!(run.code, 0, "killed after step {stop}: {run:?}");
         assert_eq!(log, "user pre-commit\n", "killed after step {stop}");
         husky.repo.git(&["reset", "-q", "--soft", "HEAD~1"]);
@@ -463,9 +463,9 @@ fn husky8_gets_the_block_in_its_own_hook_and_uninstall_restores_it() {
         now.starts_with(&format!("#!/usr/bin/env sh\n{START}")),
         "{now}"
     );
-    let (run, _) = commit_in(&repo, &log, "create_time");
+    let (run, _) = commit_in(&repo, &log, "craete_time");
     assert_ne!(run.code, 0, "{run:?}");
-    let (run, logged) = commit_in(&repo, &log, "created_at");
+    let (run, logged) = commit_in(&repo, &log, "create_time");
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(logged, "user pre-commit\n");
     // Git runs the created merge hook itself, so it is executable.
@@ -501,9 +501,9 @@ fn husky8_hook_an_older_install_replaced_gets_the_block_instead() {
         now.ends_with(&text[text.find('\n').unwrap() + 1..]),
         "{now}"
     );
-    let (run, _) = commit_in(&repo, &log, "create_time");
+    let (run, _) = commit_in(&repo, &log, "craete_time");
     assert_ne!(run.code, 0, "{run:?}");
-    let (run, logged) = commit_in(&repo, &log, "created_at");
+    let (run, logged) = commit_in(&repo, &log, "create_time");
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(logged, "user pre-commit\n");
 }
@@ -533,7 +533,7 @@ fn husky_uninstall_killed_at_any_step_leaves_the_users_file_whole_and_a_rerun_fi
                 || (now.starts_with(START) && now.ends_with(&format!("{END}\n{original}"))),
             "uninstall killed after step {stop}: {now}"
         );
-        let (run, log) = husky.commit("created_at");
+        let (run, log) = husky.commit("create_time");
         assert_eq!(run.code, 0, "uninstall killed after step {stop}: {run:?}");
         assert_eq!(
             log, "user pre-commit\n",

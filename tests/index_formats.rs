@@ -4,7 +4,7 @@
 
 use crate::support::{Repo, migration_after as migration};
 
-const WRONG: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = [\n        migrations.AddField(\"post\", \"create_time\", models.DateTimeField(null=True)),\n    ]\n";
+const WRONG: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [(\"blog\", \"0001_initial\")]\n\n    operations = [\n        migrations.AddField(\"post\", \"craete_time\", models.DateTimeField(null=True)),\n    ]\n";
 
 /// Two apps committed, the hook installed, then `setup` run (which turns a format on).
 fn repo_with(setup: &[&[&str]]) -> Repo {
@@ -44,7 +44,7 @@ fn hook_works(repo: &Repo) {
     assert_ne!(run.code, 0, "{run:?}");
     assert!(
         run.stdout
-            .contains("error[field-name]: `create_time` should be `created_at`"),
+            .contains("error[field-name]: `craete_time` should be `create_time`"),
         "{run:?}"
     );
     repo.git(&[
@@ -88,7 +88,7 @@ fn split_index_with_a_rename_that_needs_similarity() {
     let fields: String = (0..12)
         .map(|i| match i {
             0 => {
-                "        migrations.AddField(\"order\", \"create_time\", models.DateTimeField()),\n"
+                "        migrations.AddField(\"order\", \"craete_time\", models.DateTimeField()),\n"
                     .to_string()
             }
             i => format!(
@@ -111,7 +111,7 @@ fn split_index_with_a_rename_that_needs_similarity() {
     ]);
     repo.write(
         "shop/migrations/0003_order_more.py",
-        old.replace("\"field_5\"", "\"update_time\""),
+        old.replace("\"field_5\"", "\"udpate_time\""),
     );
     repo.git(&["add", "-A"]);
     let run = repo.check(&["--format", "concise", "--timings"]);
@@ -119,7 +119,7 @@ fn split_index_with_a_rename_that_needs_similarity() {
     assert_eq!(
         run.lines(),
         [
-            "shop/migrations/0003_order_more.py:14:39: error[field-name] `update_time` should be `updated_at`",
+            "shop/migrations/0003_order_more.py:14:39: error[field-name] `udpate_time` should be `update_time`",
             "checked 1 migration file: 1 error, 0 warnings",
         ],
         "only the edited line counts: {run:?}"
@@ -208,7 +208,7 @@ fn split_index_joins_like_git() {
     repo.git(&["update-index", "--split-index"]);
     for round in 0..2 {
         for i in (round * 7..40).step_by(9) {
-            repo.write(&path(i), migration(&[], "create_time"));
+            repo.write(&path(i), migration(&[], "craete_time"));
         }
         for i in [3 + round, 17 + round, 29 + round] {
             if repo.path().join(path(i)).exists() {
@@ -218,7 +218,7 @@ fn split_index_joins_like_git() {
         for i in 0..3 {
             repo.write(
                 &format!("new{round}/migrations/{i:04}_n.py"),
-                migration(&[], "create_time"),
+                migration(&[], "craete_time"),
             );
         }
         repo.git(&["add", "-A"]);

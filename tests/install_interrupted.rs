@@ -1,6 +1,6 @@
 //! install.sh killed outright (SIGKILL, so no trap runs) after each file operation it makes,
 //! and the states an older install.sh left: in every state some hook is active, the user's own
-//! hook still runs, a commit adding `create_time` is blocked whenever our hook is in place, and
+//! hook still runs, a commit adding `craete_time` is blocked whenever our hook is in place, and
 //! a rerun finishes the job.
 #![cfg(unix)]
 
@@ -144,11 +144,11 @@ impl World {
         self.repo.path().join(".git/hooks")
     }
 
-    /// Stages a migration adding `create_time` and commits it with the hooks live; a commit
+    /// Stages a migration adding `craete_time` and commits it with the hooks live; a commit
     /// that goes through is undone, keeping the migration staged for the next attempt.
     fn commit_wrong_name(&self) -> (Run, String) {
         fs::write(&self.log, "").unwrap();
-        self.repo.write(M2, second(&["create_time"]));
+        self.repo.write(M2, second(&["craete_time"]));
         self.repo.git(&["add", M2]);
         let run = self
             .repo
@@ -171,7 +171,7 @@ impl World {
         if is_ours(&self.hooks().join("pre-commit")) {
             assert_ne!(run.code, 0, "{state}: not blocked: {run:?}");
             assert!(
-                run.stdout.contains("`create_time` should be `created_at`"),
+                run.stdout.contains("`craete_time` should be `create_time`"),
                 "{state}: {run:?}"
             );
         }
@@ -215,7 +215,7 @@ impl World {
         assert_eq!(log, "user pre-commit\n", "{state}: {run:?}");
         assert_ne!(run.code, 0, "{state}: {run:?}");
         assert!(
-            run.stdout.contains("`create_time` should be `created_at`"),
+            run.stdout.contains("`craete_time` should be `create_time`"),
             "{state}: {run:?}"
         );
     }

@@ -20,9 +20,9 @@ fn django_repo() -> Repo {
     repo
 }
 
-/// Commits a migration adding `create_time` with the hooks live.
+/// Commits a migration adding `craete_time` with the hooks live.
 fn commit_wrong_name(repo: &Repo) -> Run {
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.git(&["add", M2]);
     repo.git_hooked(repo.path(), &["commit", "-q", "-m", "times"])
 }
@@ -30,7 +30,7 @@ fn commit_wrong_name(repo: &Repo) -> Run {
 fn assert_blocked(run: &Run) {
     assert_ne!(run.code, 0, "{run:?}");
     assert!(
-        run.stdout.contains("`create_time` should be `created_at`"),
+        run.stdout.contains("`craete_time` should be `create_time`"),
         "{run:?}"
     );
 }

@@ -25,7 +25,7 @@ fn json_output_of_every_rule_matches_the_schema() {
         "blog/migrations/0001_initial.py",
         migration(
             "",
-            "        migrations.CreateModel(\n            name=\"Post\",\n            fields=[\n                (\"id\", models.AutoField(primary_key=True)),\n                (\"create_time\", models.DateTimeField()),\n                (\"update_time\", models.DateTimeField()),\n                (\"title\", models.TextField(db_column=\"desc\")),  # check-migrate: ignore[fieldname]\n                (\"body\", models.TextField()),  # check-migrate: ignore[field-name]\n            ],\n        ),\n        migrations.AlterField(\"post\", \"update_time\", models.DateTimeField(null=True)),\n",
+            "        migrations.CreateModel(\n            name=\"Post\",\n            fields=[\n                (\"id\", models.AutoField(primary_key=True)),\n                (\"craete_time\", models.DateTimeField()),\n                (\"udpate_time\", models.DateTimeField()),\n                (\"title\", models.TextField(db_column=\"descripton\")),  # check-migrate: ignore[fieldname]\n                (\"body\", models.TextField()),  # check-migrate: ignore[field-name]\n            ],\n        ),\n        migrations.AlterField(\"post\", \"udpate_time\", models.DateTimeField(null=True)),\n",
         ),
     );
     // Two leaves with one number: multiple-leaves and duplicate-number; elsewhere a

@@ -51,14 +51,14 @@ fn head(repo: &Repo) -> String {
 fn lefthook_recipe_blocks_a_commit_adding_a_wrong_name() {
     let repo = lefthook_repo();
     let before = head(&repo);
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.git(&["add", M2]);
 
     let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "times"]);
 
     assert_ne!(run.code, 0, "{run:?}");
     assert!(
-        run.stdout.contains("`create_time` should be `created_at`"),
+        run.stdout.contains("`craete_time` should be `create_time`"),
         "{run:?}"
     );
     assert_eq!(head(&repo), before);
@@ -68,7 +68,7 @@ fn lefthook_recipe_blocks_a_commit_adding_a_wrong_name() {
 fn lefthook_recipe_lets_a_clean_commit_through() {
     let repo = lefthook_repo();
     let before = head(&repo);
-    repo.write(M2, second(&["created_at"]));
+    repo.write(M2, second(&["create_time"]));
     repo.git(&["add", M2]);
 
     let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "times"]);

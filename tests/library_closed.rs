@@ -6,11 +6,11 @@ use crate::support::{M1, Repo, finding, migration, run_in};
 
 const HEADER: &str = "correct_name,description,wrong_names\n";
 
-/// A repository with `create_time` added in a staged migration, the given files written, and
+/// A repository with `craete_time` added in a staged migration, the given files written, and
 /// the config naming `library.csv` as the library.
 fn staged(files: &[(&str, &[u8])]) -> Repo {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time"]));
+    repo.write(M1, migration(&["craete_time"]));
     repo.write(".check-migrate.toml", "library = [\"library.csv\"]\n");
     for (path, content) in files {
         repo.write(path, content);
@@ -45,7 +45,7 @@ fn lfs_pointer_library_stops_the_hook() {
 
 #[test]
 fn semicolon_separated_library_stops_the_hook() {
-    let csv = "correct_name;description;wrong_names\ncreated_at;creation time;\"create_time,ctime\"\ngender;;sex\n";
+    let csv = "correct_name;description;wrong_names\ncreated_at;creation time;\"craete_time,ctime\"\ngender;;sex\n";
     let repo = staged(&[("library.csv", csv.as_bytes())]);
     assert_stopped(
         &hook(&repo),
@@ -68,7 +68,7 @@ fn tab_separated_library_stops_the_hook() {
 
 #[test]
 fn library_of_correct_names_only_stops_the_hook() {
-    let csv = format!("{HEADER}created_at,creation time,\naccount,账户,\n");
+    let csv = format!("{HEADER}create_time,creation time,\naccount,账户,\n");
     let repo = staged(&[("library.csv", csv.as_bytes())]);
     assert_stopped(
         &hook(&repo),
@@ -88,7 +88,7 @@ fn library_of_correct_names_only_stops_the_hook() {
 
 #[test]
 fn correct_names_only_file_among_several_is_a_warning() {
-    let ours = format!("{HEADER}created_at,creation time,create_time\n");
+    let ours = format!("{HEADER}create_time,creation time,craete_time\n");
     let names = format!("{HEADER}account,账户,\n");
     let repo = staged(&[
         ("library.csv", ours.as_bytes()),
@@ -101,7 +101,7 @@ fn correct_names_only_file_among_several_is_a_warning() {
     repo.git(&["add", "-A"]);
     let run = hook(&repo);
     assert_eq!(run.code, 1, "the other file still checks: {run:?}");
-    assert_eq!(run.lines()[0], finding(M1, 9, "create_time", "created_at"));
+    assert_eq!(run.lines()[0], finding(M1, 9, "craete_time", "create_time"));
     assert!(
         run.stderr.starts_with(
             "warning: names.csv:1: no row lists a wrong name (the wrong_names cell is blank in \
@@ -114,11 +114,11 @@ fn correct_names_only_file_among_several_is_a_warning() {
 
 #[test]
 fn headerless_library_reads_its_first_row_with_a_note() {
-    let csv = "created_at,creation time,create_time\ngender,,sex\n";
+    let csv = "create_time,creation time,craete_time\ngender,,sex\n";
     let repo = staged(&[("library.csv", csv.as_bytes())]);
     let run = hook(&repo);
     assert_eq!(run.code, 1, "the first row is a row: {run:?}");
-    assert_eq!(run.lines()[0], finding(M1, 9, "create_time", "created_at"));
+    assert_eq!(run.lines()[0], finding(M1, 9, "craete_time", "create_time"));
     assert_eq!(
         run.stderr.matches("note:").count(),
         1,
@@ -127,7 +127,7 @@ fn headerless_library_reads_its_first_row_with_a_note() {
     );
     assert!(
         run.stderr.starts_with(
-            "note: library.csv:1: the first row starts with the field name `created_at`, so it \
+            "note: library.csv:1: the first row starts with the field name `create_time`, so it \
              is read as a row, not as a header"
         ),
         "{}",
@@ -144,11 +144,11 @@ fn real_headers_give_no_note() {
         "correct_name,description,wrong_names\n",
         "\u{FEFF}字段名,说明,错误字段集\r\n",
     ] {
-        let csv = format!("{header}created_at,创建时间,\"create_time,created_time\"\n");
+        let csv = format!("{header}create_time,创建时间,\"craete_time,created_time\"\n");
         let repo = staged(&[("library.csv", csv.as_bytes())]);
         let run = hook(&repo);
         assert_eq!(run.code, 1, "{header:?}: {run:?}");
-        assert_eq!(run.lines()[0], finding(M1, 9, "create_time", "created_at"));
+        assert_eq!(run.lines()[0], finding(M1, 9, "craete_time", "create_time"));
         assert_eq!(
             run.stderr.lines().next(),
             Some(
@@ -162,7 +162,7 @@ fn real_headers_give_no_note() {
 
 #[test]
 fn short_row_is_reported_at_its_line() {
-    let csv = format!("{HEADER}gender,,sex\ncreated_at,create_time\n");
+    let csv = format!("{HEADER}gender,,sex\ncreated_at,craete_time\n");
     let repo = staged(&[("library.csv", csv.as_bytes())]);
     assert_stopped(
         &hook(&repo),
@@ -182,10 +182,10 @@ fn short_row_is_reported_at_its_line() {
 
 #[test]
 fn builtin_and_normal_libraries_pass_a_clean_commit() {
-    let csv = format!("{HEADER}created_at,creation time,\"create_time,ctime\"\n");
+    let csv = format!("{HEADER}create_time,creation time,\"craete_time,ctime\"\n");
     for config in ["", "library = [\"library.csv\"]\n"] {
         let repo = Repo::new();
-        repo.write(M1, migration(&["created_at", "title"]));
+        repo.write(M1, migration(&["create_time", "title"]));
         repo.write("library.csv", &csv);
         repo.write(".check-migrate.toml", config);
         repo.git(&["add", "-A"]);
@@ -199,7 +199,7 @@ fn builtin_and_normal_libraries_pass_a_clean_commit() {
 #[test]
 fn dangling_config_symlink_is_an_error() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["create_time"]));
+    repo.write(M1, migration(&["craete_time"]));
     std::os::unix::fs::symlink(
         "../shared/check-migrate.toml",
         repo.path().join(".check-migrate.toml"),
@@ -214,7 +214,7 @@ fn dangling_config_symlink_is_an_error() {
     // Outside a repository, where the config is looked for from the working directory up.
     let dir = tempfile::TempDir::new().expect("temporary directory");
     std::fs::create_dir_all(dir.path().join("blog/migrations")).expect("create migrations");
-    std::fs::write(dir.path().join(M1), migration(&["create_time"])).expect("write migration");
+    std::fs::write(dir.path().join(M1), migration(&["craete_time"])).expect("write migration");
     std::os::unix::fs::symlink("gone.toml", dir.path().join(".check-migrate.toml"))
         .expect("symlink");
     assert_stopped(
@@ -225,7 +225,7 @@ fn dangling_config_symlink_is_an_error() {
     let repo = Repo::new();
     repo.write(
         "backend/blog/migrations/0001_initial.py",
-        migration(&["create_time"]),
+        migration(&["craete_time"]),
     );
     std::os::unix::fs::symlink(
         "missing.toml",

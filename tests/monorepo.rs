@@ -12,7 +12,7 @@ fn monorepo() -> Repo {
     let repo = Repo::new();
     repo.write(
         "backend/pyproject.toml",
-        "[project]\nname = \"backend\"\n\n[tool.check-migrate]\nallow = [\"create_time\"]\n",
+        "[project]\nname = \"backend\"\n\n[tool.check-migrate]\nallow = [\"craete_time\"]\n",
     );
     repo.write(
         "services/x/.check-migrate.toml",
@@ -25,20 +25,20 @@ fn monorepo() -> Repo {
     // A pyproject.toml of another tool only is passed over.
     repo.write("tools/pyproject.toml", "[tool.ruff]\nline-length = 100\n");
     repo.commit_all("configs");
-    repo.write(BACKEND, migration(&["create_time", "update_time"]));
-    repo.write(SERVICE, migration(&["amount_total", "create_time"]));
-    repo.write(OTHER, migration(&["create_time"]));
+    repo.write(BACKEND, migration(&["craete_time", "udpate_time"]));
+    repo.write(SERVICE, migration(&["amount_total", "craete_time"]));
+    repo.write(OTHER, migration(&["craete_time"]));
     repo
 }
 
 fn expected() -> Vec<String> {
     vec![
-        // backend: `create_time` allowed, the built-in library otherwise.
-        finding(BACKEND, 10, "update_time", "updated_at"),
+        // backend: `craete_time` allowed, the built-in library otherwise.
+        finding(BACKEND, 10, "udpate_time", "update_time"),
         // services/x: its own library only.
         finding(SERVICE, 9, "amount_total", "total_amount"),
         // tools: no config of its own; the built-in library.
-        finding(OTHER, 9, "create_time", "created_at"),
+        finding(OTHER, 9, "craete_time", "create_time"),
         "checked 3 migration files: 3 errors, 0 warnings".to_string(),
     ]
 }
@@ -54,7 +54,7 @@ fn hook_from_the_root_applies_each_config_to_its_own_files() {
     let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "migrations"]);
     assert_ne!(run.code, 0, "{run:?}");
     for line in [
-        "`update_time` should be `updated_at`",
+        "`udpate_time` should be `update_time`",
         "`amount_total` should be `total_amount`",
     ] {
         assert!(run.stdout.contains(line), "{line}: {run:?}");
@@ -89,7 +89,7 @@ fn each_config_keeps_its_own_baseline() {
     let repo = monorepo();
     repo.write(
         "backend/pyproject.toml",
-        "[tool.check-migrate]\nallow = [\"create_time\"]\nbaseline = \"accepted.json\"\n",
+        "[tool.check-migrate]\nallow = [\"craete_time\"]\nbaseline = \"accepted.json\"\n",
     );
     // Writing the baselines puts each finding in its config's file, the rest at the root.
     let run = repo.check(&["--all", "--write-baseline"]);
@@ -97,13 +97,13 @@ fn each_config_keeps_its_own_baseline() {
     let backend = std::fs::read_to_string(repo.path().join("backend/accepted.json"))
         .expect("backend baseline");
     assert!(
-        backend.contains("update_time") && !backend.contains("amount_total"),
+        backend.contains("udpate_time") && !backend.contains("amount_total"),
         "{backend}"
     );
     let root = std::fs::read_to_string(repo.path().join(".check-migrate-baseline.json"))
         .expect("root baseline");
     assert!(
-        root.contains("amount_total") && !root.contains("update_time"),
+        root.contains("amount_total") && !root.contains("udpate_time"),
         "{root}"
     );
     // The hook, from the root, applies the backend's baseline to the backend's files.
@@ -114,7 +114,7 @@ fn each_config_keeps_its_own_baseline() {
         run.lines(),
         [
             finding(SERVICE, 9, "amount_total", "total_amount").as_str(),
-            finding(OTHER, 9, "create_time", "created_at").as_str(),
+            finding(OTHER, 9, "craete_time", "create_time").as_str(),
             "checked 3 migration files: 2 errors, 0 warnings",
         ],
         "{run:?}"
@@ -177,7 +177,7 @@ fn a_config_without_a_baseline_keeps_the_one_above() {
     let run = repo.check(&["--all", "--write-baseline"]);
     assert_eq!(run.code, 0, "{run:?}");
     let written = std::fs::read_to_string(repo.path().join("accepted.json")).expect("baseline");
-    for name in ["update_time", "amount_total", "create_time"] {
+    for name in ["udpate_time", "amount_total", "craete_time"] {
         assert!(written.contains(name), "{name}: {written}");
     }
     let run = repo.check(&["--all", "--format", "concise"]);

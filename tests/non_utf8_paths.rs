@@ -30,30 +30,30 @@ fn repo_with_blog() -> Repo {
 }
 
 fn write_cafe(repo: &Repo) {
-    repo.write_raw(CAFE, second(&["create_time"]));
+    repo.write_raw(CAFE, second(&["craete_time"]));
 }
 
 fn write_shop(repo: &Repo) {
-    repo.write_raw(SHOP, migration(&["update_time"]));
+    repo.write_raw(SHOP, migration(&["udpate_time"]));
 }
 
 fn write_detail(repo: &Repo) {
     repo.write_raw(
         DETAIL,
-        migration_after(&[("shop", "0001_initial")], "create_time"),
+        migration_after(&[("shop", "0001_initial")], "craete_time"),
     );
 }
 
 fn cafe_finding() -> String {
-    finding(CAFE_SHOWN, 9, "create_time", "created_at")
+    finding(CAFE_SHOWN, 9, "craete_time", "create_time")
 }
 
 fn shop_finding() -> String {
-    finding(SHOP_SHOWN, 9, "update_time", "updated_at")
+    finding(SHOP_SHOWN, 9, "udpate_time", "update_time")
 }
 
 fn detail_finding() -> String {
-    finding(DETAIL_SHOWN, 11, "create_time", "created_at")
+    finding(DETAIL_SHOWN, 11, "craete_time", "create_time")
 }
 
 /// The concise finding lines of a run.
@@ -155,7 +155,7 @@ fn committed_non_utf8_paths_block_no_later_commit(setup: &[&[&str]], libgit2: bo
         "{run:?}"
     );
     // Only the new file: the old names stay accepted, and the app's graph resolves.
-    assert!(!run.stdout.contains("update_time"), "{run:?}");
+    assert!(!run.stdout.contains("udpate_time"), "{run:?}");
     assert!(!run.stdout.contains(CAFE_SHOWN), "{run:?}");
     assert!(!run.stdout.contains("missing-dependency"), "{run:?}");
 }
@@ -199,14 +199,14 @@ fn index_v4_prefix_compression_across_non_utf8_paths() {
     // emoji's first byte, 0xF0, sorts after 0xE9).
     let before = "blog/migrations/0002_cafa.py";
     let after = "blog/migrations/0002_caf\u{1F600}.py";
-    repo.write(before, second(&["is_delete"]));
-    repo.write(after, second(&["update_time"]));
+    repo.write(before, second(&["is_delted"]));
+    repo.write(after, second(&["udpate_time"]));
     repo.git(&["add", "-A"]);
     let index = std::fs::read(repo.path().join(".git/index")).expect("index");
     assert_eq!(index.get(4..8), Some(&[0, 0, 0, 4][..]), "version 4");
     let expected = [
-        finding(before, 9, "is_delete", "is_deleted"),
-        finding(after, 9, "update_time", "updated_at"),
+        finding(before, 9, "is_delted", "is_deleted"),
+        finding(after, 9, "udpate_time", "update_time"),
         detail_finding(),
     ];
     for args in [&[][..], &["--no-prefilter"]] {
@@ -268,7 +268,7 @@ fn merge_counts_only_lines_new_to_every_parent_of_a_non_utf8_path() {
     repo.write_raw(CAFE, second(&["title"]));
     repo.commit_all("cafe");
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write_raw(CAFE, second(&["title", "create_time"]));
+    repo.write_raw(CAFE, second(&["title", "craete_time"]));
     repo.commit_all("feature's name, checked on its branch");
     repo.git(&["checkout", "-q", "main"]);
     repo.write("README.md", "main moves on\n");
@@ -276,9 +276,9 @@ fn merge_counts_only_lines_new_to_every_parent_of_a_non_utf8_path() {
     repo.git(&["merge", "--no-ff", "--no-commit", "feature"]);
     expect(&repo, &[], &[]);
     // A line the merge itself adds is this commit's doing.
-    repo.write_raw(CAFE, second(&["title", "create_time", "update_time"]));
+    repo.write_raw(CAFE, second(&["title", "craete_time", "udpate_time"]));
     repo.git(&["add", "-A"]);
-    let expected = [finding(CAFE_SHOWN, 11, "update_time", "updated_at")];
+    let expected = [finding(CAFE_SHOWN, 11, "udpate_time", "update_time")];
     expect(&repo, &[], &expected);
     expect(&repo, &["--no-prefilter"], &expected);
 }
@@ -304,7 +304,7 @@ fn rename_needing_similarity_keeps_non_utf8_paths_unchanged() {
     // with the index our reader read.
     repo.write_raw(
         b"caf\xe9/shop/migrations/0002_more.py",
-        old.replace("\"field_5\"", "\"update_time\""),
+        old.replace("\"field_5\"", "\"udpate_time\""),
     );
     std::fs::remove_file(
         repo.path()
@@ -317,7 +317,7 @@ fn rename_needing_similarity_keeps_non_utf8_paths_unchanged() {
     assert_eq!(
         errors(&run),
         [
-            "caf\\xE9/shop/migrations/0002_more.py:14:39: error[field-name] `update_time` should be `updated_at`"
+            "caf\\xE9/shop/migrations/0002_more.py:14:39: error[field-name] `udpate_time` should be `update_time`"
         ],
         "only the edited line counts: {run:?}"
     );
@@ -330,7 +330,7 @@ fn sparse_index_with_a_non_utf8_path_outside_the_cone() {
     repo.write("shop/migrations/0001_initial.py", migration(&["total"]));
     repo.write_raw(
         b"shop/migrations/0002_caf\xe9.py",
-        migration_after(&[("shop", "0001_initial")], "create_time"),
+        migration_after(&[("shop", "0001_initial")], "craete_time"),
     );
     repo.commit_all("shop");
     repo.git(&["config", "index.sparse", "true"]);
@@ -350,7 +350,7 @@ fn sparse_index_with_a_non_utf8_path_outside_the_cone() {
     expect(&repo, &[], &[]);
     repo.write(
         "blog/migrations/0002_post_shop.py",
-        migration_after(&[("blog", "0001_initial")], "create_time"),
+        migration_after(&[("blog", "0001_initial")], "craete_time"),
     );
     repo.git(&["add", "blog"]);
     expect(
@@ -359,8 +359,8 @@ fn sparse_index_with_a_non_utf8_path_outside_the_cone() {
         &[finding(
             "blog/migrations/0002_post_shop.py",
             11,
+            "craete_time",
             "create_time",
-            "created_at",
         )],
     );
 }

@@ -24,7 +24,7 @@ fn check(content: &[u8]) -> Run {
 
 fn add_field(line_prefix: &str) -> String {
     format!(
-        "{HEAD}{line_prefix}migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n    ]\n"
+        "{HEAD}{line_prefix}migrations.AddField(\"post\", \"craete_time\", models.DateTimeField()),\n    ]\n"
     )
 }
 
@@ -34,7 +34,7 @@ fn crlf_line_ends_keep_lines_and_columns() {
     let run = check(text.as_bytes());
     assert_eq!(
         run.lines()[0],
-        "app/migrations/0002_odd.py:6:38: error[field-name] `create_time` should be `created_at`"
+        "app/migrations/0002_odd.py:6:38: error[field-name] `craete_time` should be `create_time`"
     );
 }
 
@@ -45,7 +45,7 @@ fn utf8_bom_does_not_shift_columns() {
     let run = check(&bytes);
     assert_eq!(
         run.lines()[0],
-        "app/migrations/0002_odd.py:6:38: error[field-name] `create_time` should be `created_at`"
+        "app/migrations/0002_odd.py:6:38: error[field-name] `craete_time` should be `create_time`"
     );
 }
 
@@ -54,7 +54,7 @@ fn tabs_count_as_one_column() {
     let run = check(add_field("\t\t").as_bytes());
     assert_eq!(
         run.lines()[0],
-        "app/migrations/0002_odd.py:6:32: error[field-name] `create_time` should be `created_at`"
+        "app/migrations/0002_odd.py:6:32: error[field-name] `craete_time` should be `create_time`"
     );
 }
 
@@ -66,26 +66,26 @@ fn gbk_comment_is_read_and_names_still_checked() {
     let run = check(&bytes);
     assert_eq!(
         run.lines()[0],
-        "app/migrations/0002_odd.py:7:38: error[field-name] `create_time` should be `created_at`"
+        "app/migrations/0002_odd.py:7:38: error[field-name] `craete_time` should be `create_time`"
     );
 }
 
 #[test]
 fn chinese_text_before_a_name_counts_characters() {
     let text = format!(
-        "{HEAD}        migrations.AddField(\"订单\", \"create_time\", models.DateTimeField(verbose_name=\"创建时间\")),\n    ]\n"
+        "{HEAD}        migrations.AddField(\"订单\", \"craete_time\", models.DateTimeField(verbose_name=\"创建时间\")),\n    ]\n"
     );
     let run = check(text.as_bytes());
     assert_eq!(
         run.lines()[0],
-        "app/migrations/0002_odd.py:6:36: error[field-name] `create_time` should be `created_at`"
+        "app/migrations/0002_odd.py:6:36: error[field-name] `craete_time` should be `create_time`"
     );
 }
 
 #[test]
 fn chinese_text_keeps_the_caret_under_the_name() {
     let text = format!(
-        "{HEAD}        migrations.AddField(\"订单\", \"create_time\", models.DateTimeField()),\n    ]\n"
+        "{HEAD}        migrations.AddField(\"订单\", \"craete_time\", models.DateTimeField()),\n    ]\n"
     );
     let dir = TempDir::new().expect("temporary directory");
     let path = dir.path().join("app/migrations");
@@ -95,7 +95,7 @@ fn chinese_text_keeps_the_caret_under_the_name() {
     // Each Chinese character takes two terminal columns, so the caret moves by two per char.
     assert!(
         run.stdout.contains(
-            "6 |         migrations.AddField(\"订单\", \"create_time\", models.DateTimeField()),\n  |                                      ^^^^^^^^^^^ field of model `订单`, added here\n"
+            "6 |         migrations.AddField(\"订单\", \"craete_time\", models.DateTimeField()),\n  |                                      ^^^^^^^^^^^ field of model `订单`, added here\n"
         ),
         "{}",
         run.stdout
@@ -118,13 +118,13 @@ fn ten_megabyte_file_is_checked() {
     }
     let line = text.lines().count() + 1;
     text.push_str(
-        "        migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n    ]\n",
+        "        migrations.AddField(\"post\", \"craete_time\", models.DateTimeField()),\n    ]\n",
     );
     let run = check(text.as_bytes());
     assert_eq!(
         run.lines()[0],
         format!(
-            "app/migrations/0002_odd.py:{line}:38: error[field-name] `create_time` should be `created_at`"
+            "app/migrations/0002_odd.py:{line}:38: error[field-name] `craete_time` should be `create_time`"
         )
     );
 }
@@ -133,14 +133,14 @@ fn ten_megabyte_file_is_checked() {
 fn deeply_nested_brackets_do_not_crash() {
     let depth = 100_000;
     let text = format!(
-        "{HEAD}        migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n    ]\nX = {}{}\n",
+        "{HEAD}        migrations.AddField(\"post\", \"craete_time\", models.DateTimeField()),\n    ]\nX = {}{}\n",
         "[".repeat(depth),
         "]".repeat(depth)
     );
     let run = check(text.as_bytes());
     assert_eq!(
         run.lines()[0],
-        "app/migrations/0002_odd.py:6:38: error[field-name] `create_time` should be `created_at`"
+        "app/migrations/0002_odd.py:6:38: error[field-name] `craete_time` should be `create_time`"
     );
     let unbalanced = format!("{HEAD}{}\n", "(".repeat(depth));
     let run = check(unbalanced.as_bytes());
@@ -170,7 +170,7 @@ fn non_utf8_file_name_is_shown_escaped() {
     let run = run_in(dir.path(), &["--format", "concise", "app"]);
     assert_eq!(
         run.lines()[0],
-        "app/migrations/0002_caf\\xE9.py:6:38: error[field-name] `create_time` should be `created_at`"
+        "app/migrations/0002_caf\\xE9.py:6:38: error[field-name] `craete_time` should be `create_time`"
     );
 }
 

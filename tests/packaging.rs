@@ -234,7 +234,8 @@ fn sdist_metadata_and_contents() {
         "LICENSE",
         "README.md",
         "src/main.rs",
-        "data/field_library.csv",
+        "data/misspellings.csv",
+        "data/conventions/timestamps-at.csv",
     ] {
         assert!(top.join(needed).is_file(), "the sdist lacks {needed}");
     }

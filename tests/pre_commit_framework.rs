@@ -177,7 +177,7 @@ fn next(name: &str, field: &str) -> (String, String) {
 fn commits_are_checked_like_the_installed_hook() {
     let repo = using_the_hooks();
     // A wrong name is blocked, at its place.
-    let (path, text) = next("0002_post_created", "create_time");
+    let (path, text) = next("0002_post_created", "craete_time");
     repo.write(&path, &text);
     repo.git(&["add", "-A"]);
     let commit = git(&repo, &["commit", "-q", "-m", "wrong"]);
@@ -185,12 +185,12 @@ fn commits_are_checked_like_the_installed_hook() {
     assert!(
         commit
             .stdout
-            .contains("`create_time` should be `created_at`"),
+            .contains("`craete_time` should be `create_time`"),
         "{commit:?}"
     );
     assert!(commit.stdout.contains(&path), "{commit:?}");
     // The right name passes.
-    repo.write(&path, text.replace("create_time", "created_at"));
+    repo.write(&path, text.replace("craete_time", "create_time"));
     repo.git(&["add", "-A"]);
     let commit = git(&repo, &["commit", "-q", "-m", "right"]);
     assert_eq!(commit.code, 0, "{commit:?}");
@@ -272,7 +272,7 @@ fn a_push_after_a_rebase_making_two_leaves_is_blocked() {
 #[test]
 fn the_python_hooks_check_commits_too() {
     let repo = using(&["check-migrate-python", "check-migrate-merge-python"]);
-    let (path, text) = next("0002_post_created", "create_time");
+    let (path, text) = next("0002_post_created", "craete_time");
     repo.write(&path, &text);
     repo.git(&["add", "-A"]);
     let commit = git(&repo, &["commit", "-q", "-m", "wrong"]);
@@ -280,10 +280,10 @@ fn the_python_hooks_check_commits_too() {
     assert!(
         commit
             .stdout
-            .contains("`create_time` should be `created_at`"),
+            .contains("`craete_time` should be `create_time`"),
         "{commit:?}"
     );
-    repo.write(&path, text.replace("create_time", "created_at"));
+    repo.write(&path, text.replace("craete_time", "create_time"));
     repo.git(&["add", "-A"]);
     let commit = git(&repo, &["commit", "-q", "-m", "right"]);
     assert_eq!(commit.code, 0, "{commit:?}");

@@ -34,11 +34,11 @@ fn pushed_repo(remote: &TempDir, set_head: bool) -> Repo {
     repo
 }
 
-/// A commit on a new branch `name` adding `create_time`, made without the hooks; `main` is
+/// A commit on a new branch `name` adding `craete_time`, made without the hooks; `main` is
 /// checked out again.
 fn wrong_name_branch(repo: &Repo, name: &str) {
     repo.git(&["checkout", "-q", "-b", name]);
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.commit_all("times");
     repo.git(&["checkout", "-q", "main"]);
 }
@@ -66,19 +66,19 @@ fn pre_push_stops_a_new_branch_carrying_what_a_cherry_pick_brought() {
     // git runs no pre-commit hook for a cherry-pick, so the wrong name gets in.
     let run = repo.git_hooked(repo.path(), &["cherry-pick", "other"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(!run.stdout.contains("create_time"), "{run:?}");
+    assert!(!run.stdout.contains("craete_time"), "{run:?}");
 
     let run = repo.git_hooked(repo.path(), &["push", "-q", "origin", "feature"]);
     assert_ne!(run.code, 0, "{run:?}");
     assert!(
-        run.stdout.contains("`create_time` should be `created_at`"),
+        run.stdout.contains("`craete_time` should be `create_time`"),
         "{run:?}"
     );
     assert!(run.stdout.contains("git push --no-verify"), "{run:?}");
     assert_eq!(remote_sha(&repo, "feature"), None);
 
     // Fixed in a commit of its own, the branch adds no wrong name since origin/main.
-    repo.write(M2, second(&["created_at"]));
+    repo.write(M2, second(&["create_time"]));
     repo.git(&["add", M2]);
     let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "fix the name"]);
     assert_eq!(run.code, 0, "{run:?}");
@@ -143,7 +143,7 @@ fn pre_push_checks_a_pushed_branch_that_is_not_checked_out() {
 
     assert_ne!(run.code, 0, "{run:?}");
     assert!(
-        run.stdout.contains("`create_time` should be `created_at`"),
+        run.stdout.contains("`craete_time` should be `create_time`"),
         "{run:?}"
     );
     assert_eq!(remote_sha(&repo, "other"), None);

@@ -365,7 +365,7 @@ fn a_folder_of_another_framework_is_not_an_app() {
     // An IAM-style migrator: bare-string dependencies, its own base class, no Django.
     let foreign = |deps: &str| {
         format!(
-            "from iam.migrator import BaseMigration, AddField\n\n\nclass Migration(BaseMigration):\n    dependencies = [{deps}]\n\n    operations = [\n        AddField(\"action\", \"create_time\"),\n    ]\n"
+            "from iam.migrator import BaseMigration, AddField\n\n\nclass Migration(BaseMigration):\n    dependencies = [{deps}]\n\n    operations = [\n        AddField(\"action\", \"craete_time\"),\n    ]\n"
         )
     };
     repo.write("iam/migrations/0001_initial.py", foreign(""));
@@ -625,7 +625,7 @@ fn an_excluded_migration_is_still_part_of_the_graph() {
     );
     repo.write(
         "blog/migrations/0001_initial.py",
-        migration(&[], "create_time"),
+        migration(&[], "craete_time"),
     );
     repo.write(
         "blog/migrations/0002_post_body.py",

@@ -19,7 +19,7 @@ fn blog(dependencies: &[&str], operations: &str) -> String {
     )
 }
 
-const CREATE: &str = "        migrations.CreateModel(\n            name=\"Post\",\n            fields=[\n                (\"id\", models.AutoField(primary_key=True)),\n                (\"create_time\", models.DateTimeField()),\n                (\"update_time\", models.DateTimeField()),\n                (\"is_delete\", models.BooleanField(default=False)),\n            ],\n        ),\n";
+const CREATE: &str = "        migrations.CreateModel(\n            name=\"Post\",\n            fields=[\n                (\"id\", models.AutoField(primary_key=True)),\n                (\"craete_time\", models.DateTimeField()),\n                (\"udpate_time\", models.DateTimeField()),\n                (\"is_delted\", models.BooleanField(default=False)),\n            ],\n        ),\n";
 
 const M1: &str = "blog/migrations/0001_initial.py";
 
@@ -57,7 +57,7 @@ fn names_renamed_or_removed_later_are_history() {
             "blog/migrations/0002_fix.py",
             blog(
                 &["0001_initial"],
-                "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n        migrations.RemoveField(model_name=\"post\", name=\"is_delete\"),\n",
+                "        migrations.RenameField(\"post\", \"craete_time\", \"create_time\"),\n        migrations.RemoveField(model_name=\"post\", name=\"is_delted\"),\n",
             ),
         ),
     ]);
@@ -93,14 +93,14 @@ fn proper_fix_goes_green() {
             M1,
             blog(
                 &[],
-                "        migrations.CreateModel(\"Post\", [(\"id\", models.AutoField(primary_key=True)), (\"create_time\", models.DateTimeField())]),\n",
+                "        migrations.CreateModel(\"Post\", [(\"id\", models.AutoField(primary_key=True)), (\"craete_time\", models.DateTimeField())]),\n",
             ),
         ),
         (
             "blog/migrations/0007_rename.py",
             blog(
                 &["0001_initial"],
-                "        migrations.RenameField(\n            model_name=\"post\",\n            old_name=\"create_time\",\n            new_name=\"created_at\",\n        ),\n",
+                "        migrations.RenameField(\n            model_name=\"post\",\n            old_name=\"craete_time\",\n            new_name=\"create_time\",\n        ),\n",
             ),
         ),
     ]);
@@ -119,21 +119,21 @@ fn rename_to_a_wrong_name_is_reported_at_the_rename() {
             M1,
             blog(
                 &[],
-                "        migrations.CreateModel(\"Post\", [(\"created_at\", models.DateTimeField())]),\n",
+                "        migrations.CreateModel(\"Post\", [(\"create_time\", models.DateTimeField())]),\n",
             ),
         ),
         (
             "blog/migrations/0002_rename.py",
             blog(
                 &["0001_initial"],
-                "        migrations.RenameField(\"post\", \"created_at\", \"create_time\"),\n",
+                "        migrations.RenameField(\"post\", \"create_time\", \"craete_time\"),\n",
             ),
         ),
     ]);
     let run = concise(&repo, &[]);
     assert_eq!(
         findings(&run),
-        ["blog/migrations/0002_rename.py:8:55: error[field-name]"],
+        ["blog/migrations/0002_rename.py:8:56: error[field-name]"],
         "{run:?}"
     );
 }
@@ -155,7 +155,7 @@ fn deleted_and_recreated_models() {
             "blog/migrations/0003_again.py",
             blog(
                 &["0002_delete"],
-                "        migrations.CreateModel(\"POST\", [(\"update_time\", models.DateTimeField())]),\n",
+                "        migrations.CreateModel(\"POST\", [(\"udpate_time\", models.DateTimeField())]),\n",
             ),
         ),
     ]);
@@ -177,7 +177,7 @@ fn fields_follow_a_renamed_model() {
             "blog/migrations/0002_article.py",
             blog(
                 &["0001_initial"],
-                "        migrations.RenameModel(\"Post\", \"Article\"),\n        migrations.RenameField(\"article\", \"create_time\", \"created_at\"),\n        migrations.RenameField(\"article\", \"update_time\", \"updated_at\"),\n        migrations.RenameField(\"article\", \"is_delete\", \"is_deleted\"),\n",
+                "        migrations.RenameModel(\"Post\", \"Article\"),\n        migrations.RenameField(\"article\", \"craete_time\", \"create_time\"),\n        migrations.RenameField(\"article\", \"udpate_time\", \"update_time\"),\n        migrations.RenameField(\"article\", \"is_delted\", \"is_deleted\"),\n",
             ),
         ),
     ]);
@@ -193,14 +193,14 @@ fn db_column_follows_alter_field() {
             M1,
             blog(
                 &[],
-                "        migrations.CreateModel(\"Post\", [(\"title\", models.CharField(db_column=\"create_time\"))]),\n        migrations.CreateModel(\"Tag\", [(\"title\", models.CharField())]),\n",
+                "        migrations.CreateModel(\"Post\", [(\"title\", models.CharField(db_column=\"craete_time\"))]),\n        migrations.CreateModel(\"Tag\", [(\"title\", models.CharField())]),\n",
             ),
         ),
         (
             "blog/migrations/0002_columns.py",
             blog(
                 &["0001_initial"],
-                "        migrations.AlterField(\"post\", \"title\", models.CharField()),\n        migrations.AlterField(\"tag\", \"title\", models.CharField(db_column=\"update_time\")),\n",
+                "        migrations.AlterField(\"post\", \"title\", models.CharField()),\n        migrations.AlterField(\"tag\", \"title\", models.CharField(db_column=\"udpate_time\")),\n",
             ),
         ),
     ]);
@@ -235,7 +235,7 @@ fn squash_stands_for_what_it_replaces() {
             "blog/migrations/0003_next.py",
             blog(
                 &["0002_more"],
-                "        migrations.RemoveField(\"post\", \"is_delete\"),\n",
+                "        migrations.RemoveField(\"post\", \"is_delted\"),\n",
             ),
         ),
     ]);
@@ -254,7 +254,7 @@ fn squash_stands_for_what_it_replaces() {
 /// own operation on the model, a model name that is not a literal.
 #[test]
 fn unknown_operations_keep_the_text_rule() {
-    let fix = "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n";
+    let fix = "        migrations.RenameField(\"post\", \"craete_time\", \"create_time\"),\n";
     for (what, extra) in [
         (
             "own operation",
@@ -373,7 +373,7 @@ fn baseline_survives_a_squash() {
     // A new wrong name is still caught, also one the baseline accepts on another model.
     repo.write(
         "blog/migrations/0003_next.py",
-        blog(&["0001_squashed_0002_more"], "        migrations.AddField(\"post\", \"is_top\", models.BooleanField()),\n        migrations.AddField(\"tag\", \"create_time\", models.DateTimeField()),\n"),
+        blog(&["0001_squashed_0002_more"], "        migrations.AddField(\"post\", \"is_top\", models.BooleanField()),\n        migrations.AddField(\"tag\", \"craete_time\", models.DateTimeField()),\n"),
     );
     repo.git(&["add", "."]);
     let run = repo.git_hooked(repo.path(), &["commit", "-q", "-m", "next"]);
@@ -433,14 +433,14 @@ fn commit_adding_then_renaming_passes() {
         "blog/migrations/0002_stamp.py",
         blog(
             &["0001_initial"],
-            "        migrations.AddField(\"post\", \"modify_time\", models.DateTimeField()),\n",
+            "        migrations.AddField(\"post\", \"updata_time\", models.DateTimeField()),\n",
         ),
     );
     repo.write(
         "blog/migrations/0003_rename.py",
         blog(
             &["0002_stamp"],
-            "        migrations.RenameField(\"post\", \"modify_time\", \"updated_at\"),\n",
+            "        migrations.RenameField(\"post\", \"updata_time\", \"update_time\"),\n",
         ),
     );
     let run = commit(&repo, "stamp");
@@ -450,7 +450,7 @@ fn commit_adding_then_renaming_passes() {
         "blog/migrations/0004_again.py",
         blog(
             &["0003_rename"],
-            "        migrations.AddField(\"post\", \"modify_time\", models.DateTimeField()),\n",
+            "        migrations.AddField(\"post\", \"updata_time\", models.DateTimeField()),\n",
         ),
     );
     let run = commit(&repo, "again");
@@ -465,17 +465,17 @@ fn commits_bringing_a_name_into_the_schema_are_blocked() {
     let cases = [
         (
             "rename",
-            "        migrations.RenameField(\"post\", \"title\", \"modify_time\"),\n",
+            "        migrations.RenameField(\"post\", \"title\", \"updata_time\"),\n",
             "0002_x.py:8:",
         ),
         (
             "db_column",
-            "        migrations.AlterField(\"post\", \"title\", models.TextField(db_column=\"modify_time\")),\n",
+            "        migrations.AlterField(\"post\", \"title\", models.TextField(db_column=\"updata_time\")),\n",
             "0002_x.py:8:",
         ),
         (
             "re-created",
-            "        migrations.DeleteModel(\"Post\"),\n        migrations.CreateModel(\"Post\", [(\"modify_time\", models.DateTimeField())]),\n",
+            "        migrations.DeleteModel(\"Post\"),\n        migrations.CreateModel(\"Post\", [(\"updata_time\", models.DateTimeField())]),\n",
             "0002_x.py:9:",
         ),
     ];
@@ -493,7 +493,7 @@ fn commits_bringing_a_name_into_the_schema_are_blocked() {
         assert_ne!(run.code, 0, "{what}: {run:?}");
         assert!(run.stdout.contains(place), "{what}: {run:?}");
         assert!(
-            run.stdout.contains("`modify_time` should be `updated_at`"),
+            run.stdout.contains("`updata_time` should be `update_time`"),
             "{what}: {run:?}"
         );
     }
@@ -516,7 +516,7 @@ fn commit_recreating_a_deleted_model_with_an_old_name_is_blocked() {
     repo.install_hook(repo.path());
     repo.write(
         "blog/migrations/0003_again.py",
-        blog(&["0002_delete"], "        migrations.CreateModel(\"Post\", [(\"create_time\", models.DateTimeField())]),\n"),
+        blog(&["0002_delete"], "        migrations.CreateModel(\"Post\", [(\"craete_time\", models.DateTimeField())]),\n"),
     );
     let run = commit(&repo, "again");
     assert_ne!(run.code, 0, "{run:?}");
@@ -540,7 +540,7 @@ fn merge_whose_other_parent_had_the_name_passes() {
         "blog/migrations/0002_stamp.py",
         blog(
             &["0001_initial"],
-            "        migrations.AddField(\"post\", \"modify_time\", models.DateTimeField()),\n",
+            "        migrations.AddField(\"post\", \"updata_time\", models.DateTimeField()),\n",
         ),
     );
     repo.write("NOTES", "feature\n");
@@ -568,7 +568,7 @@ fn merge_whose_other_parent_had_the_name_passes() {
         "blog/migrations/0003_stamp.py",
         blog(
             &["0002_body"],
-            "        migrations.AddField(\"post\", \"modify_time\", models.DateTimeField()),\n",
+            "        migrations.AddField(\"post\", \"updata_time\", models.DateTimeField()),\n",
         ),
     );
     let run = commit(&repo, "merge");
@@ -592,7 +592,7 @@ fn commits_leaving_the_schema_as_it_was_pass() {
                 (
                     "0002_add.py",
                     "0001_initial",
-                    "        migrations.AddField(\"post\", \"create_time\", models.DateTimeField(null=True)),\n",
+                    "        migrations.AddField(\"post\", \"craete_time\", models.DateTimeField(null=True)),\n",
                 ),
                 (
                     "0003_delete.py",
@@ -608,7 +608,7 @@ fn commits_leaving_the_schema_as_it_was_pass() {
                 (
                     "0002_note.py",
                     "0001_initial",
-                    "        migrations.CreateModel(\n            name=\"Note\",\n            fields=[(\"create_time\", models.DateTimeField(null=True))],\n        ),\n",
+                    "        migrations.CreateModel(\n            name=\"Note\",\n            fields=[(\"craete_time\", models.DateTimeField(null=True))],\n        ),\n",
                 ),
                 (
                     "0003_del_note.py",
@@ -622,12 +622,12 @@ fn commits_leaving_the_schema_as_it_was_pass() {
             vec![(
                 "0002_add.py",
                 "0001_initial",
-                "        migrations.AddField(\"post\", \"create_time\", models.DateTimeField(null=True)),\n",
+                "        migrations.AddField(\"post\", \"craete_time\", models.DateTimeField(null=True)),\n",
             )],
             vec![(
                 "0003_keep_column.py",
                 "0002_add",
-                "        migrations.AlterField(\"post\", \"create_time\", models.DateTimeField(db_column=\"create_time\")),\n        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n",
+                "        migrations.AlterField(\"post\", \"craete_time\", models.DateTimeField(db_column=\"craete_time\")),\n        migrations.RenameField(\"post\", \"craete_time\", \"create_time\"),\n",
             )],
         ),
     ];
@@ -658,7 +658,7 @@ fn path_mode_judges_the_schema_of_the_folder() {
             "blog/migrations/0002_fix.py",
             blog(
                 &["0001_initial"],
-                "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n",
+                "        migrations.RenameField(\"post\", \"craete_time\", \"create_time\"),\n",
             ),
         ),
     ]);
@@ -713,7 +713,7 @@ fn path_mode_reads_the_label_outside_a_repository() {
     write(M1, &blog(&[], CREATE));
     let rename = blog(
         &["0001_initial"],
-        "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n",
+        "        migrations.RenameField(\"post\", \"craete_time\", \"create_time\"),\n",
     );
     write(
         "blog/migrations/0002_fix.py",
@@ -736,7 +736,7 @@ fn path_mode_reads_the_label_outside_a_repository() {
 #[test]
 fn altering_a_field_renamed_in_the_same_commit_is_no_nudge() {
     let repo = hooked_with_history();
-    let alter = "        migrations.AlterField(\"post\", \"create_time\", models.DateTimeField(null=True)),\n";
+    let alter = "        migrations.AlterField(\"post\", \"craete_time\", models.DateTimeField(null=True)),\n";
     repo.write(
         "blog/migrations/0002_alter.py",
         blog(&["0001_initial"], alter),
@@ -745,7 +745,7 @@ fn altering_a_field_renamed_in_the_same_commit_is_no_nudge() {
         "blog/migrations/0003_rename.py",
         blog(
             &["0002_alter"],
-            "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n",
+            "        migrations.RenameField(\"post\", \"craete_time\", \"create_time\"),\n",
         ),
     );
     repo.git(&["add", "-A"]);
@@ -795,7 +795,7 @@ fn baseline_follows_an_app_to_another_folder() {
     let old = |path: &str| {
         format!(
             "{{\"version\": 1, \"findings\": [{}]}}\n",
-            ["create_time", "update_time", "is_delete"]
+            ["craete_time", "udpate_time", "is_delted"]
                 .map(|name| format!(
                     "{{\"path\": \"{path}\", \"model\": \"Post\", \"name\": \"{name}\", \"rule\": \"field-name\"}}"
                 ))
@@ -824,26 +824,26 @@ fn commits_bringing_a_name_back_are_blocked() {
         fix,
         blog(
             &["0001_initial"],
-            "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n        migrations.RemoveField(\"post\", \"is_delete\"),\n",
+            "        migrations.RenameField(\"post\", \"craete_time\", \"create_time\"),\n        migrations.RemoveField(\"post\", \"is_delted\"),\n",
         ),
     );
     assert_eq!(commit(&repo, "fix").code, 0);
-    // The RemoveField taken out: `is_delete` is in the schema again.
+    // The RemoveField taken out: `is_delted` is in the schema again.
     repo.write(
         fix,
         blog(
             &["0001_initial"],
-            "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n",
+            "        migrations.RenameField(\"post\", \"craete_time\", \"create_time\"),\n",
         ),
     );
-    let run = commit(&repo, "keep is_delete");
+    let run = commit(&repo, "keep is_delted");
     assert_ne!(run.code, 0, "{run:?}");
     assert!(
-        run.stdout.contains("`is_delete` should be `is_deleted`"),
+        run.stdout.contains("`is_delted` should be `is_deleted`"),
         "{run:?}"
     );
     assert!(run.stdout.contains(&format!("{M1}:14:19")), "{run:?}");
-    assert!(!run.stdout.contains("create_time"), "{run:?}");
+    assert!(!run.stdout.contains("craete_time"), "{run:?}");
     // The whole migration deleted: both names are back.
     repo.git(&["rm", "-q", "--cached", fix]);
     std::fs::remove_file(repo.path().join(fix)).expect("delete the migration");
@@ -882,7 +882,7 @@ fn commit_with_an_own_operation_on_the_model_keeps_the_text_rule() {
         "blog/migrations/0002_add.py",
         blog(
             &["0001_initial"],
-            "        migrations.AddField(\"post\", \"create_time\", models.DateTimeField(null=True)),\n",
+            "        migrations.AddField(\"post\", \"craete_time\", models.DateTimeField(null=True)),\n",
         ),
     );
     repo.write(
@@ -893,7 +893,7 @@ fn commit_with_an_own_operation_on_the_model_keeps_the_text_rule() {
         "blog/migrations/0004_fix.py",
         blog(
             &["0003_own"],
-            "        migrations.RenameField(\"post\", \"create_time\", \"created_at\"),\n",
+            "        migrations.RenameField(\"post\", \"craete_time\", \"create_time\"),\n",
         ),
     );
     repo.git(&["add", "-A"]);

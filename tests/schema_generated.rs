@@ -9,10 +9,16 @@ use std::collections::BTreeSet;
 
 use crate::support::Repo;
 
-const WRONG: [&str; 5] = ["create_time", "update_time", "is_delete", "addr", "ammount"];
+const WRONG: [&str; 5] = [
+    "craete_time",
+    "udpate_time",
+    "is_delted",
+    "adress",
+    "ammount",
+];
 const RIGHT: [&str; 6] = [
-    "created_at",
-    "updated_at",
+    "create_time",
+    "update_time",
     "title",
     "body",
     "score",

@@ -8,7 +8,7 @@ use tempfile::TempDir;
 
 use crate::support::{M1, M2, Repo, clean, finding, migration, migration_after, run_in, second};
 
-/// `main` with one clean migration, and `feature` adding `create_time` on top of it; `main`
+/// `main` with one clean migration, and `feature` adding `craete_time` on top of it; `main`
 /// is checked out.
 fn repo_with_feature() -> Repo {
     let repo = Repo::new();
@@ -16,7 +16,7 @@ fn repo_with_feature() -> Repo {
     repo.write(M1, migration(&["title"]));
     repo.commit_all("initial");
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(M2, second(&["create_time"]));
+    repo.write(M2, second(&["craete_time"]));
     repo.commit_all("feature: times");
     repo.git(&["checkout", "-q", "main"]);
     repo
@@ -34,7 +34,7 @@ fn until_checks_a_commit_that_is_not_checked_out() {
     assert_eq!(
         run.lines(),
         [
-            finding(M2, 9, "create_time", "created_at").as_str(),
+            finding(M2, 9, "craete_time", "create_time").as_str(),
             "checked 1 migration file: 1 error, 0 warnings",
         ]
     );
@@ -137,7 +137,7 @@ fn since_in_a_shallow_clone_says_how_to_fetch_the_history() {
     git_in(&clone, home.path(), &["fetch", "-q", "--unshallow"]);
     let run = run_in(&clone, &["--since", "origin/main", "--format", "concise"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(run.lines()[0], finding(M2, 9, "create_time", "created_at"));
+    assert_eq!(run.lines()[0], finding(M2, 9, "craete_time", "create_time"));
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod hook_commit;
 mod hook_mode;
 mod husky;
 mod index_formats;
+mod init;
 mod install;
 mod install_checkout;
 mod install_interrupted;

@@ -2,14 +2,17 @@
 //! squawk tests its rules, with no repository or binary in between.
 
 use super::{Level, Rule, RuleSettings, Severity, check_source};
-use crate::library::Library;
 
 fn findings(source: &str, rules: &RuleSettings) -> Vec<(Rule, Severity, String)> {
-    check_source(source.as_bytes(), &Library::builtin(), rules)
-        .expect("parser runs")
-        .into_iter()
-        .map(|f| (f.rule, f.severity, f.message()))
-        .collect()
+    check_source(
+        source.as_bytes(),
+        &crate::library::with_conventions(),
+        rules,
+    )
+    .expect("parser runs")
+    .into_iter()
+    .map(|f| (f.rule, f.severity, f.message()))
+    .collect()
 }
 
 const SOURCE: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddField(\"post\", \"create_time\", models.DateTimeField()),\n        migrations.AlterField(\"post\", \"update_time\", models.DateTimeField(db_column=\"desc\")),\n    ]\n";

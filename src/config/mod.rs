@@ -14,6 +14,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::check::{AppLabels, Level, Rule, RuleSettings};
+use crate::library::Convention;
 use crate::report::Format;
 use crate::source::MigrationPattern;
 use crate::text::LineIndex;
@@ -27,6 +28,7 @@ const PYPROJECT: &str = "pyproject.toml";
 struct FileConfig {
     library: Option<Spanned<Vec<Spanned<String>>>>,
     extend_library: Option<Spanned<Vec<Spanned<String>>>>,
+    conventions: Option<Vec<Spanned<String>>>,
     include: Option<Spanned<Vec<String>>>,
     exclude: Option<Spanned<Vec<String>>>,
     allow: Option<Vec<Spanned<String>>>,
@@ -84,6 +86,8 @@ pub struct Settings {
     pub library: Vec<PathBuf>,
     /// Libraries added to the built-in one (or to `library`).
     pub extend_library: Vec<PathBuf>,
+    /// Built-in conventions switched on, at most one of each family.
+    pub conventions: Vec<&'static Convention>,
     pub pattern: MigrationPattern,
     pub rules: RuleSettings,
     pub baseline: Option<PathBuf>,
@@ -91,6 +95,26 @@ pub struct Settings {
     pub format: Option<Format>,
     /// The config file these settings came from.
     pub origin: Option<PathBuf>,
+}
+
+/// The built-in convention called `name`, or what to say about a name that is none.
+pub fn named_convention(name: &str) -> Result<&'static Convention, String> {
+    if let Some(convention) = Convention::named(name) {
+        return Ok(convention);
+    }
+    Err(match Convention::closest(name) {
+        Some(close) => format!(
+            "unknown convention `{name}`; did you mean `{}`?",
+            close.name
+        ),
+        None => {
+            let known: Vec<&str> = crate::library::CONVENTIONS.iter().map(|c| c.name).collect();
+            format!(
+                "unknown convention `{name}`; expected one of {}",
+                known.join(", ")
+            )
+        }
+    })
 }
 
 /// A message as one line: a value quoted in it may hold line ends (a multi-line string),
@@ -165,6 +189,18 @@ fn read(path: &Path) -> Result<String, ConfigError> {
             source,
         },
     })
+}
+
+/// Whether a `pyproject.toml` holds a `[tool.check-migrate]` table; one that does not parse
+/// holds one when it names it (what `init` must not overwrite).
+pub fn has_table(text: &str) -> bool {
+    match toml::from_str::<toml::Table>(text) {
+        Ok(table) => table
+            .get("tool")
+            .and_then(|tool| tool.get("check-migrate"))
+            .is_some(),
+        Err(_) => text.contains("tool.check-migrate"),
+    }
 }
 
 fn parse_pyproject(path: &Path, text: &str) -> Result<Option<FileConfig>, ConfigError> {
@@ -245,6 +281,24 @@ fn resolve(
     };
     let library = files("library", config.library)?;
     let extend_library = files("extend-library", config.extend_library)?;
+    let mut conventions: Vec<&'static Convention> = Vec::new();
+    for name in config.conventions.unwrap_or_default() {
+        let convention = named_convention(name.get_ref())
+            .map_err(|message| invalid("conventions", name.span(), message))?;
+        if let Some(other) = conventions
+            .iter()
+            .find(|c| c.family == convention.family && c.name != convention.name)
+        {
+            let message = format!(
+                "`{}` and `{}` are two directions of one convention; keep one",
+                other.name, convention.name
+            );
+            return Err(invalid("conventions", name.span(), message));
+        }
+        if !conventions.contains(&convention) {
+            conventions.push(convention);
+        }
+    }
 
     let base = root
         .and_then(|root| {
@@ -329,6 +383,7 @@ fn resolve(
     Ok(Settings {
         library,
         extend_library,
+        conventions,
         pattern,
         rules,
         labels,

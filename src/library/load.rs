@@ -183,7 +183,7 @@ impl Library {
     }
 
     /// Record `name` as a correct name declared at `at`.
-    fn declare(&mut self, name: &str, description: &str, at: &Location) {
+    pub(super) fn declare(&mut self, name: &str, description: &str, at: &Location) {
         if !is_identifier(name) {
             let name = name.to_owned();
             self.report(&at.file, at.line, ProblemKind::NotAnIdentifier { name });
@@ -218,7 +218,7 @@ impl Library {
     }
 
     /// Record `name` as wrong for `correct`, listed at `at`.
-    fn list(&mut self, name: &str, correct: &str, at: &Location) {
+    pub(super) fn list(&mut self, name: &str, correct: &str, at: &Location) {
         let mut found = Vec::new();
         if !is_identifier(name) {
             let name = name.to_owned();

@@ -1,7 +1,9 @@
 //! The field library: which names are wrong and what they should be. Loads the BlueKing CSV
-//! format (`correct_name,description,wrong_names`), validates it, and embeds our own default
-//! from `data/field_library.csv`.
+//! format (`correct_name,description,wrong_names`), validates it, and embeds our own: the
+//! misspellings of `data/misspellings.csv`, on by default, and the conventions of
+//! `data/conventions/`, on when named.
 
+mod builtin;
 mod load;
 mod problem;
 mod records;
@@ -13,13 +15,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use builtin::{BUILTIN_ORIGIN, CONVENTIONS, Convention, MISSPELLINGS_CSV, conflict, listing};
 pub use problem::{Level, ProblemKind};
 pub use sniff::Separator;
-
-/// The built-in library, compiled into the binary.
-pub const BUILTIN_CSV: &str = include_str!("../../data/field_library.csv");
-/// The name under which problems of the built-in library are reported.
-pub const BUILTIN_ORIGIN: &str = "<built-in>";
 
 /// A correct name offered for a wrong one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,13 +93,6 @@ impl Library {
     /// An empty library (no names).
     pub fn empty() -> Library {
         Library::default()
-    }
-
-    /// The built-in library.
-    pub fn builtin() -> Library {
-        let mut library = Library::empty();
-        library.add_csv(BUILTIN_ORIGIN, BUILTIN_CSV.as_bytes());
-        library
     }
 
     /// Add the rows of one CSV source; problems are recorded, never silently dropped.
@@ -194,4 +185,15 @@ impl Library {
             }
         }
     }
+}
+
+/// The built-in library with the conventions the examples of unit tests lean on
+/// (`create_time`, `desc`, `sex`).
+#[cfg(test)]
+pub(crate) fn with_conventions() -> Library {
+    let chosen: Vec<&Convention> = ["timestamps-at", "full-words", "plain-english"]
+        .iter()
+        .filter_map(|name| Convention::named(name))
+        .collect();
+    Library::builtin_with(&chosen)
 }

@@ -7,7 +7,6 @@ use unicode_width::UnicodeWidthStr;
 use super::sample::render;
 use super::{Format, Report};
 use crate::check::{CheckedFile, RuleSettings, check_source};
-use crate::library::Library;
 
 const PATH: &str = "app/migrations/0002_generated.py";
 const FINDINGS: usize = 2000;
@@ -23,7 +22,7 @@ fn report() -> Report {
     );
     let findings = check_source(
         source.as_bytes(),
-        &Library::builtin(),
+        &crate::library::with_conventions(),
         &RuleSettings::default(),
     )
     .expect("parser runs");
