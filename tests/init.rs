@@ -207,19 +207,46 @@ fn init_follows_a_created_at_project_and_its_first_commit_is_quiet() {
     let run = concise(&repo, &[]);
     assert_eq!(run.code, 0, "the commit of the config: {run:?}");
     repo.git(&["commit", "-qm", "check-migrate init"]);
-    // Every new wrong name of the convention is caught.
-    repo.write(M2, second(&["update_time", "enabled", "created_at_x"]));
+    // Through the hook: a commit in the project's style passes, the other style is blocked.
+    repo.install_hook(repo.path());
+    repo.write(M2, second(&["finished_at", "is_hidden"]));
     repo.git(&["add", M2]);
-    let run = concise(&repo, &[]);
+    let run = commit(&repo, "blog: own style");
+    assert_eq!(run.code, 0, "{run:?}");
+    let m3 = "blog/migrations/0003_other_style.py";
+    repo.write(m3, third(&["update_time", "enabled", "created_at_x"]));
+    repo.git(&["add", m3]);
+    let run = commit(&repo, "blog: the other style");
     assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(
-        run.lines(),
-        [
-            "blog/migrations/0002_post_times.py:9:38: error[field-name] `update_time` should be `updated_at`",
-            "blog/migrations/0002_post_times.py:10:38: error[field-name] `enabled` should be `is_enabled`",
-            "checked 1 migration file: 2 errors, 0 warnings",
-        ]
+    assert!(
+        run.stdout
+            .contains("error[field-name]: `update_time` should be `updated_at`"),
+        "{run:?}"
     );
+    assert!(
+        run.stdout
+            .contains("error[field-name]: `enabled` should be `is_enabled`"),
+        "{run:?}"
+    );
+    assert!(!run.stdout.contains("created_at_x"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("checked 1 migration file: 2 errors, 0 warnings"),
+        "{run:?}"
+    );
+}
+
+/// `git commit` with the hook on PATH.
+fn commit(repo: &Repo, message: &str) -> crate::support::Run {
+    repo.git_hooked(repo.path(), &["commit", "-qm", message])
+}
+
+/// The app's third migration, after `0002_post_times`.
+fn third(names: &[&str]) -> String {
+    migration(names).replace(
+        "dependencies = []",
+        "dependencies = [(\"blog\", \"0002_post_times\")]",
+    )
 }
 
 #[test]
@@ -244,18 +271,26 @@ fn init_follows_a_created_project_in_its_own_direction() {
     );
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-qm", "check-migrate init"]);
-    repo.write(M2, second(&["create_time", "is_hidden", "created_at"]));
+    repo.install_hook(repo.path());
+    repo.write(M2, second(&["created", "locked", "is_removed"]));
     repo.git(&["add", M2]);
+    let run = commit(&repo, "blog: own style");
+    assert_eq!(run.code, 0, "{run:?}");
+    let m3 = "blog/migrations/0003_other_style.py";
+    repo.write(m3, third(&["create_time", "is_hidden", "created_at"]));
+    repo.git(&["add", m3]);
     let run = concise(&repo, &[]);
     assert_eq!(
         run.lines(),
         [
-            "blog/migrations/0002_post_times.py:9:38: error[field-name] `create_time` should be `created`",
-            "blog/migrations/0002_post_times.py:10:38: error[field-name] `is_hidden` should be `hidden`",
+            "blog/migrations/0003_other_style.py:9:38: error[field-name] `create_time` should be `created`",
+            "blog/migrations/0003_other_style.py:10:38: error[field-name] `is_hidden` should be `hidden`",
             "checked 1 migration file: 2 errors, 0 warnings",
         ],
         "created_at is wagtail's: never wrong"
     );
+    let run = commit(&repo, "blog: the other style");
+    assert_eq!(run.code, 1, "{run:?}");
 }
 
 #[test]
@@ -294,6 +329,11 @@ fn init_allows_a_row_the_project_follows_its_own_way() {
 #[test]
 fn init_never_overwrites_a_config_without_force() {
     let repo = at_style();
+    let run = repo.check(&["init"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = repo.check(&["init"]);
+    assert_eq!(run.code, 2, "init twice: {run:?}");
+    std::fs::remove_file(repo.path().join(".check-migrate-baseline.json")).expect("remove");
     repo.write(".check-migrate.toml", "allow = [\"x\"]\n");
     let run = repo.check(&["init"]);
     assert_eq!(run.code, 2, "{run:?}");
