@@ -958,7 +958,38 @@ pub fn run(
             .phases
             .push(("migration graph", start.elapsed()));
     }
+    declare(&mut outcome.report, &plan);
     outcome.errors.extend(plan.errors);
     outcome.report.sort();
     Ok(outcome)
+}
+
+/// Where the field of each naming finding is declared in its app's models, read from the
+/// mode's snapshot (the index for a commit, the working tree for paths). The models of an
+/// app are read once, and only for an app with a finding.
+fn declare(report: &mut report::Report, plan: &source::Plan) {
+    let mut apps: HashMap<String, check::AppModels> = HashMap::new();
+    for file in &mut report.files {
+        let app = check::app_dir(dir_of(&file.path)).to_string();
+        for finding in &mut file.findings {
+            if !matches!(
+                finding.rule,
+                check::Rule::FieldName | check::Rule::AlteredFieldName | check::Rule::DbColumn
+            ) {
+                continue;
+            }
+            let (Some(model), Some(name)) = (&finding.model, &finding.name) else {
+                continue;
+            };
+            let (field, column) = match (finding.rule, &finding.field) {
+                (check::Rule::DbColumn, Some(field)) => (field.as_str(), Some(name.as_str())),
+                _ => (name.as_str(), None),
+            };
+            let models = apps.entry(app.clone()).or_insert_with(|| {
+                let reads = plan.model_modules(&app).into_iter();
+                check::AppModels::parse(reads.filter_map(|(path, read)| Some((path, read.ok()?))))
+            });
+            finding.declaration = models.declaration(model, field, column);
+        }
+    }
 }

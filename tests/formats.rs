@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
     ]
 "#;
 
-const KEYS: [&str; 14] = [
+const KEYS: [&str; 15] = [
     "path",
     "line",
     "column",
@@ -60,6 +60,7 @@ const KEYS: [&str; 14] = [
     "suggestions",
     "field",
     "label",
+    "declaration",
 ];
 
 /// Two migration folders and the fixture library (which has an ambiguous entry).

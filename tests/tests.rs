@@ -5,6 +5,7 @@ mod support;
 
 mod adoption;
 mod cli_habits;
+mod declaration;
 
 mod fixtures;
 mod formats;

@@ -1,6 +1,7 @@
 //! Names x field library -> findings. A finding is data (a rule, a byte span, the wrong name
 //! and its suggestions); line and column are worked out only when it is printed.
 
+mod declaration;
 mod graph;
 mod labels;
 mod prefilter;
@@ -15,6 +16,7 @@ mod tests;
 use std::collections::HashSet;
 use std::ops::Range;
 
+pub use declaration::{AppModels, Declaration};
 pub use graph::{GraphNode, GraphReport, Note, Status, check_graph};
 pub use labels::{AppLabel, AppLabels, Declared, Labels, app_dir, declared, unread};
 pub use prefilter::Prefilter;
@@ -52,9 +54,20 @@ pub struct Finding {
     pub detail: Option<String>,
     /// What to do about this finding, when it is more than the rule's general advice.
     pub help: Option<String>,
+    /// Where the field is declared in the app's models, when that is known.
+    pub declaration: Option<Declaration>,
 }
 
 impl Finding {
+    /// The model field the finding is about: the field whose column a `db-column` finding
+    /// names, else the name itself.
+    pub fn declared_field(&self) -> &str {
+        match (self.rule, &self.field) {
+            (Rule::DbColumn, Some(field)) => field,
+            _ => self.name.as_deref().unwrap_or_default(),
+        }
+    }
+
     /// What to do: this finding's own help, else the rule's advice.
     pub fn advice(&self) -> &str {
         self.help.as_deref().unwrap_or(self.rule.advice())
@@ -477,6 +490,7 @@ fn name_finding(name: FieldName, suggestions: &[Suggestion]) -> Finding {
         suggestions: suggestions.to_vec(),
         detail: None,
         help: None,
+        declaration: None,
     }
 }
 
@@ -494,6 +508,7 @@ impl Finding {
             suggestions: Vec::new(),
             detail,
             help: None,
+            declaration: None,
         }
     }
 }

@@ -9,11 +9,13 @@ use tree_sitter::{Parser, Tree};
 mod appconfig;
 mod extract;
 mod header;
+mod models;
 mod ops;
 mod scan;
 
 pub use appconfig::{AppConfigClass, AppModule, Attribute, app_configs};
 pub use header::{Assignment, Header, Reference, Unknown};
+pub use models::{FieldDeclaration, ModelClass, model_classes};
 pub use ops::{Column, FieldDef, Located, Operations, StateOp};
 mod strings;
 pub mod syntax;

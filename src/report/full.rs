@@ -98,6 +98,10 @@ fn finding_block(
     for help in help_lines(finding) {
         writeln!(out, "{pad} {} {help}", gutter.style("="))?;
     }
+    if let Some(declaration) = &finding.declaration {
+        let note = declaration.note(finding.declared_field());
+        writeln!(out, "{pad} {} note: {note}", gutter.style("="))?;
+    }
     writeln!(out)
 }
 

@@ -23,6 +23,12 @@
 //!   `{"name": string, "description": string}`; the description may be empty.
 //! - `field` (string or null): for `db-column`, the field whose column it names; else null.
 //! - `label` (string): where the name sits, e.g. ``"field of model `Post`, created here"``.
+//! - `declaration` (object or null): where the field is declared in the app's models
+//!   (`models.py` or a `models` package), `{"path", "line", "column", "class",
+//!   "inherited_from"}`. `inherited_from` is null when the field's assignment (or its
+//!   `db_column` string) is at that place; when the model's class (at that place) does not
+//!   declare the field, it lists the bases outside the app it may come from. Null when the
+//!   declaration is not found or the finding is not about a field.
 //!
 //! For a syntax error the span may be empty: then `end_line`/`end_column` equal
 //! `line`/`column`. Keys may be added in later versions; none will be renamed or removed.
@@ -43,7 +49,14 @@
 //!     "message": "`create_time` should be `created_at`",
 //!     "suggestions": [{"name": "created_at", "description": "创建时间"}],
 //!     "field": null,
-//!     "label": "field of model `Post`, created here"
+//!     "label": "field of model `Post`, created here",
+//!     "declaration": {
+//!       "path": "blog/models.py",
+//!       "line": 12,
+//!       "column": 5,
+//!       "class": "Post",
+//!       "inherited_from": null
+//!     }
 //!   }
 //! ]
 //! ```
@@ -53,7 +66,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{Region, Report, regions};
-use crate::check::{CheckedFile, Finding};
+use crate::check::{CheckedFile, Declaration, Finding};
 use crate::text::LineIndex;
 
 pub(super) fn print(out: &mut impl Write, report: &Report) -> io::Result<()> {
@@ -95,7 +108,38 @@ fn object(file: &CheckedFile, at: &Region, finding: &Finding) -> Value {
         "suggestions": suggestions,
         "field": finding.field,
         "label": finding.label(),
+        "declaration": finding.declaration.as_ref().map(declaration),
     })
+}
+
+fn declaration(declaration: &Declaration) -> Value {
+    match declaration {
+        Declaration::Here {
+            path,
+            line,
+            column,
+            class,
+        } => json!({
+            "path": path,
+            "line": line,
+            "column": column,
+            "class": class,
+            "inherited_from": null,
+        }),
+        Declaration::Inherited {
+            path,
+            line,
+            column,
+            class,
+            bases,
+        } => json!({
+            "path": path,
+            "line": line,
+            "column": column,
+            "class": class,
+            "inherited_from": bases,
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -131,7 +175,14 @@ mod tests {
       }
     ],
     "field": null,
-    "label": "field of model `Post`, created here"
+    "label": "field of model `Post`, created here",
+    "declaration": {
+      "path": "blog/models.py",
+      "line": 12,
+      "column": 5,
+      "class": "Post",
+      "inherited_from": null
+    }
   },
   {
     "path": "blog/migrations/0001_initial.py",
@@ -156,7 +207,8 @@ mod tests {
       }
     ],
     "field": null,
-    "label": "field of model `Post`, created here"
+    "label": "field of model `Post`, created here",
+    "declaration": null
   },
   {
     "path": "blog/migrations/0001_initial.py",
@@ -177,7 +229,16 @@ mod tests {
       }
     ],
     "field": "title",
-    "label": "column of field `title` of model `Post`"
+    "label": "column of field `title` of model `Post`",
+    "declaration": {
+      "path": "blog/models.py",
+      "line": 8,
+      "column": 7,
+      "class": "Post",
+      "inherited_from": [
+        "TitleMixin"
+      ]
+    }
   },
   {
     "path": "blog/migrations/0001_initial.py",
@@ -198,7 +259,8 @@ mod tests {
       }
     ],
     "field": null,
-    "label": "field of model `post`, altered here"
+    "label": "field of model `post`, altered here",
+    "declaration": null
   },
   {
     "path": "shop/迁移 文件/0002_broken.py",
@@ -219,7 +281,8 @@ mod tests {
       }
     ],
     "field": null,
-    "label": "field of model `订单`, added here"
+    "label": "field of model `订单`, added here",
+    "declaration": null
   },
   {
     "path": "shop/迁移 文件/0002_broken.py",
@@ -235,7 +298,8 @@ mod tests {
     "message": "the file does not parse as Python",
     "suggestions": [],
     "field": null,
-    "label": "first syntax error here"
+    "label": "first syntax error here",
+    "declaration": null
   }
 ]
 "#;

@@ -2,7 +2,7 @@
 //! in two files, one with a space and Chinese characters in its path.
 
 use super::{Format, Report, print};
-use crate::check::{CheckedFile, Finding, Rule};
+use crate::check::{CheckedFile, Declaration, Finding, Rule};
 use crate::library::Suggestion;
 use crate::migration::OperationKind;
 
@@ -58,6 +58,7 @@ fn named(
         suggestions,
         detail: None,
         help: None,
+        declaration: None,
     }
 }
 
@@ -68,6 +69,13 @@ pub(super) fn shuffled() -> Report {
     let initial = INITIAL_SOURCE;
     let db_column = Finding {
         field: Some("title".to_string()),
+        declaration: Some(Declaration::Inherited {
+            path: "blog/models.py".to_string(),
+            line: 8,
+            column: 7,
+            class: "Post".to_string(),
+            bases: vec!["TitleMixin".to_string()],
+        }),
         ..named(
             initial,
             Rule::DbColumn,
@@ -87,14 +95,22 @@ pub(super) fn shuffled() -> Report {
             vec![suggestion("updated_at", "更新时间")],
         ),
         db_column,
-        named(
-            initial,
-            Rule::FieldName,
-            "create_time",
-            "Post",
-            CreateModel,
-            vec![suggestion("created_at", "创建时间。")],
-        ),
+        Finding {
+            declaration: Some(Declaration::Here {
+                path: "blog/models.py".to_string(),
+                line: 12,
+                column: 5,
+                class: "Post".to_string(),
+            }),
+            ..named(
+                initial,
+                Rule::FieldName,
+                "create_time",
+                "Post",
+                CreateModel,
+                vec![suggestion("created_at", "创建时间。")],
+            )
+        },
         named(
             initial,
             Rule::FieldName,
@@ -119,6 +135,7 @@ pub(super) fn shuffled() -> Report {
         suggestions: Vec::new(),
         detail: None,
         help: None,
+        declaration: None,
     };
     let broken_findings = vec![
         syntax_error,

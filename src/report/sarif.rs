@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use serde_json::{Map, Value, json};
 
 use super::{Region, Report, one_line, regions};
-use crate::check::{CheckedFile, Finding, Rule, Severity};
+use crate::check::{CheckedFile, Declaration, Finding, Rule, Severity};
 use crate::text::LineIndex;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -90,6 +90,32 @@ fn descriptor(rule: Rule) -> Value {
 }
 
 fn result(file: &CheckedFile, at: &Region, finding: &Finding, fingerprint: &str) -> Value {
+    let mut result = plain_result(file, at, finding, fingerprint);
+    if let Some(declaration) = &finding.declaration
+        && let Some(object) = result.as_object_mut()
+    {
+        let (path, line, column) = match declaration {
+            Declaration::Here {
+                path, line, column, ..
+            }
+            | Declaration::Inherited {
+                path, line, column, ..
+            } => (path, *line, *column),
+        };
+        let related = json!([{
+            "id": 1,
+            "physicalLocation": {
+                "artifactLocation": artifact_location(path),
+                "region": {"startLine": line, "startColumn": column},
+            },
+            "message": {"text": declaration.note(finding.declared_field())},
+        }]);
+        object.insert("relatedLocations".to_string(), related);
+    }
+    result
+}
+
+fn plain_result(file: &CheckedFile, at: &Region, finding: &Finding, fingerprint: &str) -> Value {
     json!({
         "ruleId": finding.rule.id(),
         "ruleIndex": rule_index(finding.rule),

@@ -226,11 +226,22 @@ impl Plan {
     /// its `AppConfig`: `apps.py`, the modules of an `apps` package, and `__init__.py`, as
     /// the mode's snapshot has them (the index, `HEAD`, or the working tree).
     pub fn app_modules(&self, app_dir: &str) -> Reads {
+        self.app_files(app_dir, &["apps.py", "__init__.py"], "apps")
+    }
+
+    /// The modules of the app in `app_dir` that may declare its models: `models.py` and the
+    /// modules of a `models` package, as the mode's snapshot has them.
+    pub fn model_modules(&self, app_dir: &str) -> Reads {
+        self.app_files(app_dir, &["models.py"], "models")
+    }
+
+    /// The `files` of the app in `app_dir` and the modules directly in its `package`.
+    fn app_files(&self, app_dir: &str, files: &[&str], package_name: &str) -> Reads {
         let join = |name: &str| match app_dir {
             "" => name.to_string(),
             dir => format!("{dir}/{name}"),
         };
-        let package = join("apps");
+        let package = join(package_name);
         let mut found: Vec<(String, Origin)> = Vec::new();
         match &self.snapshot {
             Snapshot::Index => {
@@ -244,7 +255,7 @@ impl Plan {
                         .then(|| git2::Oid::from_bytes(&entry.id).ok())
                         .flatten()
                 };
-                for path in [join("apps.py"), join("__init__.py")] {
+                for path in files.iter().map(|name| join(name)) {
                     if let Some(id) = blob(&path) {
                         found.push((path, Origin::Blob(id)));
                     }
@@ -264,7 +275,7 @@ impl Plan {
             }
             Snapshot::Tree(tree) => {
                 if let Some(repo) = &self.repo {
-                    for path in [join("apps.py"), join("__init__.py")] {
+                    for path in files.iter().map(|name| join(name)) {
                         if let Some(id) = repo.tree_blob(*tree, &path) {
                             found.push((path, Origin::Blob(id)));
                         }
@@ -274,7 +285,10 @@ impl Plan {
                     }
                 }
             }
-            Snapshot::Disk(root) => disk_app_modules(&root.join(app_dir), &join, &mut found),
+            Snapshot::Disk(root) => {
+                let app = root.join(app_dir);
+                disk_app_modules(&app, files, package_name, &join, &mut found);
+            }
             // Path mode: the app around the folder of the files named.
             Snapshot::None => {
                 let dir = join("migrations");
@@ -284,7 +298,7 @@ impl Plan {
                     } else {
                         app
                     };
-                    disk_app_modules(app, &join, &mut found);
+                    disk_app_modules(app, files, package_name, &join, &mut found);
                 }
             }
         }
@@ -530,14 +544,20 @@ impl Plan {
 
 /// The modules of the app at `app` on disk that may hold its `AppConfig` (see
 /// [`Plan::app_modules`]), named by `join`.
-fn disk_app_modules(app: &Path, join: &dyn Fn(&str) -> String, found: &mut Vec<(String, Origin)>) {
-    for name in ["apps.py", "__init__.py"] {
+fn disk_app_modules(
+    app: &Path,
+    files: &[&str],
+    package: &str,
+    join: &dyn Fn(&str) -> String,
+    found: &mut Vec<(String, Origin)>,
+) {
+    for name in files {
         let on_disk = app.join(name);
         if on_disk.is_file() {
             found.push((join(name), Origin::Disk(on_disk)));
         }
     }
-    if let Ok(entries) = std::fs::read_dir(app.join("apps")) {
+    if let Ok(entries) = std::fs::read_dir(app.join(package)) {
         let mut modules: Vec<String> = entries
             .flatten()
             .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
@@ -546,8 +566,8 @@ fn disk_app_modules(app: &Path, join: &dyn Fn(&str) -> String, found: &mut Vec<(
             .collect();
         modules.sort();
         for name in modules {
-            let on_disk = app.join("apps").join(&name);
-            found.push((join(&format!("apps/{name}")), Origin::Disk(on_disk)));
+            let on_disk = app.join(package).join(&name);
+            found.push((join(&format!("{package}/{name}")), Origin::Disk(on_disk)));
         }
     }
 }

@@ -40,7 +40,7 @@ fn the_log_is_exact() {
     let initial = "blog/migrations/0001_initial.py";
     let broken = "shop/%E8%BF%81%E7%A7%BB%20%E6%96%87%E4%BB%B6/0002_broken.py";
     let rename = "Rename the model field and regenerate the migration.";
-    let results = vec![
+    let mut results = vec![
         expected(
             "field-name",
             0,
@@ -98,6 +98,24 @@ fn the_log_is_exact() {
             "4a0404dcccf37c6e",
         ),
     ];
+    let related = |line: usize, column: usize, text: &str| {
+        json!([{
+            "id": 1,
+            "physicalLocation": {
+                "artifactLocation": {"uri": "blog/models.py", "uriBaseId": "SRCROOT"},
+                "region": {"startLine": line, "startColumn": column},
+            },
+            "message": {"text": text},
+        }])
+    };
+    results[0]["relatedLocations"] = related(12, 5, "declared here: blog/models.py:12:5");
+    results[2]["relatedLocations"] = related(
+        8,
+        7,
+        "`Post` (blog/models.py:8:7) does not declare `title`: it comes from `TitleMixin`, \
+         outside this app's models, so renaming it may not be yours to do; `allow = \
+         [\"Post.title\"]` accepts it",
+    );
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

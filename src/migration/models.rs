@@ -1,0 +1,173 @@
+//! Read an app's model classes from its `models.py` (or a module of a `models` package), with
+//! the same parser as the migrations: each module-level class, its bases as written, and the
+//! fields it declares (`name = models.CharField(...)`), with `db_column="..."` when it is a
+//! plain string. Which class a finding's model is, and where a field comes from, is the
+//! check's business (`check::declaration`).
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use super::strings::string_literal;
+use super::walk::significant_children;
+use super::{ParseError, parse_tree};
+
+/// One module-level class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelClass {
+    pub name: String,
+    /// Bytes of the class name.
+    pub span: Range<usize>,
+    /// The bases as written (`models.Model`, `TimeStampedModel`); keyword arguments such as
+    /// `metaclass=` are left out.
+    pub bases: Vec<String>,
+    pub fields: Vec<FieldDeclaration>,
+}
+
+/// `name = SomeField(...)` in a class body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldDeclaration {
+    pub name: String,
+    /// Bytes of the name before `=`.
+    pub span: Range<usize>,
+    /// `db_column="..."`: the column and the bytes between its quotes.
+    pub db_column: Option<(String, Range<usize>)>,
+}
+
+/// The classes of a models module, in source order.
+pub fn model_classes(source: &[u8]) -> Result<Vec<ModelClass>, ParseError> {
+    let tree = parse_tree(source)?;
+    let mut classes = Vec::new();
+    for statement in significant_children(tree.root_node()) {
+        let class = match statement.kind() {
+            "class_definition" => statement,
+            "decorated_definition" => match statement.child_by_field_name("definition") {
+                Some(definition) if definition.kind() == "class_definition" => definition,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let Some(name) = class.child_by_field_name("name") else {
+            continue;
+        };
+        let bases = class
+            .child_by_field_name("superclasses")
+            .map(|list| {
+                significant_children(list)
+                    .into_iter()
+                    .filter(|base| matches!(base.kind(), "identifier" | "attribute"))
+                    .map(|base| text(base, source))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let fields = class
+            .child_by_field_name("body")
+            .map(|body| {
+                significant_children(body)
+                    .into_iter()
+                    .filter_map(|statement| field(statement, source))
+                    .collect()
+            })
+            .unwrap_or_default();
+        classes.push(ModelClass {
+            name: text(name, source),
+            span: name.byte_range(),
+            bases,
+            fields,
+        });
+    }
+    Ok(classes)
+}
+
+fn text(node: Node, source: &[u8]) -> String {
+    String::from_utf8_lossy(source.get(node.byte_range()).unwrap_or_default()).into_owned()
+}
+
+/// A field declaration: an assignment (annotated or not) of a call to something whose name
+/// ends in `Field` or `Key` (`models.CharField`, `ForeignKey`, `TreeForeignKey`) to a name.
+fn field(statement: Node, source: &[u8]) -> Option<FieldDeclaration> {
+    if statement.kind() != "expression_statement" {
+        return None;
+    }
+    let assignment = significant_children(statement)
+        .into_iter()
+        .find(|node| node.kind() == "assignment")?;
+    let left = assignment.child_by_field_name("left")?;
+    let right = assignment.child_by_field_name("right")?;
+    if left.kind() != "identifier" || right.kind() != "call" {
+        return None;
+    }
+    let function = right.child_by_field_name("function")?;
+    let callee = match function.kind() {
+        "identifier" => function,
+        "attribute" => function.child_by_field_name("attribute")?,
+        _ => return None,
+    };
+    let callee = text(callee, source);
+    if !(callee.ends_with("Field") || callee.ends_with("Key")) {
+        return None;
+    }
+    let db_column = right
+        .child_by_field_name("arguments")
+        .into_iter()
+        .flat_map(significant_children)
+        .filter(|argument| argument.kind() == "keyword_argument")
+        .find(|argument| {
+            argument
+                .child_by_field_name("name")
+                .is_some_and(|name| source.get(name.byte_range()) == Some(b"db_column"))
+        })
+        .and_then(|argument| argument.child_by_field_name("value"))
+        .and_then(|value| string_literal(value, source))
+        .map(|literal| (literal.value, literal.span));
+    Some(FieldDeclaration {
+        name: text(left, source),
+        span: left.byte_range(),
+        db_column,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MODELS: &str = r#"from django.db import models
+from model_utils.models import TimeStampedModel
+
+
+class Base(models.Model):
+    create_time: models.DateTimeField = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+@register
+class Post(Base, TimeStampedModel, metaclass=Meta):
+    title = models.CharField(max_length=200, db_column="titel")
+    author = ForeignKey("auth.User", on_delete=models.CASCADE)
+    objects = PostManager()
+    slug = "fixed"
+
+    def __str__(self):
+        return self.title
+"#;
+
+    #[test]
+    fn classes_bases_and_fields() {
+        let classes = model_classes(MODELS.as_bytes()).expect("parses");
+        let names: Vec<&str> = classes.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Base", "Post"]);
+        assert_eq!(classes[0].bases, ["models.Model"]);
+        assert_eq!(classes[1].bases, ["Base", "TimeStampedModel"]);
+        let fields: Vec<&str> = classes[1].fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(fields, ["title", "author"]);
+        let title = &classes[1].fields[0];
+        assert_eq!(&MODELS[title.span.clone()], "title");
+        let (column, span) = title.db_column.clone().expect("db_column");
+        assert_eq!(column, "titel");
+        assert_eq!(&MODELS[span], "titel");
+        let create = &classes[0].fields[0];
+        assert_eq!(create.name, "create_time", "an annotated assignment");
+    }
+}
