@@ -524,6 +524,7 @@ fn render_all(input: &[u8], findings: Vec<check_migrate::check::Finding>) -> Res
             findings,
         }],
         files_checked: 1,
+        models_checked: 0,
         labels: Default::default(),
     };
     for format in [

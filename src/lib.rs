@@ -778,7 +778,9 @@ pub fn run(
         ..Timings::default()
     };
     let mut resolved = mode.clone();
-    let plan = match (mode, repo) {
+    // Path mode reads the working tree: model files named are shown as the migrations are.
+    let mut paths_root = None;
+    let mut plan = match (mode, repo) {
         (Mode::Hook(paths), Ok(repo)) => {
             let (as_mode, plan) = hook_plan(paths, repo, pattern, !options.prefilter)?;
             resolved = as_mode;
@@ -790,6 +792,7 @@ pub fn run(
         }
         (Mode::Paths(paths), repo) => {
             let root = repo.ok().and_then(|repo| source::repository_root(&repo));
+            paths_root = root.clone();
             timings.phase("list files", || {
                 source::from_paths(paths, pattern, root.as_deref())
             })
@@ -959,9 +962,87 @@ pub fn run(
             .push(("migration graph", start.elapsed()));
     }
     declare(&mut outcome.report, &plan);
-    outcome.errors.extend(plan.errors);
+    outcome.errors.extend(std::mem::take(&mut plan.errors));
+    let start = std::time::Instant::now();
+    check_models(&mut outcome, mode, plan.into_repo(), paths_root, &options);
+    outcome
+        .timings
+        .phases
+        .push(("model files", start.elapsed()));
     outcome.report.sort();
     Ok(outcome)
+}
+
+/// The naming rules on model files: those named on the command line (path mode), and those
+/// of the same snapshot as the migrations for every config with `check-models = true`.
+fn check_models(
+    outcome: &mut Outcome,
+    mode: &Mode,
+    repo: Option<source::Repo>,
+    paths_root: Option<PathBuf>,
+    options: &RunOptions<'_>,
+) {
+    let project = options.project;
+    let on = |path: &str| project.for_path(path).check_models;
+    let accept = source::ModelPattern(on);
+    let exhaustive = !options.prefilter;
+    let plan = match (mode, repo) {
+        (Mode::Paths(paths), _) => source::model_paths(paths, paths_root.as_deref()),
+        _ if !project.scopes().iter().any(|s| s.settings.check_models) => return,
+        (_, None) => return,
+        (Mode::Staged | Mode::Hook(_), Some(repo)) => {
+            match source::staged(repo, &accept, exhaustive) {
+                Ok(plan) => plan,
+                Err(err) => return outcome.errors.push(err),
+            }
+        }
+        (Mode::Merging, Some(repo)) => match source::staged(repo, &accept, exhaustive) {
+            Ok(mut plan) => {
+                plan.add_no_lines();
+                plan
+            }
+            Err(err) => return outcome.errors.push(err),
+        },
+        (Mode::All, Some(repo)) => match source::all(repo, &accept, exhaustive) {
+            Ok(plan) => plan,
+            Err(err) => return outcome.errors.push(err),
+        },
+        (Mode::Files(paths), Some(repo)) => match files_plan(paths, repo, &accept, exhaustive) {
+            Ok((_, mut plan)) => {
+                // The files named were reported missing by the migrations' plan already.
+                plan.errors.clear();
+                plan
+            }
+            Err(err) => return outcome.errors.push(err),
+        },
+        (Mode::Since { rev, until }, Some(repo)) => {
+            match source::since(repo, rev, until.as_deref(), &accept) {
+                Ok(plan) => plan,
+                Err(err) => return outcome.errors.push(err),
+            }
+        }
+    };
+    let files = &outcome.timings.files;
+    let results = plan.map_files(options.jobs, files, |path, file| {
+        let scope = project.index_of(path);
+        let rules = &project.scopes()[scope].settings.rules;
+        let library = &options.libraries[scope];
+        file.and_then(|file| {
+            check::check_model_file(file, library, rules).map_err(Error::parse(path))
+        })
+    });
+    for result in results {
+        match result {
+            Ok(checked) => {
+                outcome.report.models_checked += 1;
+                if !checked.findings.is_empty() {
+                    outcome.report.files.push(checked);
+                }
+            }
+            Err(err) => outcome.errors.push(err),
+        }
+    }
+    outcome.errors.extend(plan.errors);
 }
 
 /// Where the field of each naming finding is declared in its app's models, read from the
@@ -978,7 +1059,10 @@ fn declare(report: &mut report::Report, plan: &source::Plan) {
             ) {
                 continue;
             }
-            let (Some(model), Some(name)) = (&finding.model, &finding.name) else {
+            // A finding in a model file is at the declaration already.
+            let (Some(model), Some(name), Some(_)) =
+                (&finding.model, &finding.name, finding.operation)
+            else {
                 continue;
             };
             let (field, column) = match (finding.rule, &finding.field) {

@@ -716,7 +716,10 @@ fn print_outcome(
     // A commit without migrations is not worth a line; a run that could not check something
     // has its errors to say, not "no problems found".
     let hooked = matches!(mode, Mode::Staged | Mode::Merging);
-    let nothing = report.files_checked == 0 && report.files.is_empty() && outcome.errors.is_empty();
+    let nothing = report.files_checked == 0
+        && report.models_checked == 0
+        && report.files.is_empty()
+        && outcome.errors.is_empty();
     let failed = !outcome.errors.is_empty() && report.files.is_empty();
     let silent = cli.quiet || failed || (hooked && nothing);
     if format.is_human() && !silent {

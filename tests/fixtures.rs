@@ -190,11 +190,19 @@ fn clean_migrations_exit_zero() {
             "--library",
             "library.csv",
             "shop/migrations/__init__.py",
-            "shop/models.py",
+            "blog/templates/not_migrations.py",
         ],
     );
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.stdout, "checked 0 migration files: no problems found\n");
+    // A model file named is checked with the same rules.
+    let run = run_in(dir.path(), &["--library", "library.csv", "shop/models.py"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("checked 0 migration files and 1 model file: 1 error, 0 warnings"),
+        "{run:?}"
+    );
     let run = run_in(
         dir.path(),
         &[

@@ -25,6 +25,7 @@ mod json_schema;
 mod lefthook;
 mod library_cli;
 mod library_closed;
+mod model_files;
 mod monorepo;
 #[cfg(unix)]
 mod non_utf8_paths;

@@ -4,6 +4,7 @@
 mod declaration;
 mod graph;
 mod labels;
+mod models;
 mod prefilter;
 mod rule;
 pub mod rule_docs;
@@ -19,6 +20,7 @@ use std::ops::Range;
 pub use declaration::{AppModels, Declaration};
 pub use graph::{GraphNode, GraphReport, Note, Status, check_graph};
 pub use labels::{AppLabel, AppLabels, Declared, Labels, app_dir, declared, unread};
+pub use models::check_model_file;
 pub use prefilter::Prefilter;
 pub use rule::{Rule, Severity};
 pub use schema::{AppMigration, Schema, Standing, Superseded};

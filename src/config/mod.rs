@@ -29,6 +29,7 @@ struct FileConfig {
     library: Option<Spanned<Vec<Spanned<String>>>>,
     extend_library: Option<Spanned<Vec<Spanned<String>>>>,
     conventions: Option<Vec<Spanned<String>>>,
+    check_models: Option<bool>,
     include: Option<Spanned<Vec<String>>>,
     exclude: Option<Spanned<Vec<String>>>,
     allow: Option<Vec<Spanned<String>>>,
@@ -88,6 +89,9 @@ pub struct Settings {
     pub extend_library: Vec<PathBuf>,
     /// Built-in conventions switched on, at most one of each family.
     pub conventions: Vec<&'static Convention>,
+    /// Check the field declarations of model files too (`check-models = true`); model files
+    /// named on the command line are checked whatever it says.
+    pub check_models: bool,
     pub pattern: MigrationPattern,
     pub rules: RuleSettings,
     pub baseline: Option<PathBuf>,
@@ -384,6 +388,7 @@ fn resolve(
         library,
         extend_library,
         conventions,
+        check_models: config.check_models.unwrap_or(false),
         pattern,
         rules,
         labels,

@@ -9,7 +9,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::strings::string_literal;
-use super::walk::significant_children;
+use super::walk::{Step, preorder, significant_children};
 use super::{ParseError, parse_tree};
 
 /// One module-level class.
@@ -32,11 +32,33 @@ pub struct FieldDeclaration {
     pub span: Range<usize>,
     /// `db_column="..."`: the column and the bytes between its quotes.
     pub db_column: Option<(String, Range<usize>)>,
+    /// Bytes of the whole assignment.
+    pub statement: Range<usize>,
+}
+
+/// A models module: its classes and its comments.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModelModule {
+    pub classes: Vec<ModelClass>,
+    /// Byte spans of every comment, in source order (for suppressions).
+    pub comments: Vec<Range<usize>>,
 }
 
 /// The classes of a models module, in source order.
 pub fn model_classes(source: &[u8]) -> Result<Vec<ModelClass>, ParseError> {
+    model_module(source).map(|module| module.classes)
+}
+
+/// The classes and comments of a models module.
+pub fn model_module(source: &[u8]) -> Result<ModelModule, ParseError> {
     let tree = parse_tree(source)?;
+    let mut comments = Vec::new();
+    preorder(tree.root_node(), |node| {
+        if node.kind() == "comment" {
+            comments.push(node.byte_range());
+        }
+        Step::Descend
+    });
     let mut classes = Vec::new();
     for statement in significant_children(tree.root_node()) {
         let class = match statement.kind() {
@@ -76,7 +98,7 @@ pub fn model_classes(source: &[u8]) -> Result<Vec<ModelClass>, ParseError> {
             fields,
         });
     }
-    Ok(classes)
+    Ok(ModelModule { classes, comments })
 }
 
 fn text(node: Node, source: &[u8]) -> String {
@@ -124,6 +146,7 @@ fn field(statement: Node, source: &[u8]) -> Option<FieldDeclaration> {
         name: text(left, source),
         span: left.byte_range(),
         db_column,
+        statement: statement.byte_range(),
     })
 }
 

@@ -34,6 +34,7 @@ fn report() -> Report {
             findings,
         }],
         files_checked: 1,
+        models_checked: 0,
         labels: Default::default(),
     }
 }

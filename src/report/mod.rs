@@ -81,6 +81,9 @@ pub struct Report {
     pub files: Vec<CheckedFile>,
     /// How many files were checked, clean ones included.
     pub files_checked: usize,
+    /// How many model files were checked (`models.py` named on the command line, or with
+    /// `check-models`), clean ones included.
+    pub models_checked: usize,
     /// The app label of the migrations folders whose label is known for sure, by folder
     /// (root-relative): what keys a baseline entry to its app wherever its file goes.
     pub labels: std::collections::BTreeMap<String, String>,
@@ -126,7 +129,11 @@ pub fn print(out: &mut impl Write, report: &Report, format: Format, color: bool)
 /// The one-line summary the human formats end with.
 pub fn summary(out: &mut impl Write, report: &Report, color: bool) -> io::Result<()> {
     let palette = Palette::new(color);
-    let files = plural(report.files_checked, "migration file", "migration files");
+    let mut files = plural(report.files_checked, "migration file", "migration files");
+    if report.models_checked > 0 {
+        let models = plural(report.models_checked, "model file", "model files");
+        files = format!("{files} and {models}");
+    }
     let (errors, warnings) = (
         report.count(Severity::Error),
         report.count(Severity::Warning),

@@ -162,6 +162,7 @@ pub(super) fn shuffled() -> Report {
             },
         ],
         files_checked: 3,
+        models_checked: 0,
         labels: Default::default(),
     }
 }

@@ -20,7 +20,10 @@ use std::time::Duration;
 
 pub use display::shown_path;
 pub use git::Repo;
-pub use pattern::{GlobError, MigrationPattern, Pattern, is_graph_module, is_migration};
+pub use pattern::{
+    GlobError, MigrationPattern, ModelPattern, Pattern, is_graph_module, is_migration,
+    is_model_file,
+};
 
 use crate::error::Error;
 use crate::timings::{FileClock, Step};
@@ -660,6 +663,11 @@ fn kind_name(kind: std::fs::FileType) -> &'static str {
 /// `root` is the repository's working tree, when the paths are in one.
 pub fn from_paths(paths: &[PathBuf], pattern: &dyn Pattern, root: Option<&Path>) -> Plan {
     paths::plan(paths, pattern, root)
+}
+
+/// The model files named among `paths`, read from the working tree.
+pub fn model_paths(paths: &[PathBuf], root: Option<&Path>) -> Plan {
+    paths::models(paths, root)
 }
 
 /// `check-migrate`: migration files staged in the index.

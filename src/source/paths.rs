@@ -8,6 +8,14 @@ use std::path::{Component, Path, PathBuf};
 use super::{Item, Origin, Pattern, Plan};
 use crate::error::Error;
 
+/// The model files named among `paths` (files, not directories), for a model check.
+pub fn models(paths: &[PathBuf], root: Option<&Path>) -> Plan {
+    let files: Vec<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
+    let mut plan = plan(&files, &super::ModelPattern(|_: &str| true), root);
+    plan.errors.clear();
+    plan
+}
+
 pub fn plan(paths: &[PathBuf], pattern: &dyn Pattern, root: Option<&Path>) -> Plan {
     let mut plan = Plan {
         repo: None,
@@ -25,7 +33,8 @@ pub fn plan(paths: &[PathBuf], pattern: &dyn Pattern, root: Option<&Path>) -> Pl
             walk(path, root, pattern, &mut plan);
         } else if path.exists() {
             // A file named explicitly that is not a migration is skipped: the pre-commit
-            // framework and shells pass whatever matched their own filters.
+            // framework and shells pass whatever matched their own filters. A model file
+            // named explicitly is checked (see `models`).
             add(path, root, pattern, &mut plan);
         } else {
             plan.errors.push(Error::MissingPath { path: path.clone() });

@@ -226,6 +226,27 @@ pub fn is_graph_module(pattern: &dyn Pattern, path: &str) -> bool {
     pattern.matches(path) || MigrationPattern::default().matches(path)
 }
 
+/// Whether `path` is a module that declares models: `models.py`, or a module of a `models`
+/// package.
+pub fn is_model_file(path: &str) -> bool {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    name == "models.py" || (name.ends_with(".py") && (dir == "models" || dir.ends_with("/models")))
+}
+
+/// The model files `accept` keeps (those of the configs that check them), for a second walk
+/// of the same snapshot.
+pub struct ModelPattern<F: Fn(&str) -> bool>(pub F);
+
+impl<F: Fn(&str) -> bool> Pattern for ModelPattern<F> {
+    fn matches(&self, path: &str) -> bool {
+        is_model_file(path) && (self.0)(path)
+    }
+
+    fn pathspec(&self) -> Option<&'static str> {
+        None
+    }
+}
+
 /// The default pattern, for callers that have no configuration.
 pub fn is_migration(path: &str) -> bool {
     MigrationPattern::default().matches(path)
@@ -233,6 +254,26 @@ pub fn is_migration(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn model_files() {
+        for yes in [
+            "blog/models.py",
+            "models.py",
+            "blog/models/post.py",
+            "models/__init__.py",
+        ] {
+            assert!(super::is_model_file(yes), "{yes}");
+        }
+        for no in [
+            "blog/models.pyc",
+            "blog/models/sub/x.py",
+            "blog/my_models.py",
+            "blog/models",
+        ] {
+            assert!(!super::is_model_file(no), "{no}");
+        }
+    }
+
     use super::*;
 
     /// The hook definition for the pre-commit framework filters paths with the default
