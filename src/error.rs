@@ -74,8 +74,9 @@ pub enum Error {
     #[error("cannot write the report: {0}")]
     Output(#[source] std::io::Error),
 
-    #[error("{} already has a config; `check-migrate init --force` replaces it", path.display())]
-    ConfigExists { path: PathBuf },
+    /// `init` would replace a file it must not replace.
+    #[error("{} exists; {hint}", path.display())]
+    InitWouldReplace { path: PathBuf, hint: &'static str },
 
     #[error(
         "{} does not exist; `--pyproject` adds a table to an existing one (without it, \
@@ -84,12 +85,27 @@ pub enum Error {
     )]
     NoPyproject { path: PathBuf },
 
+    #[error("{} is not valid TOML ({message}); `init` adds to it only once it reads", path.display())]
+    PyprojectUnreadable { path: PathBuf, message: String },
+
     #[error(
-        "cannot replace the [tool.check-migrate] table of {} without changing the rest of the \
-         file; remove the table by hand and run `check-migrate init --pyproject` again",
+        "cannot add the [tool.check-migrate] table to {} without changing the rest of it; \
+         the table is printed above: paste it into the file by hand",
         path.display()
     )]
     TableNotReplaceable { path: PathBuf },
+
+    #[error(
+        "found no migration files (`**/migrations/*.py`): `init` learns the project's \
+         conventions from them"
+    )]
+    InitNoMigrations,
+
+    #[error("--convention `{first}` and `{second}` are two directions of one convention; keep one")]
+    ConventionConflict {
+        first: &'static str,
+        second: &'static str,
+    },
 
     #[error("cannot write {}: {source}", path.display())]
     Write {

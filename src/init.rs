@@ -12,12 +12,15 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::check::{Finding, Rule};
+use crate::check::{Declaration, Finding, Rule};
 use crate::library::{CONVENTIONS, Convention, Library};
 
 /// The fewest fields whose names show a project follows a convention: one field is a name,
 /// not a convention, and a convention switched on blocks every commit that strays from it.
 pub const MIN_FIELDS: usize = 3;
+
+/// Families `init` reports but never switches on.
+pub const NEVER_CHOSEN: &[&str] = &["plain-english"];
 
 /// The library the census runs with: every name of every convention, marked wrong.
 pub fn census_library() -> Library {
@@ -44,10 +47,15 @@ pub struct Census {
 }
 
 impl Census {
-    /// Count the field names among the census run's findings.
+    /// Count the field names among the census run's findings. A field the model inherits
+    /// from a base outside the app (a third-party abstract model) is left out: a team that
+    /// inherits a name chose nothing.
     pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Census {
         let mut counts = BTreeMap::new();
         for finding in findings {
+            if matches!(finding.declaration, Some(Declaration::Inherited { .. })) {
+                continue;
+            }
             if finding.rule != Rule::FieldName {
                 continue;
             }
@@ -150,6 +158,8 @@ pub fn choose(census: &Census) -> Choice {
         .collect();
     let mut families: Vec<&str> = CONVENTIONS.iter().map(|c| c.family).collect();
     families.dedup();
+    // A choice of words (`sex` or `gender`) is the team's to make, not read off a schema.
+    families.retain(|family| !NEVER_CHOSEN.contains(family));
     for family in families {
         // Most correct names wins; the first listed on a tie.
         let best = uses
@@ -257,7 +267,8 @@ pub fn config_text(
             "\n# Apps whose label is not their folder's name.\n[{header}]"
         );
         for (dir, label) in labels {
-            let _ = writeln!(out, "\"{dir}\" = \"{label}\"");
+            let quote = |text: &str| toml::Value::String(text.to_string()).to_string();
+            let _ = writeln!(out, "{} = {}", quote(dir), quote(label));
         }
     }
     out
@@ -276,20 +287,81 @@ pub fn distinct_labels(known: &BTreeMap<String, String>) -> BTreeMap<String, Str
         .collect()
 }
 
+/// `text` (a `pyproject.toml`) with `table` (our `[tool.check-migrate]` tables) in place of
+/// the ones it has, appended; `None` when that cannot be done without changing anything else
+/// the file says (the text is checked by reading it back).
+pub fn with_table(text: &str, table: &str) -> Option<String> {
+    let kept = if crate::config::has_table(text) {
+        without_table(text)?
+    } else {
+        text.to_string()
+    };
+    let crlf = kept.contains("\r\n");
+    let table = if crlf {
+        table.replace('\n', "\r\n")
+    } else {
+        table.to_string()
+    };
+    let newline = if crlf { "\r\n" } else { "\n" };
+    let mut out = kept.clone();
+    if !out.is_empty() {
+        if !out.ends_with('\n') {
+            out.push_str(newline);
+        }
+        if !out.ends_with(&format!("{newline}{newline}")) {
+            out.push_str(newline);
+        }
+    }
+    out.push_str(&table);
+    let mut expected: toml::Table = toml::from_str(&kept).ok()?;
+    let ours: toml::Table = toml::from_str(&table).ok()?;
+    let ours = ours.get("tool")?.get("check-migrate")?.clone();
+    match expected
+        .entry("tool")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+    {
+        toml::Value::Table(tool) => {
+            tool.insert("check-migrate".to_string(), ours);
+        }
+        _ => return None,
+    }
+    let written: toml::Table = toml::from_str(&out).ok()?;
+    (written == expected).then_some(out)
+}
+
 /// `text` (a `pyproject.toml`) without its `[tool.check-migrate]` tables, when they can be cut
-/// out by lines and everything else reads the same afterwards; `None` otherwise.
+/// out by lines and everything else reads the same afterwards; `None` otherwise. Blank lines
+/// and comments just before the next table are that table's, and stay.
 pub fn without_table(text: &str) -> Option<String> {
     let ours = |line: &str| {
         let header = line.trim_start();
         header.starts_with("[tool.check-migrate]") || header.starts_with("[tool.check-migrate.")
     };
     let mut kept = String::new();
+    let mut cut: Vec<&str> = Vec::new();
     let mut inside = false;
     for line in text.split_inclusive('\n') {
         if line.trim_start().starts_with('[') {
-            inside = ours(line);
+            let entering = ours(line);
+            if inside && !entering {
+                let trailing = cut
+                    .iter()
+                    .rev()
+                    .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+                    .count();
+                // From the first comment of that run: the blank lines before it were ours.
+                let run = &cut[cut.len() - trailing..];
+                let first = run.iter().position(|l| l.trim_start().starts_with('#'));
+                for line in first.map_or(&[][..], |at| &run[at..]) {
+                    kept.push_str(line);
+                }
+                cut.clear();
+            }
+            inside = entering;
         }
-        if !inside {
+        if inside {
+            cut.push(line);
+        } else {
             kept.push_str(line);
         }
     }
@@ -347,6 +419,12 @@ mod tests {
         ]));
         assert_eq!(on(&booleans), ["booleans-bare"]);
         assert_eq!(on(&choose(&census(&[]))), Vec::<&str>::new());
+        let words = choose(&census(&[("gender", 5), ("avatar", 3), ("duration", 2)]));
+        assert_eq!(
+            on(&words),
+            Vec::<&str>::new(),
+            "a choice of words is the team's"
+        );
     }
 
     #[test]
@@ -379,7 +457,10 @@ mod tests {
             ("is_enabled", 3),
             ("enabled", 1),
         ]));
-        let labels = BTreeMap::from([("apps/shop".to_string(), "store".to_string())]);
+        let labels = BTreeMap::from([
+            ("apps/shop".to_string(), "store".to_string()),
+            ("odd \"dir\\".to_string(), "odd".to_string()),
+        ]);
         let text = config_text(&choice, &labels, ".check-migrate-baseline.json", None);
         let table: toml::Table = toml::from_str(&text).expect("valid TOML");
         assert_eq!(
@@ -388,6 +469,7 @@ mod tests {
             "{text}"
         );
         assert_eq!(table["app-labels"]["apps/shop"].as_str(), Some("store"));
+        assert_eq!(table["app-labels"]["odd \"dir\\"].as_str(), Some("odd"));
         let text = config_text(&choice, &labels, "b.json", Some("tool.check-migrate"));
         let table: toml::Table = toml::from_str(&text).expect("valid TOML");
         assert_eq!(
@@ -417,8 +499,43 @@ mod tests {
             kept,
             "[project]\nname = \"x\"\n\n[tool.ruff]\nline-length = 100\n"
         );
+        // The comment above the next table is that table's.
+        let commented = "[tool.check-migrate]\nallow = []\n\n# Ruff: keep in sync with CI\n[tool.ruff]\nx = 1\n";
+        assert_eq!(
+            without_table(commented).expect("cut"),
+            "# Ruff: keep in sync with CI\n[tool.ruff]\nx = 1\n"
+        );
         // A multi-line string that holds a header-like line: cutting by lines would change it.
         let tricky = "[tool.check-migrate]\nallow = []\n[project]\ndescription = \"\"\"\n[tool.check-migrate]\n\"\"\"\n";
         assert_eq!(without_table(tricky), None);
+    }
+
+    #[test]
+    fn our_table_goes_in_only_when_the_rest_reads_the_same() {
+        let table = "[tool.check-migrate]\nconventions = []\n";
+        let added = with_table("[project]\nname = \"x\"\n", table).expect("added");
+        assert_eq!(
+            added,
+            "[project]\nname = \"x\"\n\n[tool.check-migrate]\nconventions = []\n"
+        );
+        let crlf = with_table("[project]\r\nname = \"x\"\r\n", table).expect("added");
+        assert!(
+            crlf.ends_with("\r\n[tool.check-migrate]\r\nconventions = []\r\n"),
+            "{crlf:?}"
+        );
+        // An inline `tool` table cannot take another table: refused, not broken.
+        let inline = "tool = { black = { line-length = 100 } }\n";
+        assert_eq!(with_table(inline, table), None);
+        // Replacing ours keeps everything else.
+        let again = with_table(
+            &added,
+            "[tool.check-migrate]\nconventions = [\"full-words\"]\n",
+        );
+        assert_eq!(
+            again.as_deref(),
+            Some(
+                "[project]\nname = \"x\"\n\n[tool.check-migrate]\nconventions = [\"full-words\"]\n"
+            )
+        );
     }
 }

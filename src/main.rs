@@ -272,6 +272,10 @@ fn main() -> ExitCode {
         };
     }
     let color = use_color(cli.color);
+    if let Some((first, second)) = check_migrate::library::conflict(&cli.convention) {
+        report_error(&Error::ConventionConflict { first, second });
+        return ExitCode::from(2);
+    }
     let result = match (&cli.command, &cli.dump_tree, &cli.check_library) {
         (Some(Command::Init { pyproject, force }), _, _) => init(&cli, *pyproject, *force, color),
         (_, Some(file), _) => dump_tree(file),
@@ -489,7 +493,8 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
 
 /// `check-migrate init`: count the names of every convention in the schema (the `--all`
 /// check with a library marking exactly those names), choose, write the config, then write
-/// the baseline with the new config as `--all --write-baseline` would.
+/// the baseline with the new config as `--all --write-baseline` would. Nothing is replaced
+/// without `--force`, and a config written is taken back if the baseline cannot be.
 fn init(cli: &Cli, pyproject: bool, force: bool, color: bool) -> Result<ExitCode, Error> {
     use check_migrate::init;
 
@@ -500,21 +505,46 @@ fn init(cli: &Cli, pyproject: bool, force: bool, color: bool) -> Result<ExitCode
     })?;
     let own = root.join(config::FILE_NAME);
     let py = root.join("pyproject.toml");
+    let baseline_file = root.join(baseline::DEFAULT_FILE);
+    // A symlink counts as there, even one to nothing: writing through it could land anywhere.
+    let present = |path: &PathBuf| std::fs::symlink_metadata(path).is_ok();
     let py_text = match std::fs::read_to_string(&py) {
         Ok(text) => Some(text),
         Err(err) if err.kind() == io::ErrorKind::NotFound => None,
         Err(source) => return Err(Error::Read { path: py, source }),
     };
     let has_table = py_text.as_deref().is_some_and(config::has_table);
-    if pyproject && py_text.is_none() {
-        return Err(Error::NoPyproject { path: py });
+    if pyproject {
+        let Some(text) = &py_text else {
+            return Err(Error::NoPyproject { path: py });
+        };
+        if let Err(err) = toml::from_str::<toml::Table>(text) {
+            let message = err.message().trim().to_string();
+            return Err(Error::PyprojectUnreadable { path: py, message });
+        }
+        if present(&own) {
+            let hint = "it takes precedence over pyproject.toml: remove it, or run `init` \
+                        without --pyproject";
+            return Err(Error::InitWouldReplace { path: own, hint });
+        }
     }
     if !force {
-        if own.exists() {
-            return Err(Error::ConfigExists { path: own });
+        if present(&own) {
+            let hint = "`check-migrate init --force` replaces it";
+            return Err(Error::InitWouldReplace { path: own, hint });
         }
         if has_table {
-            return Err(Error::ConfigExists { path: py });
+            let hint = "its [tool.check-migrate] table is a config: `init --pyproject --force` \
+                        replaces the table, `init --force` writes .check-migrate.toml, which \
+                        takes precedence";
+            return Err(Error::InitWouldReplace { path: py, hint });
+        }
+        if present(&baseline_file) {
+            let hint = "`check-migrate init --force` replaces the baseline";
+            return Err(Error::InitWouldReplace {
+                path: baseline_file,
+                hint,
+            });
         }
     }
     let census_project = Project::single(Settings::default());
@@ -529,33 +559,29 @@ fn init(cli: &Cli, pyproject: bool, force: bool, color: bool) -> Result<ExitCode
         jobs,
         history: false,
     };
+    // Errors of the census are said by the baseline run, which reads the same files.
     let outcome = check_migrate::run(&Mode::All, options, Ok(repo))?;
-    if let Some(err) = outcome.errors.first() {
-        report_error(err);
+    if outcome.report.files_checked == 0 {
+        return Err(Error::InitNoMigrations);
     }
     let census = init::Census::of(outcome.report.files.iter().flat_map(|f| &f.findings));
     let choice = init::choose(&census);
     let labels = init::distinct_labels(&outcome.report.labels);
     let (target, text) = match (&py_text, pyproject) {
         (Some(existing), true) => {
-            let kept = if has_table {
-                init::without_table(existing)
-                    .ok_or_else(|| Error::TableNotReplaceable { path: py.clone() })?
-            } else {
-                existing.clone()
-            };
-            let mut text = kept;
-            if !text.is_empty() && !text.ends_with("\n\n") {
-                text.push_str(if text.ends_with('\n') { "\n" } else { "\n\n" });
-            }
-            let table = Some("tool.check-migrate");
-            text.push_str(&init::config_text(
+            let table = init::config_text(
                 &choice,
                 &labels,
                 baseline::DEFAULT_FILE,
-                table,
-            ));
-            (py.clone(), text)
+                Some("tool.check-migrate"),
+            );
+            match init::with_table(existing, &table) {
+                Some(text) => (py.clone(), text),
+                None => {
+                    print!("{table}");
+                    return Err(Error::TableNotReplaceable { path: py });
+                }
+            }
         }
         _ => {
             let text = init::config_text(&choice, &labels, baseline::DEFAULT_FILE, None);
@@ -570,19 +596,48 @@ fn init(cli: &Cli, pyproject: bool, force: bool, color: bool) -> Result<ExitCode
     )
     .and_then(|()| out.write_all(init::explain(&choice).as_bytes()));
     said.map_err(Error::Output)?;
+    let before = std::fs::read(&target).ok();
     std::fs::write(&target, text).map_err(|source| Error::Write {
         path: target.clone(),
         source,
     })?;
-    let shown = target.strip_prefix(&root).unwrap_or(&target);
-    writeln!(out, "wrote {}", shown.display()).map_err(Error::Output)?;
+    let shown = |path: &PathBuf| {
+        path.strip_prefix(&root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
+    writeln!(out, "wrote {}", shown(&target)).map_err(Error::Output)?;
+    if !pyproject && has_table {
+        writeln!(
+            out,
+            "note: pyproject.toml's [tool.check-migrate] table is no longer read: \
+             .check-migrate.toml takes precedence; remove the table"
+        )
+        .map_err(Error::Output)?;
+    }
     drop(out);
     let mut args = vec!["check-migrate", "--all", "--write-baseline"];
     if force {
         args.push("--force");
     }
     let baseline_run = Cli::parse_from(args);
-    check(&baseline_run, color)
+    let result = check(&baseline_run, color);
+    if !matches!(result, Ok(code) if code != ExitCode::from(2)) {
+        // Take the config back: a config naming a baseline that is not there is worse than none.
+        let restored = match before {
+            Some(content) => std::fs::write(&target, content),
+            None => std::fs::remove_file(&target),
+        };
+        if restored.is_ok() {
+            eprintln!(
+                "note: {} taken back: the baseline could not be written",
+                shown(&target)
+            );
+        }
+        return result.map(|_| ExitCode::from(2));
+    }
+    result
 }
 
 /// The mode the arguments ask for.

@@ -55,10 +55,10 @@ fn config_library_replaces_and_extend_library_adds() {
 #[test]
 fn pyproject_table_is_found_from_a_subdirectory() {
     let repo = Repo::new();
-    repo.write(M1, migration(&["craete_time", "adress"]));
+    repo.write(M1, migration(&["craete_time", "addres"]));
     repo.write(
         "pyproject.toml",
-        "[project]\nname = \"blog\"\n\n[tool.ruff]\nline-length = 100\n\n[tool.check-migrate]\nallow = [\"adress\"]\n",
+        "[project]\nname = \"blog\"\n\n[tool.ruff]\nline-length = 100\n\n[tool.check-migrate]\nallow = [\"addres\"]\n",
     );
     let run = repo.check_in("blog", &["--format", "concise", "migrations"]);
     assert_eq!(
@@ -72,9 +72,9 @@ fn pyproject_table_is_found_from_a_subdirectory() {
     repo.write("blog/pyproject.toml", "[project]\nname = \"inner\"\n");
     repo.write("blog/.check-migrate.toml", "allow = [\"craete_time\"]\n");
     let run = repo.check_in("blog", &["--format", "concise", "migrations"]);
-    assert_eq!(run.lines().len(), 2, "only `adress` now: {run:?}");
+    assert_eq!(run.lines().len(), 2, "only `addres` now: {run:?}");
     assert!(
-        run.lines()[0].contains("`adress` should be `address`"),
+        run.lines()[0].contains("`addres` should be `address`"),
         "{run:?}"
     );
     let run = repo.check_in(

@@ -4,9 +4,9 @@
 
 use crate::support::{M1, Repo};
 
-const MIGRATION: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = []\n\n    operations = [\n        migrations.CreateModel(\n            name=\"Post\",\n            fields=[\n                (\"id\", models.AutoField(primary_key=True)),\n                (\"desciption\", models.TextField()),\n                (\"created\", models.DateTimeField()),\n                (\"title\", models.TextField(db_column=\"titel\")),\n            ],\n        ),\n    ]\n";
+const MIGRATION: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = []\n\n    operations = [\n        migrations.CreateModel(\n            name=\"Post\",\n            fields=[\n                (\"id\", models.AutoField(primary_key=True)),\n                (\"desciption\", models.TextField()),\n                (\"created\", models.DateTimeField()),\n                (\"title\", models.TextField(db_column=\"tittle\")),\n            ],\n        ),\n    ]\n";
 
-const MODELS: &str = "from django.db import models\nfrom model_utils.models import TimeStampedModel\n\n\nclass Post(TimeStampedModel):\n    desciption = models.TextField()\n    title = models.TextField(db_column=\"titel\")\n";
+const MODELS: &str = "from django.db import models\nfrom model_utils.models import TimeStampedModel\n\n\nclass Post(TimeStampedModel):\n    desciption = models.TextField()\n    title = models.TextField(db_column=\"tittle\")\n";
 
 fn full(repo: &Repo, args: &[&str]) -> String {
     let mut all = vec!["--format", "full"];
@@ -73,7 +73,7 @@ fn a_field_from_a_base_outside_the_app_is_said_to_be_inherited() {
             "inherited_from": null,
         })
     );
-    assert_eq!(by_name("titel")["declaration"]["column"], 41);
+    assert_eq!(by_name("tittle")["declaration"]["column"], 41);
     // Not misspelled in the library: found with a library of our own.
     repo.write(
         "names.csv",
@@ -82,9 +82,9 @@ fn a_field_from_a_base_outside_the_app_is_said_to_be_inherited() {
     let run = repo.check(&["--all", "--format", "full", "--library", "names.csv"]);
     assert!(
         run.stdout.contains(
-            "= note: `Post` (blog/models.py:5:7) does not declare `date_craeted`: it comes from \
-             `TimeStampedModel`, outside this app's models, so renaming it may not be yours to \
-             do; `allow = [\"Post.date_craeted\"]` accepts it\n"
+            "= note: `Post` (blog/models.py:5:7) does not declare `date_craeted`: it may come \
+             from `TimeStampedModel`, outside this app's models, and then renaming it may not be \
+             yours to do; `allow = [\"Post.date_craeted\"]` accepts it\n"
         ),
         "{run:?}"
     );
@@ -104,7 +104,7 @@ fn a_models_package_and_an_abstract_base_of_the_app() {
     );
     repo.write(
         "blog/models/post.py",
-        "from django.db import models\n\nfrom .base import Described\n\n\nclass Post(Described):\n    title = models.TextField(db_column=\"titel\")\n",
+        "from django.db import models\n\nfrom .base import Described\n\n\nclass Post(Described):\n    title = models.TextField(db_column=\"tittle\")\n",
     );
     repo.git(&["add", "-A"]);
     let out = full(&repo, &[]);

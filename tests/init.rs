@@ -338,9 +338,8 @@ fn init_never_overwrites_a_config_without_force() {
     let run = repo.check(&["init"]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
-        run.stderr.ends_with(
-            ".check-migrate.toml already has a config; `check-migrate init --force` replaces it\n"
-        ),
+        run.stderr
+            .ends_with(".check-migrate.toml exists; `check-migrate init --force` replaces it\n"),
         "{run:?}"
     );
     assert_eq!(read(&repo, ".check-migrate.toml"), "allow = [\"x\"]\n");
@@ -380,10 +379,114 @@ fn init_adds_a_table_to_pyproject_when_asked() {
     let run = repo.check(&["init", "--pyproject"]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
-        run.stderr.contains("pyproject.toml already has a config"),
+        run.stderr
+            .contains("pyproject.toml exists; its [tool.check-migrate] table is a config"),
         "{run:?}"
     );
     let run = repo.check(&["init", "--pyproject", "--force"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(read(&repo, "pyproject.toml"), text, "the same table again");
+}
+
+#[test]
+fn init_refuses_what_it_cannot_do_cleanly_and_leaves_everything_as_it_was() {
+    let repo = at_style();
+    // A baseline already there is replaced only with --force.
+    repo.write(".check-migrate-baseline.json", "[]\n");
+    let run = repo.check(&["init"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains(".check-migrate-baseline.json exists; `check-migrate init --force` replaces the baseline"),
+        "{run:?}"
+    );
+    assert!(!repo.path().join(".check-migrate.toml").exists());
+    // A baseline that cannot be written takes the config back.
+    std::fs::remove_file(repo.path().join(".check-migrate-baseline.json")).expect("remove");
+    std::fs::create_dir(repo.path().join(".check-migrate-baseline.json")).expect("mkdir");
+    let run = repo.check(&["init", "--force"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("note: .check-migrate.toml taken back"),
+        "{run:?}"
+    );
+    assert!(!repo.path().join(".check-migrate.toml").exists());
+    std::fs::remove_dir(repo.path().join(".check-migrate-baseline.json")).expect("rmdir");
+    // A pyproject.toml whose `tool` is an inline table cannot take ours: printed, not written.
+    let inline = "tool = { black = { line-length = 100 } }\n";
+    repo.write("pyproject.toml", inline);
+    let run = repo.check(&["init", "--pyproject"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stdout.contains("[tool.check-migrate]\n"), "{run:?}");
+    assert!(
+        run.stderr.contains("paste it into the file by hand"),
+        "{run:?}"
+    );
+    assert_eq!(read(&repo, "pyproject.toml"), inline);
+    // One that is not TOML is not touched.
+    repo.write("pyproject.toml", "[project\n");
+    let run = repo.check(&["init", "--pyproject"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("pyproject.toml is not valid TOML"),
+        "{run:?}"
+    );
+    // With .check-migrate.toml there, a table in pyproject.toml would never be read.
+    repo.write("pyproject.toml", "[project]\nname = \"x\"\n");
+    repo.write(".check-migrate.toml", "allow = []\n");
+    let run = repo.check(&["init", "--pyproject", "--force"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("it takes precedence over pyproject.toml"),
+        "{run:?}"
+    );
+    assert_eq!(read(&repo, "pyproject.toml"), "[project]\nname = \"x\"\n");
+    // No migrations: nothing to learn from.
+    let empty = Repo::new();
+    empty.write("README.md", "no apps yet\n");
+    let run = empty.check(&["init"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("found no migration files"), "{run:?}");
+    assert!(!empty.path().join(".check-migrate.toml").exists());
+}
+
+/// Fields a model inherits from a third-party abstract model are no evidence of the team's
+/// own convention.
+#[test]
+fn init_leaves_inherited_fields_out_of_the_count() {
+    let repo = Repo::new();
+    let create = |model: &str, fields: &[&str]| {
+        let fields: String = fields
+            .iter()
+            .map(|f| format!("                (\"{f}\", models.DateTimeField()),\n"))
+            .collect();
+        format!(
+            "        migrations.CreateModel(\n            name=\"{model}\",\n            fields=[\n{fields}            ],\n        ),\n"
+        )
+    };
+    let operations = [
+        create("Post", &["created", "modified"]),
+        create("Page", &["created", "modified"]),
+        create("Note", &["created_at", "updated_at", "started_at"]),
+    ]
+    .concat();
+    repo.write(
+        M1,
+        format!(
+            "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = []\n\n    operations = [\n{operations}    ]\n"
+        ),
+    );
+    repo.write(
+        "blog/models.py",
+        "from django.db import models\nfrom model_utils.models import TimeStampedModel\n\n\nclass Post(TimeStampedModel):\n    pass\n\n\nclass Page(TimeStampedModel):\n    pass\n\n\nclass Note(models.Model):\n    created_at = models.DateTimeField()\n    updated_at = models.DateTimeField()\n    started_at = models.DateTimeField()\n",
+    );
+    repo.commit_all("inherited and own");
+    let run = repo.check(&["init"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let config = read(&repo, ".check-migrate.toml");
+    assert!(
+        config.contains("conventions = [\"timestamps-at\"]"),
+        "{config}\n{}",
+        run.stdout
+    );
 }

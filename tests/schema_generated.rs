@@ -13,7 +13,7 @@ const WRONG: [&str; 5] = [
     "craete_time",
     "udpate_time",
     "is_delted",
-    "adress",
+    "addres",
     "ammount",
 ];
 const RIGHT: [&str; 6] = [

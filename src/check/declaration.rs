@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::migration::{ModelClass, model_classes};
+use crate::migration::{ModelClass, ModelModule, model_module};
 use crate::text::LineIndex;
 
 /// Where the field of a finding comes from.
@@ -45,16 +45,17 @@ impl Declaration {
         }
     }
 
-    /// The note shown under a finding.
-    pub fn note(&self, field: &str) -> String {
+    /// The note shown under a finding about `field`, whose wrong name `allow` would take as
+    /// `Model.{name}` (the column, for `db-column`).
+    pub fn note(&self, field: &str, name: &str) -> String {
         match self {
             Declaration::Here { .. } => format!("declared here: {}", self.location()),
             Declaration::Inherited { class, bases, .. } => {
                 let bases: Vec<String> = bases.iter().map(|b| format!("`{b}`")).collect();
                 format!(
-                    "`{class}` ({}) does not declare `{field}`: it comes from {}, outside this \
-                     app's models, so renaming it may not be yours to do; `allow = \
-                     [\"{class}.{field}\"]` accepts it",
+                    "`{class}` ({}) does not declare `{field}`: it may come from {}, outside this \
+                     app's models, and then renaming it may not be yours to do; `allow = \
+                     [\"{class}.{name}\"]` accepts it",
                     self.location(),
                     bases.join(" or ")
                 )
@@ -73,42 +74,52 @@ pub struct AppModels {
 struct Module {
     path: String,
     source: Vec<u8>,
-    classes: Vec<ModelClass>,
+    module: ModelModule,
 }
 
-/// Bases that declare no field of the team's: Django's own model class.
-fn is_django_model(base: &str) -> bool {
-    matches!(base, "models.Model" | "Model" | "django.db.models.Model")
+impl Module {
+    /// Bases that declare no field of the team's: Django's own model class, under the
+    /// names this module imports it as.
+    fn is_django_model(&self, base: &str) -> bool {
+        matches!(base, "models.Model" | "django.db.models.Model")
+            || self.module.django_bases.iter().any(|b| b == base)
+    }
 }
 
 impl AppModels {
-    /// Parse the modules read; one that cannot be read or parsed declares nothing.
+    /// Parse the modules read. One that cannot be parsed cleanly declares nothing: what the
+    /// parser recovered of it could make a declared field look inherited.
     pub fn parse(reads: impl IntoIterator<Item = (String, Vec<u8>)>) -> AppModels {
         let modules = reads
             .into_iter()
             .filter_map(|(path, source)| {
-                let classes = model_classes(&source).ok()?;
+                let module = model_module(&source).ok().filter(|m| !m.has_error)?;
                 Some(Module {
                     path,
                     source,
-                    classes,
+                    module,
                 })
             })
             .collect();
         AppModels { modules }
     }
 
-    fn class(&self, name: &str, exact: bool) -> Option<(&Module, &ModelClass)> {
-        self.modules.iter().find_map(|module| {
-            let found = module.classes.iter().find(|class| {
+    /// Every class called `name` (without case unless `exact`), concrete ones first.
+    fn classes(&self, name: &str, exact: bool) -> Vec<(&Module, &ModelClass)> {
+        let mut found: Vec<(&Module, &ModelClass)> = self
+            .modules
+            .iter()
+            .flat_map(|module| module.module.classes.iter().map(move |c| (module, c)))
+            .filter(|(_, class)| {
                 if exact {
                     class.name == name
                 } else {
                     class.name.eq_ignore_ascii_case(name)
                 }
-            })?;
-            Some((module, found))
-        })
+            })
+            .collect();
+        found.sort_by_key(|(_, class)| class.is_abstract);
+        found
     }
 
     fn place(module: &Module, offset: usize) -> (String, usize, usize) {
@@ -117,22 +128,30 @@ impl AppModels {
     }
 
     /// Where `field` of `model` is declared; with `column`, the `db_column` string when the
-    /// declaration sets that column. `None` when the app has no class for the model, or the
-    /// class declares no such field and has no base outside the app it could come from (the
-    /// model was edited since the migration was written).
+    /// declaration sets that column. `None` when the app has no class for the model, or no
+    /// class of that name declares the field and none has a base outside the app it could
+    /// come from (the model was edited since the migration was written).
     pub fn declaration(
         &self,
         model: &str,
         field: &str,
         column: Option<&str>,
     ) -> Option<Declaration> {
-        let (module, class) = self.class(model, false)?;
-        let mut visited = BTreeSet::new();
-        let mut outside = Vec::new();
-        if let Some(found) = self.find(module, class, field, column, &mut visited, &mut outside) {
-            return Some(found);
+        let candidates = self.classes(model, false);
+        let mut outside_of_first = Vec::new();
+        for (i, (module, class)) in candidates.iter().enumerate() {
+            let mut visited = BTreeSet::new();
+            let mut outside = Vec::new();
+            if let Some(found) = self.find(module, class, field, column, &mut visited, &mut outside)
+            {
+                return Some(found);
+            }
+            if i == 0 {
+                outside_of_first = outside;
+            }
         }
-        if outside.is_empty() {
+        let (module, class) = candidates.first()?;
+        if outside_of_first.is_empty() {
             return None;
         }
         let (path, line, column) = Self::place(module, class.span.start);
@@ -141,7 +160,7 @@ impl AppModels {
             line,
             column,
             class: class.name.clone(),
-            bases: outside,
+            bases: outside_of_first,
         })
     }
 
@@ -153,17 +172,27 @@ impl AppModels {
         class: &ModelClass,
         field: &str,
         column: Option<&str>,
-        visited: &mut BTreeSet<String>,
+        visited: &mut BTreeSet<(String, String)>,
         outside: &mut Vec<String>,
     ) -> Option<Declaration> {
-        if !visited.insert(class.name.clone()) {
+        if !visited.insert((module.path.clone(), class.name.clone())) {
             return None;
         }
-        if let Some(declared) = class.fields.iter().find(|f| f.name == field) {
-            let offset = match (&declared.db_column, column) {
-                (Some((written, span)), Some(wanted)) if written == wanted => span.start,
-                _ => declared.span.start,
-            };
+        let declared = class.fields.iter().find(|f| f.name == field);
+        let offset = match declared {
+            Some(declared) => match (&declared.db_column, column) {
+                (Some((written, span)), Some(wanted)) if written == wanted => Some(span.start),
+                _ => Some(declared.span.start),
+            },
+            // Assigned some other way (a manager-like field, a factory): declared here all
+            // the same.
+            None => class
+                .assigned
+                .iter()
+                .find(|(name, _)| name == field)
+                .map(|(_, span)| span.start),
+        };
+        if let Some(offset) = offset {
             let (path, line, column) = Self::place(module, offset);
             return Some(Declaration::Here {
                 path,
@@ -173,21 +202,18 @@ impl AppModels {
             });
         }
         for base in &class.bases {
-            if is_django_model(base) {
+            if module.is_django_model(base) {
                 continue;
             }
             let name = base.rsplit('.').next().unwrap_or(base);
-            match self.class(name, true) {
-                Some((base_module, base_class)) => {
-                    let found = self.find(base_module, base_class, field, column, visited, outside);
-                    if found.is_some() {
-                        return found;
-                    }
-                }
-                None => {
-                    if !outside.contains(base) {
-                        outside.push(base.clone());
-                    }
+            let in_app = self.classes(name, true);
+            if in_app.is_empty() && !outside.contains(base) {
+                outside.push(base.clone());
+            }
+            for (base_module, base_class) in in_app {
+                let found = self.find(base_module, base_class, field, column, visited, outside);
+                if found.is_some() {
+                    return found;
                 }
             }
         }
@@ -208,7 +234,7 @@ mod tests {
     }
 
     const BASE: &str = "from django.db import models\n\n\nclass Stamped(models.Model):\n    create_time = models.DateTimeField()\n\n    class Meta:\n        abstract = True\n";
-    const POST: &str = "from django.db import models\nfrom model_utils.models import TimeStampedModel\n\nfrom .base import Stamped\n\n\nclass Post(Stamped, TimeStampedModel):\n    title = models.CharField(db_column=\"titel\")\n";
+    const POST: &str = "from django.db import models\nfrom model_utils.models import TimeStampedModel\n\nfrom .base import Stamped\n\n\nclass Post(Stamped, TimeStampedModel):\n    title = models.CharField(db_column=\"tittle\")\n";
 
     #[test]
     fn in_the_class_in_a_base_of_the_app_or_outside() {
@@ -216,7 +242,7 @@ mod tests {
         let here = models.declaration("post", "title", None).expect("declared");
         assert_eq!(here.location(), "blog/models/post.py:8:5");
         let column = models
-            .declaration("Post", "title", Some("titel"))
+            .declaration("Post", "title", Some("tittle"))
             .expect("column");
         assert_eq!(column.location(), "blog/models/post.py:8:41");
         let base = models
@@ -235,10 +261,10 @@ mod tests {
             .declaration("post", "created", None)
             .expect("inherited");
         assert_eq!(
-            inherited.note("created"),
-            "`Post` (blog/models/post.py:7:7) does not declare `created`: it comes from \
-             `TimeStampedModel`, outside this app's models, so renaming it may not be yours \
-             to do; `allow = [\"Post.created\"]` accepts it"
+            inherited.note("created", "created"),
+            "`Post` (blog/models/post.py:7:7) does not declare `created`: it may come from \
+             `TimeStampedModel`, outside this app's models, and then renaming it may not be \
+             yours to do; `allow = [\"Post.created\"]` accepts it"
         );
         assert_eq!(
             models.declaration("tag", "title", None),
@@ -251,5 +277,32 @@ mod tests {
             None,
             "edited since: nothing to say"
         );
+    }
+
+    #[test]
+    fn what_must_not_be_called_inherited() {
+        // A same-named abstract class elsewhere in the package: the concrete one declares it.
+        let legacy = "from .base import Base\n\n\nclass Post(Base):\n    class Meta:\n        abstract = True\n";
+        let post = "from django.db import models\n\n\nclass Post(models.Model):\n    title = models.TextField()\n    tags = TaggableManager()\n";
+        let models = app(&[
+            ("blog/models/legacy.py", legacy),
+            ("blog/models/post.py", post),
+        ]);
+        let title = models.declaration("post", "title", None).expect("declared");
+        assert_eq!(title.location(), "blog/models/post.py:5:5");
+        let tags = models.declaration("post", "tags", None).expect("assigned");
+        assert_eq!(
+            tags.location(),
+            "blog/models/post.py:6:5",
+            "whatever builds it"
+        );
+        // Django's base under another name is Django's.
+        let aliased = "from django.db.models import Model as DjangoModel\n\n\nclass Post(DjangoModel):\n    title = text_field()\n";
+        let models = app(&[("blog/models.py", aliased)]);
+        assert_eq!(models.declaration("post", "gone", None), None);
+        // A module that does not parse declares nothing, rather than everything inherited.
+        let broken = "from x import Mixin\n\n\nclass Post(Mixin):\n    title = models.TextField(\n";
+        let models = app(&[("blog/models.py", broken)]);
+        assert_eq!(models.declaration("post", "title", None), None);
     }
 }

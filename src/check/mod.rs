@@ -61,6 +61,13 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The note on where the field is declared, when that is known.
+    pub fn declaration_note(&self) -> Option<String> {
+        let name = self.name.as_deref().unwrap_or_default();
+        let declaration = self.declaration.as_ref()?;
+        Some(declaration.note(self.declared_field(), name))
+    }
+
     /// The model field the finding is about: the field whose column a `db-column` finding
     /// names, else the name itself.
     pub fn declared_field(&self) -> &str {

@@ -23,7 +23,7 @@ impl Rule {
     pub fn doc(self) -> Doc {
         match self {
             Rule::FieldName => Doc {
-                checks: "The field names a migration writes: each field of `CreateModel`, `AddField`'s `name`, `RenameField`'s `new_name`, positional or by keyword, looked up in the field library: with no config the built-in misspellings (`desciption`, `adress`), plus the conventions a config switches on (`conventions = [\"timestamps-at\"]`). In a commit only names the change brings into the schema count; with `--all` and paths, the names the schema still has.",
+                checks: "The field names a migration writes: each field of `CreateModel`, `AddField`'s `name`, `RenameField`'s `new_name`, positional or by keyword, looked up in the field library: with no config the built-in misspellings (`desciption`, `addres`), plus the conventions a config switches on (`conventions = [\"timestamps-at\"]`). In a commit only names the change brings into the schema count; with `--all` and paths, the names the schema still has.",
                 why: "A column name is forever once it is migrated on every database. The library is the team's agreement on names; a wrong one caught before the commit costs a rename in `models.py`, after the deploy a migration of its own.",
                 example: "migrations.AddField(\n    model_name=\"post\",\n    name=\"create_time\",   # `create_time` should be `created_at` (with timestamps-at on)\n    field=models.DateTimeField(auto_now_add=True),\n)",
                 configure: "Accept one name on purpose with `# check-migrate: ignore[field-name]` on any line of its operation (in `CreateModel`, of its field entry; on the line `CreateModel(` starts on, for every field of the model), everywhere with `allow = [\"name\"]` or on one model with `allow = [\"Model.name\"]` in the config, or today's findings with a baseline.",
@@ -37,7 +37,7 @@ impl Rule {
             Rule::DbColumn => Doc {
                 checks: "`db_column=\"...\"` in a field constructor of an operation (`CreateModel`, `AddField`, `AlterField`), when the library marks the column name as wrong and the change brings that column into the schema.",
                 why: "`db_column` names the real column: a field can be called right in Python and still write a wrong name into the database.",
-                example: "migrations.AddField(\"customer\", \"address\", models.TextField(db_column=\"adress\"))",
+                example: "migrations.AddField(\"customer\", \"address\", models.TextField(db_column=\"addres\"))",
                 configure: "Accept it with `# check-migrate: ignore[db-column]` on a line of its operation or field entry, `allow`, or a baseline.",
             },
             Rule::SyntaxError => Doc {

@@ -106,6 +106,17 @@ pub fn named_convention(name: &str) -> Result<&'static Convention, String> {
     if let Some(convention) = Convention::named(name) {
         return Ok(convention);
     }
+    let family: Vec<String> = crate::library::CONVENTIONS
+        .iter()
+        .filter(|c| c.family == name)
+        .map(|c| format!("`{}`", c.name))
+        .collect();
+    if family.len() > 1 {
+        return Err(format!(
+            "`{name}` is a family of conventions; pick one of {}",
+            family.join(", ")
+        ));
+    }
     Err(match Convention::closest(name) {
         Some(close) => format!(
             "unknown convention `{name}`; did you mean `{}`?",

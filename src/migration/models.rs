@@ -22,6 +22,11 @@ pub struct ModelClass {
     /// `metaclass=` are left out.
     pub bases: Vec<String>,
     pub fields: Vec<FieldDeclaration>,
+    /// Every name the class body assigns (fields, managers, whatever the value): a name
+    /// assigned here is declared here, whatever builds it.
+    pub assigned: Vec<(String, Range<usize>)>,
+    /// `class Meta: abstract = True`.
+    pub is_abstract: bool,
 }
 
 /// `name = SomeField(...)` in a class body.
@@ -42,6 +47,12 @@ pub struct ModelModule {
     pub classes: Vec<ModelClass>,
     /// Byte spans of every comment, in source order (for suppressions).
     pub comments: Vec<Range<usize>>,
+    /// The names Django's model base is imported under (`Model` from
+    /// `from django.db.models import Model`, `m.Model` from `from django.db import models as
+    /// m`), besides `models.Model`.
+    pub django_bases: Vec<String>,
+    /// The parser had to recover from a syntax error: what was read may be incomplete.
+    pub has_error: bool,
 }
 
 /// The classes of a models module, in source order.
@@ -60,7 +71,12 @@ pub fn model_module(source: &[u8]) -> Result<ModelModule, ParseError> {
         Step::Descend
     });
     let mut classes = Vec::new();
+    let mut django_bases = Vec::new();
     for statement in significant_children(tree.root_node()) {
+        if statement.kind() == "import_from_statement" {
+            django_bases.extend(django_imports(statement, source));
+            continue;
+        }
         let class = match statement.kind() {
             "class_definition" => statement,
             "decorated_definition" => match statement.child_by_field_name("definition") {
@@ -82,23 +98,105 @@ pub fn model_module(source: &[u8]) -> Result<ModelModule, ParseError> {
                     .collect()
             })
             .unwrap_or_default();
-        let fields = class
+        let body = class
             .child_by_field_name("body")
-            .map(|body| {
-                significant_children(body)
-                    .into_iter()
-                    .filter_map(|statement| field(statement, source))
-                    .collect()
-            })
+            .map(significant_children)
             .unwrap_or_default();
+        let fields = body
+            .iter()
+            .filter_map(|statement| field(*statement, source))
+            .collect();
+        let assigned = body
+            .iter()
+            .filter_map(|statement| assignment(*statement))
+            .filter(|(left, _)| left.kind() == "identifier")
+            .map(|(left, _)| (text(left, source), left.byte_range()))
+            .collect();
+        let is_abstract = body
+            .iter()
+            .any(|statement| is_abstract_meta(*statement, source));
         classes.push(ModelClass {
             name: text(name, source),
             span: name.byte_range(),
             bases,
             fields,
+            assigned,
+            is_abstract,
         });
     }
-    Ok(ModelModule { classes, comments })
+    Ok(ModelModule {
+        classes,
+        comments,
+        django_bases,
+        has_error: tree.root_node().has_error(),
+    })
+}
+
+/// `left = right` when `statement` is an assignment (annotated or not).
+fn assignment(statement: Node) -> Option<(Node, Option<Node>)> {
+    if statement.kind() != "expression_statement" {
+        return None;
+    }
+    let assignment = significant_children(statement)
+        .into_iter()
+        .find(|node| node.kind() == "assignment")?;
+    let left = assignment.child_by_field_name("left")?;
+    Some((left, assignment.child_by_field_name("right")))
+}
+
+/// `class Meta:` whose body sets `abstract = True`.
+fn is_abstract_meta(statement: Node, source: &[u8]) -> bool {
+    if statement.kind() != "class_definition" {
+        return false;
+    }
+    let named_meta = statement
+        .child_by_field_name("name")
+        .is_some_and(|name| source.get(name.byte_range()) == Some(b"Meta"));
+    named_meta
+        && statement
+            .child_by_field_name("body")
+            .map(significant_children)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(assignment)
+            .any(|(left, right)| {
+                source.get(left.byte_range()) == Some(b"abstract")
+                    && right.is_some_and(|r| source.get(r.byte_range()) == Some(b"True"))
+            })
+}
+
+/// The names an import binds Django's model base to: `from django.db.models import Model
+/// [as X]` binds `Model` (or `X`); `from django.db import models as m` binds `m.Model`.
+fn django_imports(statement: Node, source: &[u8]) -> Vec<String> {
+    let Some(module) = statement.child_by_field_name("module_name") else {
+        return Vec::new();
+    };
+    let module = text(module, source);
+    let wanted = match module.as_str() {
+        "django.db.models" => "Model",
+        "django.db" => "models",
+        _ => return Vec::new(),
+    };
+    let mut bound = Vec::new();
+    let mut cursor = statement.walk();
+    for name in statement.children_by_field_name("name", &mut cursor) {
+        let (imported, alias) = match name.kind() {
+            "aliased_import" => (
+                name.child_by_field_name("name").map(|n| text(n, source)),
+                name.child_by_field_name("alias").map(|n| text(n, source)),
+            ),
+            _ => (Some(text(name, source)), None),
+        };
+        if imported.as_deref() == Some(wanted) {
+            let local = alias.unwrap_or_else(|| wanted.to_string());
+            bound.push(if wanted == "models" {
+                format!("{local}.Model")
+            } else {
+                local
+            });
+        }
+    }
+    bound
 }
 
 fn text(node: Node, source: &[u8]) -> String {
@@ -108,14 +206,8 @@ fn text(node: Node, source: &[u8]) -> String {
 /// A field declaration: an assignment (annotated or not) of a call to something whose name
 /// ends in `Field` or `Key` (`models.CharField`, `ForeignKey`, `TreeForeignKey`) to a name.
 fn field(statement: Node, source: &[u8]) -> Option<FieldDeclaration> {
-    if statement.kind() != "expression_statement" {
-        return None;
-    }
-    let assignment = significant_children(statement)
-        .into_iter()
-        .find(|node| node.kind() == "assignment")?;
-    let left = assignment.child_by_field_name("left")?;
-    let right = assignment.child_by_field_name("right")?;
+    let (left, right) = assignment(statement)?;
+    let right = right?;
     if left.kind() != "identifier" || right.kind() != "call" {
         return None;
     }
@@ -167,7 +259,7 @@ class Base(models.Model):
 
 @register
 class Post(Base, TimeStampedModel, metaclass=Meta):
-    title = models.CharField(max_length=200, db_column="titel")
+    title = models.CharField(max_length=200, db_column="tittle")
     author = ForeignKey("auth.User", on_delete=models.CASCADE)
     objects = PostManager()
     slug = "fixed"
@@ -188,9 +280,27 @@ class Post(Base, TimeStampedModel, metaclass=Meta):
         let title = &classes[1].fields[0];
         assert_eq!(&MODELS[title.span.clone()], "title");
         let (column, span) = title.db_column.clone().expect("db_column");
-        assert_eq!(column, "titel");
-        assert_eq!(&MODELS[span], "titel");
+        assert_eq!(column, "tittle");
+        assert_eq!(&MODELS[span], "tittle");
         let create = &classes[0].fields[0];
         assert_eq!(create.name, "create_time", "an annotated assignment");
+        assert!(classes[0].is_abstract && !classes[1].is_abstract);
+        let assigned: Vec<&str> = classes[1]
+            .assigned
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(assigned, ["title", "author", "objects", "slug"]);
+    }
+
+    #[test]
+    fn django_base_under_other_names_and_broken_files() {
+        let source = "from django.db.models import Model as DjangoModel, CharField\nfrom django.db import models as m\n\nclass A(DjangoModel):\n    pass\n";
+        let module = model_module(source.as_bytes()).expect("parses");
+        assert_eq!(module.django_bases, ["DjangoModel", "m.Model"]);
+        assert!(!module.has_error);
+        let broken =
+            model_module(b"class A(models.Model):\n    x = models.CharField(\n").expect("parses");
+        assert!(broken.has_error);
     }
 }

@@ -98,8 +98,7 @@ fn finding_block(
     for help in help_lines(finding) {
         writeln!(out, "{pad} {} {help}", gutter.style("="))?;
     }
-    if let Some(declaration) = &finding.declaration {
-        let note = declaration.note(finding.declared_field());
+    if let Some(note) = finding.declaration_note() {
         writeln!(out, "{pad} {} note: {note}", gutter.style("="))?;
     }
     writeln!(out)

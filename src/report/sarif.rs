@@ -108,7 +108,7 @@ fn result(file: &CheckedFile, at: &Region, finding: &Finding, fingerprint: &str)
                 "artifactLocation": artifact_location(path),
                 "region": {"startLine": line, "startColumn": column},
             },
-            "message": {"text": declaration.note(finding.declared_field())},
+            "message": {"text": finding.declaration_note().unwrap_or_default()},
         }]);
         object.insert("relatedLocations".to_string(), related);
     }

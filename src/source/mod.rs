@@ -295,12 +295,12 @@ impl Plan {
             // Path mode: the app around the folder of the files named.
             Snapshot::None => {
                 let dir = join("migrations");
-                if let Some(app) = self.disk_folder(&dir).and_then(Path::parent) {
-                    let app = if app.as_os_str().is_empty() {
-                        Path::new(".")
-                    } else {
-                        app
-                    };
+                // Absolute first: a file named from inside its folder has `` for a parent.
+                let folder = self.disk_folder(&dir).map(|folder| match folder {
+                    f if f.as_os_str().is_empty() => paths::absolute(Path::new(".")),
+                    f => paths::absolute(f),
+                });
+                if let Some(app) = folder.as_deref().and_then(Path::parent) {
                     disk_app_modules(app, files, package_name, &join, &mut found);
                 }
             }

@@ -310,7 +310,12 @@ fn conventions_resolve_the_usual_names() {
     one(&bk, "udpated_at", "update_time");
     one(&bk, "created_by", "creator");
     one(&bk, "is_enabled", "enabled");
-    one(&bk, "is_delted", "deleted");
+    one(&bk, "is_delted", "is_deleted");
+    assert_eq!(
+        bk.lookup("is_deleted"),
+        None,
+        "django-soft-delete declares it"
+    );
     assert_eq!(
         bk.lookup("created_at"),
         None,

@@ -112,9 +112,9 @@ fn the_log_is_exact() {
     results[2]["relatedLocations"] = related(
         8,
         7,
-        "`Post` (blog/models.py:8:7) does not declare `title`: it comes from `TitleMixin`, \
-         outside this app's models, so renaming it may not be yours to do; `allow = \
-         [\"Post.title\"]` accepts it",
+        "`Post` (blog/models.py:8:7) does not declare `title`: it may come from `TitleMixin`, \
+         outside this app's models, and then renaming it may not be yours to do; `allow = \
+         [\"Post.desc\"]` accepts it",
     );
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
