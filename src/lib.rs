@@ -1045,6 +1045,19 @@ fn check_models(
     outcome.errors.extend(plan.errors);
 }
 
+/// The Python modules of a plan's snapshot, for following a model's bases out of its app.
+struct PlanModules<'a>(&'a source::Plan);
+
+impl check::Modules for PlanModules<'_> {
+    fn read(&self, dir: &str, name: &str) -> Vec<(String, Vec<u8>)> {
+        self.0
+            .python_modules(dir, name)
+            .into_iter()
+            .filter_map(|(path, read)| Some((path, read.ok()?)))
+            .collect()
+    }
+}
+
 /// Where the field of each naming finding is declared in its app's models, read from the
 /// mode's snapshot (the index for a commit, the working tree for paths). The models of an
 /// app are read once, and only for an app with a finding.
@@ -1073,7 +1086,7 @@ fn declare(report: &mut report::Report, plan: &source::Plan) {
                 let reads = plan.model_modules(&app).into_iter();
                 check::AppModels::parse(reads.filter_map(|(path, read)| Some((path, read.ok()?))))
             });
-            finding.declaration = models.declaration(model, field, column);
+            finding.declaration = models.declaration(model, field, column, &PlanModules(plan));
         }
     }
 }

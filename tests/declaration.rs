@@ -83,7 +83,7 @@ fn a_field_from_a_base_outside_the_app_is_said_to_be_inherited() {
     assert!(
         run.stdout.contains(
             "= note: `Post` (blog/models.py:5:7) does not declare `date_craeted`: it may come \
-             from `TimeStampedModel`, outside this app's models, and then renaming it may not be \
+             from `TimeStampedModel`, outside the repository, and then renaming it may not be \
              yours to do; `allow = [\"Post.date_craeted\"]` accepts it\n"
         ),
         "{run:?}"
@@ -122,4 +122,26 @@ fn a_models_package_and_an_abstract_base_of_the_app() {
     bare.git(&["add", "-A"]);
     let out = full(&bare, &[]);
     assert!(!out.contains("note:"), "{out}");
+}
+
+/// A base of another app of the project, imported: followed through the import, in the
+/// index for a commit.
+#[test]
+fn a_base_imported_from_another_app_is_followed() {
+    let repo = Repo::new();
+    repo.write(
+        "backend/common/models.py",
+        "from django.db import models\n\n\nclass BaseModel(models.Model):\n    desciption = models.TextField()\n\n    class Meta:\n        abstract = True\n",
+    );
+    repo.write(
+        "backend/blog/models.py",
+        "from common.models import BaseModel\n\n\nclass Post(BaseModel):\n    pass\n",
+    );
+    repo.write("backend/blog/migrations/0001_initial.py", MIGRATION);
+    repo.git(&["add", "-A"]);
+    let out = full(&repo, &[]);
+    assert!(
+        out.contains("= note: declared here: backend/common/models.py:5:5\n"),
+        "{out}"
+    );
 }

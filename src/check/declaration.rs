@@ -53,8 +53,8 @@ impl Declaration {
             Declaration::Inherited { class, bases, .. } => {
                 let bases: Vec<String> = bases.iter().map(|b| format!("`{b}`")).collect();
                 format!(
-                    "`{class}` ({}) does not declare `{field}`: it may come from {}, outside this \
-                     app's models, and then renaming it may not be yours to do; `allow = \
+                    "`{class}` ({}) does not declare `{field}`: it may come from {}, outside the \
+                     repository, and then renaming it may not be yours to do; `allow = \
                      [\"{class}.{name}\"]` accepts it",
                     self.location(),
                     bases.join(" or ")
@@ -62,6 +62,62 @@ impl Declaration {
             }
         }
     }
+}
+
+/// Python modules of the snapshot being checked, by folder and name: `dir/name.py` and the
+/// modules of a `dir/name` package, as (path, content).
+pub trait Modules {
+    fn read(&self, dir: &str, name: &str) -> Vec<(String, Vec<u8>)>;
+}
+
+/// No modules beyond the app's: every base from elsewhere is outside.
+pub struct NoModules;
+
+impl Modules for NoModules {
+    fn read(&self, _dir: &str, _name: &str) -> Vec<(String, Vec<u8>)> {
+        Vec::new()
+    }
+}
+
+/// How many imports deep a base is followed.
+const MAX_DEPTH: usize = 4;
+
+/// The folders and names a `from MODULE import` in the module at `from_path` may mean: a
+/// relative module from the importing package, an absolute one from each folder above it
+/// (the project's source root is not known).
+fn candidates(module: &str, from_path: &str) -> Vec<(String, String)> {
+    let dir = from_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let join = |a: &str, b: &str| match (a, b) {
+        ("", b) => b.to_string(),
+        (a, "") => a.to_string(),
+        (a, b) => format!("{a}/{b}"),
+    };
+    let split = |full: String| match full.rsplit_once('/') {
+        Some((dir, name)) => (dir.to_string(), name.to_string()),
+        None => (String::new(), full),
+    };
+    let dots = module.chars().take_while(|c| *c == '.').count();
+    let rest = module[dots..].replace('.', "/");
+    if rest.is_empty() {
+        return Vec::new();
+    }
+    if dots > 0 {
+        let mut base = dir;
+        for _ in 1..dots {
+            base = base.rsplit_once('/').map_or("", |(up, _)| up);
+        }
+        return vec![split(join(base, &rest))];
+    }
+    let mut out = Vec::new();
+    let mut at = Some(dir);
+    while let Some(folder) = at {
+        out.push(split(join(folder, &rest)));
+        at = match folder {
+            "" => None,
+            f => Some(f.rsplit_once('/').map_or("", |(up, _)| up)),
+        };
+    }
+    out
 }
 
 /// The models modules of one app, parsed.
@@ -136,18 +192,23 @@ impl AppModels {
         model: &str,
         field: &str,
         column: Option<&str>,
+        modules: &dyn Modules,
     ) -> Option<Declaration> {
         let candidates = self.classes(model, false);
         let mut outside_of_first = Vec::new();
         for (i, (module, class)) in candidates.iter().enumerate() {
-            let mut visited = BTreeSet::new();
-            let mut outside = Vec::new();
-            if let Some(found) = self.find(module, class, field, column, &mut visited, &mut outside)
-            {
+            let mut search = Search {
+                field,
+                column,
+                modules,
+                visited: BTreeSet::new(),
+                outside: Vec::new(),
+            };
+            if let Some(found) = self.find(module, class, &mut search, 0) {
                 return Some(found);
             }
             if i == 0 {
-                outside_of_first = outside;
+                outside_of_first = search.outside;
             }
         }
         let (module, class) = candidates.first()?;
@@ -164,23 +225,25 @@ impl AppModels {
         })
     }
 
-    /// Look in `class`, then in its bases of the app, depth first; bases not in the app are
-    /// gathered in `outside`.
+    /// Look in `class`, then in its bases, depth first: those of the app, then those its
+    /// module imports from elsewhere in the repository; bases found nowhere are gathered in
+    /// `search.outside`.
     fn find(
         &self,
         module: &Module,
         class: &ModelClass,
-        field: &str,
-        column: Option<&str>,
-        visited: &mut BTreeSet<(String, String)>,
-        outside: &mut Vec<String>,
+        search: &mut Search<'_>,
+        depth: usize,
     ) -> Option<Declaration> {
-        if !visited.insert((module.path.clone(), class.name.clone())) {
+        if !search
+            .visited
+            .insert((module.path.clone(), class.name.clone()))
+        {
             return None;
         }
-        let declared = class.fields.iter().find(|f| f.name == field);
+        let declared = class.fields.iter().find(|f| f.name == search.field);
         let offset = match declared {
-            Some(declared) => match (&declared.db_column, column) {
+            Some(declared) => match (&declared.db_column, search.column) {
                 (Some((written, span)), Some(wanted)) if written == wanted => Some(span.start),
                 _ => Some(declared.span.start),
             },
@@ -189,7 +252,7 @@ impl AppModels {
             None => class
                 .assigned
                 .iter()
-                .find(|(name, _)| name == field)
+                .find(|(name, _)| name == search.field)
                 .map(|(_, span)| span.start),
         };
         if let Some(offset) = offset {
@@ -207,18 +270,87 @@ impl AppModels {
             }
             let name = base.rsplit('.').next().unwrap_or(base);
             let in_app = self.classes(name, true);
-            if in_app.is_empty() && !outside.contains(base) {
-                outside.push(base.clone());
+            if !in_app.is_empty() {
+                for (base_module, base_class) in in_app {
+                    if let Some(found) = self.find(base_module, base_class, search, depth) {
+                        return Some(found);
+                    }
+                }
+                continue;
             }
-            for (base_module, base_class) in in_app {
-                let found = self.find(base_module, base_class, field, column, visited, outside);
-                if found.is_some() {
-                    return found;
+            match (depth < MAX_DEPTH)
+                .then(|| imported(module, base, search.modules))
+                .flatten()
+            {
+                Some((elsewhere, class_name)) => {
+                    for (base_module, base_class) in elsewhere.classes(&class_name, true) {
+                        if let Some(found) =
+                            elsewhere.find(base_module, base_class, search, depth + 1)
+                        {
+                            return Some(found);
+                        }
+                    }
+                }
+                None => {
+                    if !search.outside.contains(base) {
+                        search.outside.push(base.clone());
+                    }
                 }
             }
         }
         None
     }
+}
+
+/// What one lookup carries through the bases.
+struct Search<'a> {
+    field: &'a str,
+    column: Option<&'a str>,
+    modules: &'a dyn Modules,
+    visited: BTreeSet<(String, String)>,
+    outside: Vec<String>,
+}
+
+/// The modules of the repository a base is imported from, parsed, with the class's name in
+/// them: `from common.models import BaseModel` (or `from . import mixins` with
+/// `mixins.TitleMixin`). `None` when the import is not found in the repository (a
+/// third-party package) or the class is not in what was found.
+fn imported(module: &Module, base: &str, modules: &dyn Modules) -> Option<(AppModels, String)> {
+    let (first, rest) = match base.split_once('.') {
+        Some((first, rest)) => (first, Some(rest)),
+        None => (base, None),
+    };
+    let import = module.module.imports.iter().find(|i| i.local == first)?;
+    let (from, class) = match rest {
+        None => (import.module.clone(), import.name.clone()),
+        // `from pkg import mixins` then `mixins.TitleMixin`.
+        Some(rest) => {
+            let sep = if import.module.ends_with('.') {
+                ""
+            } else {
+                "."
+            };
+            let (inner, class) = match rest.rsplit_once('.') {
+                Some((inner, class)) => (format!(".{inner}"), class.to_string()),
+                None => (String::new(), rest.to_string()),
+            };
+            (
+                format!("{}{sep}{}{inner}", import.module, import.name),
+                class,
+            )
+        }
+    };
+    for (dir, name) in candidates(&from, &module.path) {
+        let reads = modules.read(&dir, &name);
+        if reads.is_empty() {
+            continue;
+        }
+        let found = AppModels::parse(reads);
+        if !found.classes(&class, true).is_empty() {
+            return Some((found, class));
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -239,14 +371,16 @@ mod tests {
     #[test]
     fn in_the_class_in_a_base_of_the_app_or_outside() {
         let models = app(&[("blog/models/base.py", BASE), ("blog/models/post.py", POST)]);
-        let here = models.declaration("post", "title", None).expect("declared");
+        let here = models
+            .declaration("post", "title", None, &NoModules)
+            .expect("declared");
         assert_eq!(here.location(), "blog/models/post.py:8:5");
         let column = models
-            .declaration("Post", "title", Some("tittle"))
+            .declaration("Post", "title", Some("tittle"), &NoModules)
             .expect("column");
         assert_eq!(column.location(), "blog/models/post.py:8:41");
         let base = models
-            .declaration("POST", "create_time", None)
+            .declaration("POST", "create_time", None, &NoModules)
             .expect("in a base");
         assert_eq!(
             base,
@@ -258,22 +392,22 @@ mod tests {
             }
         );
         let inherited = models
-            .declaration("post", "created", None)
+            .declaration("post", "created", None, &NoModules)
             .expect("inherited");
         assert_eq!(
             inherited.note("created", "created"),
             "`Post` (blog/models/post.py:7:7) does not declare `created`: it may come from \
-             `TimeStampedModel`, outside this app's models, and then renaming it may not be \
+             `TimeStampedModel`, outside the repository, and then renaming it may not be \
              yours to do; `allow = [\"Post.created\"]` accepts it"
         );
         assert_eq!(
-            models.declaration("tag", "title", None),
+            models.declaration("tag", "title", None, &NoModules),
             None,
             "no such model"
         );
         let plain = app(&[("blog/models.py", BASE)]);
         assert_eq!(
-            plain.declaration("stamped", "gone", None),
+            plain.declaration("stamped", "gone", None, &NoModules),
             None,
             "edited since: nothing to say"
         );
@@ -288,9 +422,13 @@ mod tests {
             ("blog/models/legacy.py", legacy),
             ("blog/models/post.py", post),
         ]);
-        let title = models.declaration("post", "title", None).expect("declared");
+        let title = models
+            .declaration("post", "title", None, &NoModules)
+            .expect("declared");
         assert_eq!(title.location(), "blog/models/post.py:5:5");
-        let tags = models.declaration("post", "tags", None).expect("assigned");
+        let tags = models
+            .declaration("post", "tags", None, &NoModules)
+            .expect("assigned");
         assert_eq!(
             tags.location(),
             "blog/models/post.py:6:5",
@@ -299,10 +437,65 @@ mod tests {
         // Django's base under another name is Django's.
         let aliased = "from django.db.models import Model as DjangoModel\n\n\nclass Post(DjangoModel):\n    title = text_field()\n";
         let models = app(&[("blog/models.py", aliased)]);
-        assert_eq!(models.declaration("post", "gone", None), None);
+        assert_eq!(models.declaration("post", "gone", None, &NoModules), None);
         // A module that does not parse declares nothing, rather than everything inherited.
         let broken = "from x import Mixin\n\n\nclass Post(Mixin):\n    title = models.TextField(\n";
         let models = app(&[("blog/models.py", broken)]);
-        assert_eq!(models.declaration("post", "title", None), None);
+        assert_eq!(models.declaration("post", "title", None, &NoModules), None);
+    }
+
+    /// Modules of a repository, by path.
+    struct Repository(Vec<(&'static str, &'static str)>);
+
+    impl Modules for Repository {
+        fn read(&self, dir: &str, name: &str) -> Vec<(String, Vec<u8>)> {
+            let file = if dir.is_empty() {
+                format!("{name}.py")
+            } else {
+                format!("{dir}/{name}.py")
+            };
+            let package = if dir.is_empty() {
+                format!("{name}/")
+            } else {
+                format!("{dir}/{name}/")
+            };
+            self.0
+                .iter()
+                .filter(|(path, _)| {
+                    *path == file
+                        || path
+                            .strip_prefix(&package)
+                            .is_some_and(|rest| !rest.contains('/'))
+                })
+                .map(|(path, text)| (path.to_string(), text.as_bytes().to_vec()))
+                .collect()
+        }
+    }
+
+    #[test]
+    fn a_base_imported_from_elsewhere_in_the_repository_is_followed() {
+        let common = "from django.db import models\n\n\nclass BaseModel(models.Model):\n    creator = models.CharField()\n\n    class Meta:\n        abstract = True\n";
+        let mixins = "class Stamp:\n    created_time = models.DateTimeField()\n";
+        let role = "from common.models import BaseModel\nfrom . import mixins\nfrom model_utils.models import TimeStampedModel\n\n\nclass Role(BaseModel, mixins.Stamp, TimeStampedModel):\n    name = models.CharField()\n";
+        let repository = Repository(vec![
+            ("backend/common/models.py", common),
+            ("backend/apps/role/mixins.py", mixins),
+        ]);
+        let models = app(&[("backend/apps/role/models.py", role)]);
+        let creator = models
+            .declaration("role", "creator", None, &repository)
+            .expect("in common");
+        assert_eq!(creator.location(), "backend/common/models.py:5:5");
+        let stamp = models
+            .declaration("role", "created_time", None, &repository)
+            .expect("in the app's mixins");
+        assert_eq!(stamp.location(), "backend/apps/role/mixins.py:2:5");
+        let inherited = models
+            .declaration("role", "created", None, &repository)
+            .expect("inherited");
+        assert!(
+            matches!(&inherited, Declaration::Inherited { bases, .. } if bases == &["TimeStampedModel"]),
+            "{inherited:?}"
+        );
     }
 }

@@ -17,7 +17,7 @@ mod tests;
 use std::collections::HashSet;
 use std::ops::Range;
 
-pub use declaration::{AppModels, Declaration};
+pub use declaration::{AppModels, Declaration, Modules, NoModules};
 pub use graph::{GraphNode, GraphReport, Note, Status, check_graph};
 pub use labels::{AppLabel, AppLabels, Declared, Labels, app_dir, declared, unread};
 pub use models::check_model_file;

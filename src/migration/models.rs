@@ -53,6 +53,19 @@ pub struct ModelModule {
     pub django_bases: Vec<String>,
     /// The parser had to recover from a syntax error: what was read may be incomplete.
     pub has_error: bool,
+    /// `from MODULE import NAME [as LOCAL]` at the top level.
+    pub imports: Vec<Import>,
+}
+
+/// One name a `from ... import ...` binds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    /// The module as written, leading dots of a relative import included.
+    pub module: String,
+    /// The name imported from it.
+    pub name: String,
+    /// The name it is bound to here.
+    pub local: String,
 }
 
 /// The classes of a models module, in source order.
@@ -72,9 +85,11 @@ pub fn model_module(source: &[u8]) -> Result<ModelModule, ParseError> {
     });
     let mut classes = Vec::new();
     let mut django_bases = Vec::new();
+    let mut imports = Vec::new();
     for statement in significant_children(tree.root_node()) {
         if statement.kind() == "import_from_statement" {
             django_bases.extend(django_imports(statement, source));
+            imports.extend(from_imports(statement, source));
             continue;
         }
         let class = match statement.kind() {
@@ -129,7 +144,34 @@ pub fn model_module(source: &[u8]) -> Result<ModelModule, ParseError> {
         comments,
         django_bases,
         has_error: tree.root_node().has_error(),
+        imports,
     })
+}
+
+/// The names a `from MODULE import ...` statement binds.
+fn from_imports(statement: Node, source: &[u8]) -> Vec<Import> {
+    let Some(module) = statement.child_by_field_name("module_name") else {
+        return Vec::new();
+    };
+    let module = text(module, source);
+    let mut cursor = statement.walk();
+    statement
+        .children_by_field_name("name", &mut cursor)
+        .filter_map(|name| {
+            let (imported, local) = match name.kind() {
+                "aliased_import" => (
+                    text(name.child_by_field_name("name")?, source),
+                    text(name.child_by_field_name("alias")?, source),
+                ),
+                _ => (text(name, source), text(name, source)),
+            };
+            Some(Import {
+                module: module.clone(),
+                name: imported,
+                local,
+            })
+        })
+        .collect()
 }
 
 /// `left = right` when `statement` is an assignment (annotated or not).
@@ -298,6 +340,19 @@ class Post(Base, TimeStampedModel, metaclass=Meta):
         let source = "from django.db.models import Model as DjangoModel, CharField\nfrom django.db import models as m\n\nclass A(DjangoModel):\n    pass\n";
         let module = model_module(source.as_bytes()).expect("parses");
         assert_eq!(module.django_bases, ["DjangoModel", "m.Model"]);
+        let bound: Vec<(&str, &str, &str)> = module
+            .imports
+            .iter()
+            .map(|i| (i.module.as_str(), i.name.as_str(), i.local.as_str()))
+            .collect();
+        assert_eq!(
+            bound,
+            [
+                ("django.db.models", "Model", "DjangoModel"),
+                ("django.db.models", "CharField", "CharField"),
+                ("django.db", "models", "m"),
+            ]
+        );
         assert!(!module.has_error);
         let broken =
             model_module(b"class A(models.Model):\n    x = models.CharField(\n").expect("parses");

@@ -238,6 +238,13 @@ impl Plan {
         self.app_files(app_dir, &["models.py"], "models")
     }
 
+    /// The Python module `name` of the folder `dir`: `dir/name.py`, and the modules of a
+    /// `dir/name` package, as the mode's snapshot has them.
+    pub fn python_modules(&self, dir: &str, name: &str) -> Reads {
+        let file = format!("{name}.py");
+        self.app_files(dir, &[file.as_str()], name)
+    }
+
     /// The `files` of the app in `app_dir` and the modules directly in its `package`.
     fn app_files(&self, app_dir: &str, files: &[&str], package_name: &str) -> Reads {
         let join = |name: &str| match app_dir {
@@ -300,8 +307,13 @@ impl Plan {
                     f if f.as_os_str().is_empty() => paths::absolute(Path::new(".")),
                     f => paths::absolute(f),
                 });
-                if let Some(app) = folder.as_deref().and_then(Path::parent) {
-                    disk_app_modules(app, files, package_name, &join, &mut found);
+                let app = folder
+                    .as_deref()
+                    .and_then(Path::parent)
+                    .map(Path::to_path_buf)
+                    .or_else(|| self.disk_root().map(|root| root.join(app_dir)));
+                if let Some(app) = app {
+                    disk_app_modules(&app, files, package_name, &join, &mut found);
                 }
             }
         }
@@ -452,6 +464,23 @@ impl Plan {
     }
 
     /// The folder on disk that holds the planned files of `dir`, when they come from disk.
+    /// Path mode: the folder the shown paths are relative to, from a planned file whose
+    /// path on disk ends with its shown path.
+    fn disk_root(&self) -> Option<PathBuf> {
+        self.items.iter().find_map(|item| match &item.origin {
+            Origin::Disk(path) => {
+                let absolute = paths::absolute(path);
+                let shown = Path::new(&item.path);
+                let mut root = absolute.clone();
+                for _ in shown.components() {
+                    root.pop();
+                }
+                (root.join(shown) == absolute).then_some(root)
+            }
+            Origin::Blob(_) => None,
+        })
+    }
+
     fn disk_folder(&self, dir: &str) -> Option<&Path> {
         let item = self
             .items

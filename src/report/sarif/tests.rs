@@ -113,7 +113,7 @@ fn the_log_is_exact() {
         8,
         7,
         "`Post` (blog/models.py:8:7) does not declare `title`: it may come from `TitleMixin`, \
-         outside this app's models, and then renaming it may not be yours to do; `allow = \
+         outside the repository, and then renaming it may not be yours to do; `allow = \
          [\"Post.desc\"]` accepts it",
     );
     let log = json!({
