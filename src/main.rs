@@ -100,6 +100,22 @@ struct Cli {
     #[arg(long)]
     history: bool,
 
+    /// Rename each wrong name with one suggestion where it enters the schema: the model's
+    /// declaration, and the migration that introduces it when that migration is not in HEAD
+    /// (for one that is, the RenameField migration to add is printed). Never touches the
+    /// index: stage the result.
+    #[arg(long, conflicts_with = "write_baseline")]
+    fix: bool,
+
+    /// With --fix: write the RenameField migrations for names a committed migration
+    /// introduced, rather than printing them.
+    #[arg(long, requires = "fix")]
+    add_migrations: bool,
+
+    /// Print what --fix would change, as a unified diff, and write nothing.
+    #[arg(long, conflicts_with = "write_baseline")]
+    diff: bool,
+
     /// With --write-baseline: replace the file even when it is not a check-migrate baseline.
     #[arg(long, requires = "write_baseline")]
     force: bool,
@@ -443,6 +459,9 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     for (_, baseline) in &baselines {
         stale.extend(baseline.apply(&mut outcome.report));
     }
+    if cli.fix || cli.diff {
+        return fix(cli, &outcome);
+    }
     let format = match (cli.format, project.here().format) {
         (Some(format), _) => format.into(),
         (None, Some(format)) => format,
@@ -638,6 +657,107 @@ fn init(cli: &Cli, pyproject: bool, force: bool, color: bool) -> Result<ExitCode
         return result.map(|_| ExitCode::from(2));
     }
     result
+}
+
+/// `--fix` and `--diff` over the findings of a run (baselined ones are accepted, not fixed).
+fn fix(cli: &Cli, outcome: &Outcome) -> Result<ExitCode, Error> {
+    use check_migrate::fix;
+
+    let repo = source::Repo::open("--fix")?;
+    let root = source::repository_root(&repo).ok_or(Error::BareRepository {
+        path: PathBuf::from("."),
+        what: "--fix",
+    })?;
+    let mut plan = fix::plan(&outcome.report, &repo, &root);
+    let mut unwritten = false;
+    let (changed, refused) = fix::changes(&mut plan, &repo, &root);
+    let mut out = io::stdout().lock();
+    let mut say = |text: &str| writeln!(out, "{text}").map_err(Error::Output);
+    if cli.diff {
+        for change in &changed {
+            say(fix::unified_diff(&change.path, &change.before, &change.after).trim_end())?;
+        }
+        for (path, text, _) in &plan.migrations {
+            say(&format!("--- /dev/null\n+++ b/{path}"))?;
+            let lines = text.lines().count();
+            say(&format!("@@ -0,0 +1,{lines} @@"))?;
+            for line in text.lines() {
+                say(&format!("+{line}"))?;
+            }
+        }
+    } else {
+        for change in &changed {
+            match fix::write(&change.on_disk, &change.before, &change.after) {
+                Ok(()) => say(&format!("fixed {}", change.path))?,
+                // Left alone; the other files are still fixed.
+                Err(source) => {
+                    unwritten = true;
+                    report_error(&Error::Write {
+                        path: PathBuf::from(&change.path),
+                        source,
+                    });
+                }
+            }
+        }
+        for (path, text, _) in &plan.migrations {
+            let on_disk = root.join(path);
+            if cli.add_migrations && !on_disk.exists() {
+                std::fs::write(&on_disk, text).map_err(|source| Error::Write {
+                    path: PathBuf::from(path),
+                    source,
+                })?;
+                say(&format!("wrote {path}"))?;
+                continue;
+            }
+            say(&format!(
+                "a migration in HEAD introduces the name: add this migration as {path} \
+                 (it renames the column the model now names; --add-migrations writes it):\n"
+            ))?;
+            say(text.trim_end())?;
+            say("")?;
+        }
+    }
+    for (at, old, new, _) in &plan.renamed {
+        let verb = if cli.diff { "would rename" } else { "renamed" };
+        eprintln!("{verb} `{old}` to `{new}` ({at})");
+    }
+    for why in plan.skipped.iter().chain(&refused) {
+        eprintln!("not fixed: {why}");
+    }
+    let names: Vec<&str> = plan
+        .renamed
+        .iter()
+        .map(|(_, old, ..)| old.as_str())
+        .collect();
+    let touched: Vec<&str> = changed.iter().map(|c| c.path.as_str()).collect();
+    if !names.is_empty() {
+        let found = fix::references(&repo, &root, &names, &touched);
+        if !found.is_empty() {
+            eprintln!(
+                "note: other code names the old name{}; rename it there too (not done here):",
+                if names.len() > 1 { "s" } else { "" }
+            );
+            for line in found.iter().take(20) {
+                eprintln!("  {line}");
+            }
+            if found.len() > 20 {
+                eprintln!("  ... and {} more", found.len() - 20);
+            }
+        }
+    }
+    if !cli.diff && !changed.is_empty() {
+        eprintln!("the index is unchanged: `git add` the fixed files");
+    }
+    let left = !plan.skipped.is_empty() || !refused.is_empty();
+    let pending = cli.diff && (!changed.is_empty() || !plan.migrations.is_empty());
+    let printed = !cli.add_migrations && !plan.migrations.is_empty();
+    Ok(if unwritten {
+        ExitCode::from(2)
+    } else if left || pending || printed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// The mode the arguments ask for.

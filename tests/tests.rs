@@ -7,6 +7,7 @@ mod adoption;
 mod cli_habits;
 mod declaration;
 
+mod fix;
 mod fixtures;
 mod formats;
 mod git_modes;

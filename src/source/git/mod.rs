@@ -224,6 +224,41 @@ impl Repo {
         Some(expanded)
     }
 
+    /// Whether `HEAD`'s tree has a file at `path` (a repository with no commit has none).
+    pub fn in_head(&self, path: &str) -> bool {
+        let Ok(tree) = self.repo.head().and_then(|head| head.peel_to_tree()) else {
+            return false;
+        };
+        self.tree_entry(&tree, path).is_some()
+    }
+
+    /// Whether the working tree's `path` differs from the index (or is not tracked and not
+    /// ignored): what `--fix` must not write over.
+    pub fn has_unstaged(&self, path: &str) -> bool {
+        match self.repo.status_file(Path::new(path)) {
+            Ok(status) => status.intersects(
+                git2::Status::WT_MODIFIED
+                    | git2::Status::WT_DELETED
+                    | git2::Status::WT_TYPECHANGE
+                    | git2::Status::WT_RENAMED
+                    | git2::Status::WT_NEW,
+            ),
+            Err(_) => true,
+        }
+    }
+
+    /// Every tracked path ending in `.py`.
+    pub fn tracked_python(&self) -> Vec<String> {
+        let Ok(index) = self.repo.index() else {
+            return Vec::new();
+        };
+        index
+            .iter()
+            .filter_map(|entry| String::from_utf8(entry.path).ok())
+            .filter(|path| path.ends_with(".py"))
+            .collect()
+    }
+
     /// Whether `rev` names the commit `HEAD` is at.
     pub fn is_head(&self, rev: &str) -> bool {
         let commit = |object: git2::Object| object.peel_to_commit().map(|c| c.id());

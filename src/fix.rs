@@ -1,0 +1,475 @@
+//! `--fix` and `--diff`: rename a wrong name where it enters the schema, in the model
+//! declaration and in the migration that introduces it when that migration is not in `HEAD`
+//! yet. A migration already in `HEAD` may be applied somewhere: it is never rewritten, and the
+//! `RenameField` migration to add is printed instead. Files are only written when their
+//! working tree matches the index (no unstaged changes) and has not changed since it was read;
+//! each is replaced atomically, and the index is never touched.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::check::{Declaration, Finding, Rule};
+use crate::report::Report;
+use crate::source::Repo;
+use crate::text::LineIndex;
+
+/// One replacement of a name in a file of the working tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Root-relative, `/`-separated.
+    pub path: String,
+    pub span: Range<usize>,
+    pub old: String,
+    pub new: String,
+    /// The finding it fixes: a finding's edits are made together or not at all.
+    pub group: usize,
+}
+
+/// What `--fix` will do.
+#[derive(Debug, Default)]
+pub struct FixPlan {
+    pub edits: Vec<Edit>,
+    /// `RenameField` migrations to add, for names a migration in `HEAD` introduced: (the
+    /// file to write, its text).
+    pub migrations: Vec<(String, String, usize)>,
+    /// Findings left alone, each with why.
+    pub skipped: Vec<String>,
+    /// The renames made, as `old -> new` with the place of the finding.
+    pub renamed: Vec<(String, String, String, usize)>,
+}
+
+/// The byte offset of 1-based `line` and `column` (characters) in `source`.
+pub fn offset_of(source: &[u8], line: usize, column: usize) -> Option<usize> {
+    let lines = LineIndex::new(source);
+    let start = lines.line_range(source, line).start;
+    let text = std::str::from_utf8(source.get(start..)?).ok()?;
+    let skip: usize = text
+        .chars()
+        .take(column.checked_sub(1)?)
+        .map(char::len_utf8)
+        .sum();
+    Some(start + skip)
+}
+
+/// `content` with `edits` applied (all of one file). `None` when an edit's bytes are not its
+/// old name, or two edits overlap: the file is not what was checked.
+pub fn apply(content: &[u8], edits: &[&Edit]) -> Option<Vec<u8>> {
+    let mut sorted: Vec<&Edit> = edits.to_vec();
+    sorted.sort_by_key(|e| e.span.start);
+    sorted.dedup_by(|a, b| a.span == b.span && a.new == b.new);
+    let mut out = Vec::with_capacity(content.len());
+    let mut at = 0;
+    for edit in sorted {
+        if edit.span.start < at || content.get(edit.span.clone())? != edit.old.as_bytes() {
+            return None;
+        }
+        out.extend_from_slice(&content[at..edit.span.start]);
+        out.extend_from_slice(edit.new.as_bytes());
+        at = edit.span.end;
+    }
+    out.extend_from_slice(&content[at..]);
+    Some(out)
+}
+
+/// A unified diff of two versions of a file whose edits keep its lines (names replaced
+/// within lines), three lines of context.
+pub fn unified_diff(path: &str, before: &[u8], after: &[u8]) -> String {
+    let old: Vec<&[u8]> = before.split_inclusive(|b| *b == b'\n').collect();
+    let new: Vec<&[u8]> = after.split_inclusive(|b| *b == b'\n').collect();
+    let mut out = format!("--- a/{path}\n+++ b/{path}\n");
+    if old.len() != new.len() {
+        return out;
+    }
+    let changed: Vec<usize> = (0..old.len()).filter(|&i| old[i] != new[i]).collect();
+    let mut hunks: Vec<Range<usize>> = Vec::new();
+    for &line in &changed {
+        let start = line.saturating_sub(3);
+        let end = (line + 4).min(old.len());
+        match hunks.last_mut() {
+            Some(last) if start <= last.end => last.end = end,
+            _ => hunks.push(start..end),
+        }
+    }
+    let text = |line: &[u8]| {
+        let mut text = String::from_utf8_lossy(line).into_owned();
+        if !text.ends_with('\n') {
+            text.push_str("\n\\ No newline at end of file\n");
+        }
+        text
+    };
+    for hunk in hunks {
+        let count = hunk.len();
+        let _ = writeln!(
+            out,
+            "@@ -{},{count} +{},{count} @@",
+            hunk.start + 1,
+            hunk.start + 1
+        );
+        for i in hunk {
+            if old[i] == new[i] {
+                out.push(' ');
+                out.push_str(&text(old[i]));
+            } else {
+                out.push('-');
+                out.push_str(&text(old[i]));
+                out.push('+');
+                out.push_str(&text(new[i]));
+            }
+        }
+    }
+    out
+}
+
+/// The migration to add for renaming `old` to `new` on `model` of the app whose migrations
+/// folder is `dir`, after `after` (the folder's latest migration).
+pub fn rename_migration(label: &str, model: &str, old: &str, new: &str, after: &str) -> String {
+    let model = model.to_lowercase();
+    format!(
+        "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n\n    \
+         dependencies = [\n        (\"{label}\", \"{after}\"),\n    ]\n\n    operations = [\n        \
+         migrations.RenameField(\n            model_name=\"{model}\",\n            old_name=\"{old}\",\n            \
+         new_name=\"{new}\",\n        ),\n    ]\n"
+    )
+}
+
+/// The latest migration of a folder on disk (the highest name of `NNNN_*.py`), and the
+/// number after it.
+fn latest_migration(folder: &Path) -> Option<(String, u32)> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .ok()?
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".py") && n.as_bytes().first().is_some_and(u8::is_ascii_digit))
+        .collect();
+    names.sort();
+    let last = names.pop()?;
+    let stem = last.strip_suffix(".py")?.to_string();
+    let number: u32 = stem
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()?;
+    Some((stem, number + 1))
+}
+
+fn place(finding: &Finding, file: &crate::check::CheckedFile) -> String {
+    let position = LineIndex::new(&file.source).position(&file.source, finding.span.start);
+    format!("{}:{}:{}", file.path, position.line, position.column)
+}
+
+/// What `--fix` does about the findings of `report`, in the working tree at `root`.
+pub fn plan(report: &Report, repo: &Repo, root: &Path) -> FixPlan {
+    let mut plan = FixPlan::default();
+    let mut models: BTreeMap<String, Option<Vec<u8>>> = BTreeMap::new();
+    let mut added = std::collections::BTreeSet::new();
+    let mut group = 0;
+    for file in &report.files {
+        for finding in &file.findings {
+            group += 1;
+            if !matches!(finding.rule, Rule::FieldName | Rule::DbColumn) {
+                continue;
+            }
+            let (Some(old), [only]) = (&finding.name, finding.suggestions.as_slice()) else {
+                if finding.name.is_some() {
+                    let many = finding.suggestions.len();
+                    plan.skipped.push(format!(
+                        "{}: `{}` has {many} suggestions; pick one and rename it by hand",
+                        place(finding, file),
+                        finding.name.as_deref().unwrap_or_default()
+                    ));
+                }
+                continue;
+            };
+            let new = &only.name;
+            let at = place(finding, file);
+            let in_model_file = finding.operation.is_none();
+            // Where the model declares it: renamed with the migration, or the fix is not ours.
+            let declared = if in_model_file {
+                Some(Edit {
+                    path: file.path.clone(),
+                    span: finding.span.clone(),
+                    old: old.clone(),
+                    new: new.clone(),
+                    group,
+                })
+            } else {
+                match &finding.declaration {
+                    Some(Declaration::Here {
+                        path, line, column, ..
+                    }) => {
+                        let content = models
+                            .entry(path.clone())
+                            .or_insert_with(|| std::fs::read(root.join(path)).ok());
+                        let offset = content
+                            .as_deref()
+                            .and_then(|source| offset_of(source, *line, *column));
+                        offset.map(|start| Edit {
+                            path: path.clone(),
+                            span: start..start + old.len(),
+                            old: old.clone(),
+                            new: new.clone(),
+                            group,
+                        })
+                    }
+                    Some(Declaration::Inherited { bases, .. }) => {
+                        plan.skipped.push(format!(
+                            "{at}: `{old}` may come from {} outside the repository: not renamed \
+                             (`allow` accepts it)",
+                            bases.join(" or ")
+                        ));
+                        continue;
+                    }
+                    None => None,
+                }
+            };
+            let Some(declared) = declared else {
+                plan.skipped.push(format!(
+                    "{at}: the declaration of `{old}` was not found in the app's models: \
+                     rename it there by hand"
+                ));
+                continue;
+            };
+            if in_model_file {
+                plan.edits.push(declared);
+                plan.renamed.push((at, old.clone(), new.clone(), group));
+                continue;
+            }
+            if repo.in_head(&file.path) {
+                // Committed: it may be migrated somewhere. Rename the model; add a migration.
+                if finding.rule == Rule::DbColumn {
+                    plan.skipped.push(format!(
+                        "{at}: column `{old}` is in a committed migration: change db_column \
+                         in the model and run makemigrations, which writes the AlterField"
+                    ));
+                    continue;
+                }
+                let dir = crate::apps::dir_of(&file.path).to_string();
+                let label = report.labels.get(&dir).cloned().unwrap_or_else(|| {
+                    crate::check::app_dir(&dir)
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                });
+                let model = finding.model.clone().unwrap_or_default();
+                if let Some((after, number)) = latest_migration(&root.join(&dir))
+                    && added.insert((dir.clone(), model.to_lowercase(), old.clone()))
+                {
+                    let name = format!(
+                        "{dir}/{number:04}_rename_{old}_{}_{new}.py",
+                        model.to_lowercase()
+                    );
+                    let text = rename_migration(&label, &model, old, new, &after);
+                    plan.migrations.push((name, text, group));
+                }
+                plan.edits.push(declared);
+                plan.renamed.push((at, old.clone(), new.clone(), group));
+                continue;
+            }
+            plan.edits.push(Edit {
+                path: file.path.clone(),
+                span: finding.span.clone(),
+                old: old.clone(),
+                new: new.clone(),
+                group,
+            });
+            plan.edits.push(declared);
+            plan.renamed.push((at, old.clone(), new.clone(), group));
+        }
+    }
+    plan
+}
+
+/// A file `--fix` changes.
+#[derive(Debug)]
+pub struct Change {
+    /// Root-relative, as shown.
+    pub path: String,
+    pub on_disk: PathBuf,
+    pub before: Vec<u8>,
+    pub after: Vec<u8>,
+}
+
+/// The files `plan` changes, or why a file is left alone. A
+/// finding whose edits cannot all be made is left out whole, so a model and its migration
+/// never disagree; its renames are taken out of `plan`.
+pub fn changes(plan: &mut FixPlan, repo: &Repo, root: &Path) -> (Vec<Change>, Vec<String>) {
+    let mut refused = Vec::new();
+    let mut dropped = std::collections::BTreeSet::new();
+    let mut contents: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let paths: std::collections::BTreeSet<String> =
+        plan.edits.iter().map(|e| e.path.clone()).collect();
+    for path in &paths {
+        let why = if repo.has_unstaged(path) {
+            Some("has changes that are not staged; stage them (or stash them) and run --fix again")
+        } else {
+            match std::fs::read(root.join(path)) {
+                Ok(content) => {
+                    let edits: Vec<&Edit> = plan.edits.iter().filter(|e| &e.path == path).collect();
+                    let fits = apply(&content, &edits).is_some();
+                    contents.insert(path.clone(), content);
+                    (!fits).then_some(
+                        "does not hold the names where they were found; run the check again",
+                    )
+                }
+                Err(_) => Some("cannot be read"),
+            }
+        };
+        if let Some(why) = why {
+            refused.push(format!("{path}: {why}"));
+            dropped.extend(
+                plan.edits
+                    .iter()
+                    .filter(|e| &e.path == path)
+                    .map(|e| e.group),
+            );
+        }
+    }
+    let kept_groups: std::collections::BTreeSet<usize> = plan
+        .edits
+        .iter()
+        .map(|e| e.group)
+        .filter(|g| !dropped.contains(g))
+        .collect();
+    plan.edits.retain(|e| kept_groups.contains(&e.group));
+    let renamed = std::mem::take(&mut plan.renamed);
+    plan.renamed = renamed
+        .into_iter()
+        .filter(|(_, _, _, group)| kept_groups.contains(group))
+        .collect();
+    plan.migrations
+        .retain(|(_, _, group)| !dropped.contains(group));
+    let mut changed = Vec::new();
+    for (path, before) in contents {
+        let edits: Vec<&Edit> = plan.edits.iter().filter(|e| e.path == path).collect();
+        if edits.is_empty() {
+            continue;
+        }
+        if let Some(after) = apply(&before, &edits) {
+            changed.push(Change {
+                on_disk: root.join(&path),
+                path,
+                before,
+                after,
+            });
+        }
+    }
+    (changed, refused)
+}
+
+/// Replace `path`'s content with `after`, atomically, when it still holds `before`.
+pub fn write(path: &Path, before: &[u8], after: &[u8]) -> std::io::Result<()> {
+    let current = std::fs::read(path)?;
+    if current != before {
+        return Err(std::io::Error::other(
+            "it changed while --fix ran; left alone",
+        ));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.check-migrate-fix"));
+    std::fs::write(&temporary, after)?;
+    if let Ok(metadata) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(&temporary, metadata.permissions());
+    }
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
+/// Lines of the repository's other Python files that name `old` (attribute access, lookups):
+/// listed for the user, never rewritten.
+pub fn references(repo: &Repo, root: &Path, names: &[&str], skip: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for path in repo.tracked_python() {
+        if skip.contains(&path.as_str()) || crate::source::is_migration(&path) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(root.join(&path)) else {
+            continue;
+        };
+        for (number, line) in text.lines().enumerate() {
+            for name in names {
+                if contains_word(line, name) {
+                    out.push(format!("{path}:{}: {}", number + 1, line.trim()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn contains_word(line: &str, word: &str) -> bool {
+    let is_word = |c: char| c == '_' || c.is_alphanumeric();
+    // `__` joins a Django lookup (`author__create_time__gte`): a boundary all the same.
+    line.match_indices(word).any(|(at, _)| {
+        let (head, rest) = (&line[..at], &line[at + word.len()..]);
+        let before = !head.chars().next_back().is_some_and(is_word) || head.ends_with("__");
+        let after = !rest.chars().next().is_some_and(is_word) || rest.starts_with("__");
+        before && after
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(span: Range<usize>, old: &str, new: &str) -> Edit {
+        Edit {
+            path: "m.py".into(),
+            span,
+            old: old.into(),
+            new: new.into(),
+            group: 1,
+        }
+    }
+
+    #[test]
+    fn edits_apply_only_where_the_old_name_is() {
+        let text = b"a = \"create_time\"\nb = 1\n";
+        let one = edit(5..16, "create_time", "created_at");
+        assert_eq!(
+            apply(text, &[&one]).as_deref(),
+            Some(&b"a = \"created_at\"\nb = 1\n"[..])
+        );
+        let wrong = edit(4..15, "create_time", "created_at");
+        assert_eq!(apply(text, &[&wrong]), None);
+        assert_eq!(
+            apply(text, &[&one, &one]).map(|t| t.len()),
+            Some(23),
+            "deduplicated"
+        );
+    }
+
+    #[test]
+    fn offsets_count_characters() {
+        let text = "x = 1\n    名字 = models.CharField()\n".as_bytes();
+        let at = offset_of(text, 2, 5).expect("offset");
+        assert_eq!(&text[at..at + 6], "名字".as_bytes());
+    }
+
+    #[test]
+    fn a_unified_diff_of_renamed_lines() {
+        let before = b"1\n2\n3\n4\n5\nold\n7\n8\n9\n10\n11\n12\n";
+        let after = b"1\n2\n3\n4\n5\nnew\n7\n8\n9\n10\n11\n12\n";
+        assert_eq!(
+            unified_diff("blog/models.py", before, after),
+            "--- a/blog/models.py\n+++ b/blog/models.py\n@@ -3,7 +3,7 @@\n 3\n 4\n 5\n-old\n+new\n 7\n 8\n 9\n"
+        );
+    }
+
+    #[test]
+    fn words_not_parts_of_words() {
+        assert!(contains_word("post.create_time = now()", "create_time"));
+        assert!(!contains_word("post.create_time_x = 1", "create_time"));
+        assert!(contains_word(
+            "filter(author__create_time__gte=x)",
+            "create_time"
+        ));
+    }
+}
