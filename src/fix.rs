@@ -31,9 +31,9 @@ pub struct Edit {
 #[derive(Debug, Default)]
 pub struct FixPlan {
     pub edits: Vec<Edit>,
-    /// `RenameField` migrations to add, for names a migration in `HEAD` introduced: (the
-    /// file to write, its text).
-    pub migrations: Vec<(String, String, usize)>,
+    /// Renames of fields a migration in `HEAD` introduced, for the `RenameField` migrations
+    /// to add (one per app, see [`FixPlan::migrations`]).
+    pub renames: Vec<Rename>,
     /// Findings left alone, each with why.
     pub skipped: Vec<String>,
     /// The renames made, as `old -> new` with the place of the finding.
@@ -107,31 +107,92 @@ pub fn unified_diff(path: &str, before: &[u8], after: &[u8]) -> String {
             hunk.start + 1,
             hunk.start + 1
         );
-        for i in hunk {
+        // Each run of changed lines: its old lines, then its new ones, as diff(1) prints.
+        let mut i = hunk.start;
+        while i < hunk.end {
             if old[i] == new[i] {
                 out.push(' ');
                 out.push_str(&text(old[i]));
-            } else {
-                out.push('-');
-                out.push_str(&text(old[i]));
-                out.push('+');
-                out.push_str(&text(new[i]));
+                i += 1;
+                continue;
             }
+            let run = i..(i..hunk.end)
+                .find(|&j| old[j] == new[j])
+                .unwrap_or(hunk.end);
+            for j in run.clone() {
+                out.push('-');
+                out.push_str(&text(old[j]));
+            }
+            for j in run.clone() {
+                out.push('+');
+                out.push_str(&text(new[j]));
+            }
+            i = run.end;
         }
     }
     out
 }
 
-/// The migration to add for renaming `old` to `new` on `model` of the app whose migrations
-/// folder is `dir`, after `after` (the folder's latest migration).
-pub fn rename_migration(label: &str, model: &str, old: &str, new: &str, after: &str) -> String {
-    let model = model.to_lowercase();
+/// A field to rename in a migration of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rename {
+    /// The app's migrations folder, root-relative.
+    pub dir: String,
+    pub label: String,
+    pub model: String,
+    pub old: String,
+    pub new: String,
+    pub group: usize,
+}
+
+/// The migration that renames `renames` (all of one app), after `after` (the folder's latest
+/// migration).
+pub fn rename_migration(label: &str, after: &str, renames: &[&Rename]) -> String {
+    let operations: String = renames
+        .iter()
+        .map(|r| {
+            format!(
+                "        migrations.RenameField(\n            model_name=\"{}\",\n            \
+                 old_name=\"{}\",\n            new_name=\"{}\",\n        ),\n",
+                r.model.to_lowercase(),
+                r.old,
+                r.new
+            )
+        })
+        .collect();
     format!(
         "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n\n    \
-         dependencies = [\n        (\"{label}\", \"{after}\"),\n    ]\n\n    operations = [\n        \
-         migrations.RenameField(\n            model_name=\"{model}\",\n            old_name=\"{old}\",\n            \
-         new_name=\"{new}\",\n        ),\n    ]\n"
+         dependencies = [\n        (\"{label}\", \"{after}\"),\n    ]\n\n    operations = [\n\
+         {operations}    ]\n"
     )
+}
+
+impl FixPlan {
+    /// The `RenameField` migrations to add, one per app so the app keeps one leaf: (the file
+    /// to write, root-relative, and its text).
+    pub fn migrations(&self, root: &Path) -> Vec<(String, String)> {
+        let mut by_dir: BTreeMap<&str, Vec<&Rename>> = BTreeMap::new();
+        for rename in &self.renames {
+            by_dir.entry(rename.dir.as_str()).or_default().push(rename);
+        }
+        by_dir
+            .into_iter()
+            .filter_map(|(dir, renames)| {
+                let (after, number) = latest_migration(&root.join(dir))?;
+                let name = match renames.as_slice() {
+                    [one] => format!(
+                        "{dir}/{number:04}_rename_{}_{}_{}.py",
+                        one.old,
+                        one.model.to_lowercase(),
+                        one.new
+                    ),
+                    _ => format!("{dir}/{number:04}_rename_fields.py"),
+                };
+                let text = rename_migration(&renames[0].label, &after, &renames);
+                Some((name, text))
+            })
+            .collect()
+    }
 }
 
 /// The latest migration of a folder on disk (the highest name of `NNNN_*.py`), and the
@@ -255,15 +316,15 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path) -> FixPlan {
                         .to_string()
                 });
                 let model = finding.model.clone().unwrap_or_default();
-                if let Some((after, number)) = latest_migration(&root.join(&dir))
-                    && added.insert((dir.clone(), model.to_lowercase(), old.clone()))
-                {
-                    let name = format!(
-                        "{dir}/{number:04}_rename_{old}_{}_{new}.py",
-                        model.to_lowercase()
-                    );
-                    let text = rename_migration(&label, &model, old, new, &after);
-                    plan.migrations.push((name, text, group));
+                if added.insert((dir.clone(), model.to_lowercase(), old.clone())) {
+                    plan.renames.push(Rename {
+                        dir,
+                        label,
+                        model,
+                        old: old.clone(),
+                        new: new.clone(),
+                        group,
+                    });
                 }
                 plan.edits.push(declared);
                 plan.renamed.push((at, old.clone(), new.clone(), group));
@@ -340,8 +401,7 @@ pub fn changes(plan: &mut FixPlan, repo: &Repo, root: &Path) -> (Vec<Change>, Ve
         .into_iter()
         .filter(|(_, _, _, group)| kept_groups.contains(group))
         .collect();
-    plan.migrations
-        .retain(|(_, _, group)| !dropped.contains(group));
+    plan.renames.retain(|r| !dropped.contains(&r.group));
     let mut changed = Vec::new();
     for (path, before) in contents {
         let edits: Vec<&Edit> = plan.edits.iter().filter(|e| e.path == path).collect();
@@ -461,6 +521,45 @@ mod tests {
             unified_diff("blog/models.py", before, after),
             "--- a/blog/models.py\n+++ b/blog/models.py\n@@ -3,7 +3,7 @@\n 3\n 4\n 5\n-old\n+new\n 7\n 8\n 9\n"
         );
+    }
+
+    #[test]
+    fn a_run_of_changed_lines_is_old_then_new() {
+        let diff = unified_diff("m.py", b"a\nb\nc\n", b"A\nB\nc\n");
+        assert_eq!(
+            diff,
+            "--- a/m.py\n+++ b/m.py\n@@ -1,3 +1,3 @@\n-a\n-b\n+A\n+B\n c\n"
+        );
+    }
+
+    #[test]
+    fn renames_of_one_app_share_one_migration() {
+        let dir = tempfile::TempDir::new().expect("temporary directory");
+        let folder = dir.path().join("blog/migrations");
+        std::fs::create_dir_all(&folder).expect("mkdir");
+        std::fs::write(folder.join("0001_initial.py"), "").expect("write");
+        std::fs::write(folder.join("0002_more.py"), "").expect("write");
+        let rename = |old: &str, new: &str, group| Rename {
+            dir: "blog/migrations".into(),
+            label: "blog".into(),
+            model: "Post".into(),
+            old: old.into(),
+            new: new.into(),
+            group,
+        };
+        let plan = FixPlan {
+            renames: vec![
+                rename("create_time", "created_at", 1),
+                rename("update_time", "updated_at", 2),
+            ],
+            ..FixPlan::default()
+        };
+        let migrations = plan.migrations(dir.path());
+        assert_eq!(migrations.len(), 1, "one leaf");
+        let (path, text) = &migrations[0];
+        assert_eq!(path, "blog/migrations/0003_rename_fields.py");
+        assert!(text.contains("(\"blog\", \"0002_more\")"), "{text}");
+        assert_eq!(text.matches("migrations.RenameField(").count(), 2, "{text}");
     }
 
     #[test]

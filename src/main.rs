@@ -671,13 +671,16 @@ fn fix(cli: &Cli, outcome: &Outcome) -> Result<ExitCode, Error> {
     let mut plan = fix::plan(&outcome.report, &repo, &root);
     let mut unwritten = false;
     let (changed, refused) = fix::changes(&mut plan, &repo, &root);
+    let migrations = plan.migrations(&root);
     let mut out = io::stdout().lock();
     let mut say = |text: &str| writeln!(out, "{text}").map_err(Error::Output);
     if cli.diff {
         for change in &changed {
-            say(fix::unified_diff(&change.path, &change.before, &change.after).trim_end())?;
+            // Whole: a hunk may end on a blank line of context.
+            let diff = fix::unified_diff(&change.path, &change.before, &change.after);
+            say(diff.strip_suffix('\n').unwrap_or(&diff))?;
         }
-        for (path, text, _) in &plan.migrations {
+        for (path, text) in &migrations {
             say(&format!("--- /dev/null\n+++ b/{path}"))?;
             let lines = text.lines().count();
             say(&format!("@@ -0,0 +1,{lines} @@"))?;
@@ -699,7 +702,7 @@ fn fix(cli: &Cli, outcome: &Outcome) -> Result<ExitCode, Error> {
                 }
             }
         }
-        for (path, text, _) in &plan.migrations {
+        for (path, text) in &migrations {
             let on_disk = root.join(path);
             if cli.add_migrations && !on_disk.exists() {
                 std::fs::write(&on_disk, text).map_err(|source| Error::Write {
@@ -749,8 +752,8 @@ fn fix(cli: &Cli, outcome: &Outcome) -> Result<ExitCode, Error> {
         eprintln!("the index is unchanged: `git add` the fixed files");
     }
     let left = !plan.skipped.is_empty() || !refused.is_empty();
-    let pending = cli.diff && (!changed.is_empty() || !plan.migrations.is_empty());
-    let printed = !cli.add_migrations && !plan.migrations.is_empty();
+    let pending = cli.diff && (!changed.is_empty() || !migrations.is_empty());
+    let printed = !cli.add_migrations && !migrations.is_empty();
     Ok(if unwritten {
         ExitCode::from(2)
     } else if left || pending || printed {
