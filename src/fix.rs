@@ -216,8 +216,8 @@ fn latest_migration(folder: &Path) -> Option<(String, u32)> {
     Some((stem, number + 1))
 }
 
-fn place(finding: &Finding, file: &crate::check::CheckedFile) -> String {
-    let position = LineIndex::new(&file.source).position(&file.source, finding.span.start);
+fn place(finding: &Finding, file: &crate::check::CheckedFile, lines: &LineIndex) -> String {
+    let position = lines.position(&file.source, finding.span.start);
     format!("{}:{}:{}", file.path, position.line, position.column)
 }
 
@@ -228,6 +228,7 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path) -> FixPlan {
     let mut added = std::collections::BTreeSet::new();
     let mut group = 0;
     for file in &report.files {
+        let lines = LineIndex::new(&file.source);
         for finding in &file.findings {
             group += 1;
             if !matches!(finding.rule, Rule::FieldName | Rule::DbColumn) {
@@ -238,14 +239,14 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path) -> FixPlan {
                     let many = finding.suggestions.len();
                     plan.skipped.push(format!(
                         "{}: `{}` has {many} suggestions; pick one and rename it by hand",
-                        place(finding, file),
+                        place(finding, file, &lines),
                         finding.name.as_deref().unwrap_or_default()
                     ));
                 }
                 continue;
             };
             let new = &only.name;
-            let at = place(finding, file);
+            let at = place(finding, file, &lines);
             let in_model_file = finding.operation.is_none();
             // Where the model declares it: renamed with the migration, or the fix is not ours.
             let declared = if in_model_file {
@@ -308,13 +309,13 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path) -> FixPlan {
                     continue;
                 }
                 let dir = crate::apps::dir_of(&file.path).to_string();
-                let label = report.labels.get(&dir).cloned().unwrap_or_else(|| {
-                    crate::check::app_dir(&dir)
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or("")
-                        .to_string()
-                });
+                // The label known for sure, else Django's default: the app folder's name.
+                let label = report
+                    .labels
+                    .get(&dir)
+                    .cloned()
+                    .or_else(|| crate::check::AppLabels::default().label(&dir))
+                    .unwrap_or_default();
                 let model = finding.model.clone().unwrap_or_default();
                 if added.insert((dir.clone(), model.to_lowercase(), old.clone())) {
                     plan.renames.push(Rename {

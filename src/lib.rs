@@ -962,7 +962,12 @@ pub fn run(
             .phases
             .push(("migration graph", start.elapsed()));
     }
+    let start = std::time::Instant::now();
     declare(&mut outcome.report, &plan);
+    outcome
+        .timings
+        .phases
+        .push(("declarations", start.elapsed()));
     outcome.errors.extend(std::mem::take(&mut plan.errors));
     let start = std::time::Instant::now();
     check_models(&mut outcome, mode, plan.into_repo(), paths_root, &options);
@@ -987,41 +992,30 @@ fn check_models(
     let on = |path: &str| project.for_path(path).check_models;
     let accept = source::ModelPattern(on);
     let exhaustive = !options.prefilter;
-    let plan = match (mode, repo) {
-        (Mode::Paths(paths), _) => source::model_paths(paths, paths_root.as_deref()),
+    let planned = match (mode, repo) {
+        (Mode::Paths(paths), _) => Ok(source::model_paths(paths, paths_root.as_deref())),
         _ if !project.scopes().iter().any(|s| s.settings.check_models) => return,
         (_, None) => return,
-        (Mode::Staged | Mode::Hook(_), Some(repo)) => {
-            match source::staged(repo, &accept, exhaustive) {
-                Ok(plan) => plan,
-                Err(err) => return outcome.errors.push(err),
-            }
-        }
-        (Mode::Merging, Some(repo)) => match source::staged(repo, &accept, exhaustive) {
-            Ok(mut plan) => {
-                plan.add_no_lines();
-                plan
-            }
-            Err(err) => return outcome.errors.push(err),
-        },
-        (Mode::All, Some(repo)) => match source::all(repo, &accept, exhaustive) {
-            Ok(plan) => plan,
-            Err(err) => return outcome.errors.push(err),
-        },
-        (Mode::Files(paths), Some(repo)) => match files_plan(paths, repo, &accept, exhaustive) {
-            Ok((_, mut plan)) => {
-                // The files named were reported missing by the migrations' plan already.
+        (Mode::Staged | Mode::Hook(_), Some(repo)) => source::staged(repo, &accept, exhaustive),
+        (Mode::Merging, Some(repo)) => source::staged(repo, &accept, exhaustive).map(|mut plan| {
+            plan.add_no_lines();
+            plan
+        }),
+        (Mode::All, Some(repo)) => source::all(repo, &accept, exhaustive),
+        // The files named were reported missing by the migrations' plan already.
+        (Mode::Files(paths), Some(repo)) => {
+            files_plan(paths, repo, &accept, exhaustive).map(|(_, mut plan)| {
                 plan.errors.clear();
                 plan
-            }
-            Err(err) => return outcome.errors.push(err),
-        },
-        (Mode::Since { rev, until }, Some(repo)) => {
-            match source::since(repo, rev, until.as_deref(), &accept) {
-                Ok(plan) => plan,
-                Err(err) => return outcome.errors.push(err),
-            }
+            })
         }
+        (Mode::Since { rev, until }, Some(repo)) => {
+            source::since(repo, rev, until.as_deref(), &accept)
+        }
+    };
+    let plan = match planned {
+        Ok(plan) => plan,
+        Err(err) => return outcome.errors.push(err),
     };
     let files = &outcome.timings.files;
     let results = plan.map_files(options.jobs, files, |path, file| {
@@ -1064,6 +1058,8 @@ impl check::Modules for PlanModules<'_> {
 /// app are read once, and only for an app with a finding.
 fn declare(report: &mut report::Report, plan: &source::Plan) {
     let mut apps: HashMap<String, check::AppModels> = HashMap::new();
+    let read = PlanModules(plan);
+    let modules = check::ModuleCache::new(&read);
     for file in &mut report.files {
         let app = check::app_dir(dir_of(&file.path)).to_string();
         for finding in &mut file.findings {
@@ -1087,7 +1083,7 @@ fn declare(report: &mut report::Report, plan: &source::Plan) {
                 let reads = plan.model_modules(&app).into_iter();
                 check::AppModels::parse(reads.filter_map(|(path, read)| Some((path, read.ok()?))))
             });
-            finding.declaration = models.declaration(model, field, column, &PlanModules(plan));
+            finding.declaration = models.declaration(model, field, column, &modules);
         }
     }
 }

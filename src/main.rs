@@ -416,9 +416,7 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
             Mode::Files(_) => Vec::new(),
         },
     };
-    let jobs = cli.jobs.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let jobs = jobs(cli);
     let options = RunOptions {
         project: &project,
         libraries: &libraries,
@@ -568,9 +566,7 @@ fn init(cli: &Cli, pyproject: bool, force: bool, color: bool) -> Result<ExitCode
     }
     let census_project = Project::single(Settings::default());
     let libraries = vec![Arc::new(init::census_library())];
-    let jobs = cli.jobs.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let jobs = jobs(cli);
     let options = RunOptions {
         project: &census_project,
         libraries: &libraries,
@@ -760,6 +756,13 @@ fn fix(cli: &Cli, outcome: &Outcome) -> Result<ExitCode, Error> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// Threads for files from disk: `--jobs`, else one per core.
+fn jobs(cli: &Cli) -> usize {
+    cli.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     })
 }
 

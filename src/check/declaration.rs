@@ -5,7 +5,9 @@
 //! outside the app (a mixin, a third-party abstract model): a name the team may not be free
 //! to rename.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 use crate::migration::{ModelClass, ModelModule, model_module};
 use crate::text::LineIndex;
@@ -79,6 +81,33 @@ impl Modules for NoModules {
     }
 }
 
+/// The modules bases are followed into, each read and parsed once however many findings
+/// lead there.
+pub struct ModuleCache<'a> {
+    modules: &'a dyn Modules,
+    parsed: RefCell<HashMap<(String, String), Rc<AppModels>>>,
+}
+
+impl<'a> ModuleCache<'a> {
+    pub fn new(modules: &'a dyn Modules) -> ModuleCache<'a> {
+        ModuleCache {
+            modules,
+            parsed: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The module `name` of folder `dir`, parsed (empty when the snapshot has none).
+    fn get(&self, dir: &str, name: &str) -> Rc<AppModels> {
+        let key = (dir.to_string(), name.to_string());
+        if let Some(found) = self.parsed.borrow().get(&key) {
+            return found.clone();
+        }
+        let parsed = Rc::new(AppModels::parse(self.modules.read(dir, name)));
+        self.parsed.borrow_mut().insert(key, parsed.clone());
+        parsed
+    }
+}
+
 /// How many imports deep a base is followed.
 const MAX_DEPTH: usize = 4;
 
@@ -130,15 +159,25 @@ pub struct AppModels {
 struct Module {
     path: String,
     source: Vec<u8>,
+    lines: LineIndex,
     module: ModelModule,
 }
 
 impl Module {
     /// Bases that declare no field of the team's: Django's own model class, under the
-    /// names this module imports it as.
+    /// names this module imports it as (`Model` from `from django.db.models import Model`,
+    /// `m.Model` from `from django.db import models as m`).
     fn is_django_model(&self, base: &str) -> bool {
         matches!(base, "models.Model" | "django.db.models.Model")
-            || self.module.django_bases.iter().any(|b| b == base)
+            || self
+                .module
+                .imports
+                .iter()
+                .any(|i| match (i.module.as_str(), i.name.as_str()) {
+                    ("django.db.models", "Model") => base == i.local,
+                    ("django.db", "models") => base.strip_suffix(".Model") == Some(&i.local),
+                    _ => false,
+                })
     }
 }
 
@@ -152,6 +191,7 @@ impl AppModels {
                 let module = model_module(&source).ok().filter(|m| !m.has_error)?;
                 Some(Module {
                     path,
+                    lines: LineIndex::new(&source),
                     source,
                     module,
                 })
@@ -179,7 +219,7 @@ impl AppModels {
     }
 
     fn place(module: &Module, offset: usize) -> (String, usize, usize) {
-        let position = LineIndex::new(&module.source).position(&module.source, offset);
+        let position = module.lines.position(&module.source, offset);
         (module.path.clone(), position.line, position.column)
     }
 
@@ -192,7 +232,7 @@ impl AppModels {
         model: &str,
         field: &str,
         column: Option<&str>,
-        modules: &dyn Modules,
+        modules: &ModuleCache<'_>,
     ) -> Option<Declaration> {
         let candidates = self.classes(model, false);
         let mut outside_of_first = Vec::new();
@@ -306,7 +346,7 @@ impl AppModels {
 struct Search<'a> {
     field: &'a str,
     column: Option<&'a str>,
-    modules: &'a dyn Modules,
+    modules: &'a ModuleCache<'a>,
     visited: BTreeSet<(String, String)>,
     outside: Vec<String>,
 }
@@ -315,7 +355,11 @@ struct Search<'a> {
 /// them: `from common.models import BaseModel` (or `from . import mixins` with
 /// `mixins.TitleMixin`). `None` when the import is not found in the repository (a
 /// third-party package) or the class is not in what was found.
-fn imported(module: &Module, base: &str, modules: &dyn Modules) -> Option<(AppModels, String)> {
+fn imported(
+    module: &Module,
+    base: &str,
+    modules: &ModuleCache<'_>,
+) -> Option<(Rc<AppModels>, String)> {
     let (first, rest) = match base.split_once('.') {
         Some((first, rest)) => (first, Some(rest)),
         None => (base, None),
@@ -341,11 +385,7 @@ fn imported(module: &Module, base: &str, modules: &dyn Modules) -> Option<(AppMo
         }
     };
     for (dir, name) in candidates(&from, &module.path) {
-        let reads = modules.read(&dir, &name);
-        if reads.is_empty() {
-            continue;
-        }
-        let found = AppModels::parse(reads);
+        let found = modules.get(&dir, &name);
         if !found.classes(&class, true).is_empty() {
             return Some((found, class));
         }
@@ -372,15 +412,20 @@ mod tests {
     fn in_the_class_in_a_base_of_the_app_or_outside() {
         let models = app(&[("blog/models/base.py", BASE), ("blog/models/post.py", POST)]);
         let here = models
-            .declaration("post", "title", None, &NoModules)
+            .declaration("post", "title", None, &ModuleCache::new(&NoModules))
             .expect("declared");
         assert_eq!(here.location(), "blog/models/post.py:8:5");
         let column = models
-            .declaration("Post", "title", Some("tittle"), &NoModules)
+            .declaration(
+                "Post",
+                "title",
+                Some("tittle"),
+                &ModuleCache::new(&NoModules),
+            )
             .expect("column");
         assert_eq!(column.location(), "blog/models/post.py:8:41");
         let base = models
-            .declaration("POST", "create_time", None, &NoModules)
+            .declaration("POST", "create_time", None, &ModuleCache::new(&NoModules))
             .expect("in a base");
         assert_eq!(
             base,
@@ -392,7 +437,7 @@ mod tests {
             }
         );
         let inherited = models
-            .declaration("post", "created", None, &NoModules)
+            .declaration("post", "created", None, &ModuleCache::new(&NoModules))
             .expect("inherited");
         assert_eq!(
             inherited.note("created", "created"),
@@ -401,13 +446,13 @@ mod tests {
              yours to do; `allow = [\"Post.created\"]` accepts it"
         );
         assert_eq!(
-            models.declaration("tag", "title", None, &NoModules),
+            models.declaration("tag", "title", None, &ModuleCache::new(&NoModules)),
             None,
             "no such model"
         );
         let plain = app(&[("blog/models.py", BASE)]);
         assert_eq!(
-            plain.declaration("stamped", "gone", None, &NoModules),
+            plain.declaration("stamped", "gone", None, &ModuleCache::new(&NoModules)),
             None,
             "edited since: nothing to say"
         );
@@ -423,11 +468,11 @@ mod tests {
             ("blog/models/post.py", post),
         ]);
         let title = models
-            .declaration("post", "title", None, &NoModules)
+            .declaration("post", "title", None, &ModuleCache::new(&NoModules))
             .expect("declared");
         assert_eq!(title.location(), "blog/models/post.py:5:5");
         let tags = models
-            .declaration("post", "tags", None, &NoModules)
+            .declaration("post", "tags", None, &ModuleCache::new(&NoModules))
             .expect("assigned");
         assert_eq!(
             tags.location(),
@@ -437,11 +482,17 @@ mod tests {
         // Django's base under another name is Django's.
         let aliased = "from django.db.models import Model as DjangoModel\n\n\nclass Post(DjangoModel):\n    title = text_field()\n";
         let models = app(&[("blog/models.py", aliased)]);
-        assert_eq!(models.declaration("post", "gone", None, &NoModules), None);
+        assert_eq!(
+            models.declaration("post", "gone", None, &ModuleCache::new(&NoModules)),
+            None
+        );
         // A module that does not parse declares nothing, rather than everything inherited.
         let broken = "from x import Mixin\n\n\nclass Post(Mixin):\n    title = models.TextField(\n";
         let models = app(&[("blog/models.py", broken)]);
-        assert_eq!(models.declaration("post", "title", None, &NoModules), None);
+        assert_eq!(
+            models.declaration("post", "title", None, &ModuleCache::new(&NoModules)),
+            None
+        );
     }
 
     /// Modules of a repository, by path.
@@ -483,15 +534,15 @@ mod tests {
         ]);
         let models = app(&[("backend/apps/role/models.py", role)]);
         let creator = models
-            .declaration("role", "creator", None, &repository)
+            .declaration("role", "creator", None, &ModuleCache::new(&repository))
             .expect("in common");
         assert_eq!(creator.location(), "backend/common/models.py:5:5");
         let stamp = models
-            .declaration("role", "created_time", None, &repository)
+            .declaration("role", "created_time", None, &ModuleCache::new(&repository))
             .expect("in the app's mixins");
         assert_eq!(stamp.location(), "backend/apps/role/mixins.py:2:5");
         let inherited = models
-            .declaration("role", "created", None, &repository)
+            .declaration("role", "created", None, &ModuleCache::new(&repository))
             .expect("inherited");
         assert!(
             matches!(&inherited, Declaration::Inherited { bases, .. } if bases == &["TimeStampedModel"]),

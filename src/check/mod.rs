@@ -17,7 +17,7 @@ mod tests;
 use std::collections::HashSet;
 use std::ops::Range;
 
-pub use declaration::{AppModels, Declaration, Modules, NoModules};
+pub use declaration::{AppModels, Declaration, ModuleCache, Modules, NoModules};
 pub use graph::{GraphNode, GraphReport, Note, Status, check_graph};
 pub use labels::{AppLabel, AppLabels, Declared, Labels, app_dir, declared, unread};
 pub use models::check_model_file;
@@ -25,7 +25,6 @@ pub use prefilter::Prefilter;
 pub use rule::{Rule, Severity};
 pub use schema::{AppMigration, Schema, Standing, Superseded};
 pub use settings::{Level, RuleSettings};
-use suppress::Suppression;
 
 use crate::library::{Library, Suggestion};
 use crate::migration::{
@@ -313,40 +312,8 @@ fn names_to_findings(
             }
         }
     }
-    let mut suppressions = Vec::new();
-    for comment in &parsed.comments {
-        let text = String::from_utf8_lossy(&file.content[comment.clone()]);
-        let Some(directive) = suppress::parse(&text) else {
-            continue;
-        };
-        let problem = match directive {
-            Ok(directive) => {
-                suppressions.push(Suppression {
-                    span: comment.clone(),
-                    line: lines.line(comment.start),
-                    rules: directive.rules,
-                    used: false,
-                });
-                let unknown: Vec<String> = directive
-                    .unknown
-                    .iter()
-                    .map(|id| match Rule::closest(id) {
-                        Some(rule) => format!("`{id}` (did you mean `{}`?)", rule.id()),
-                        None => format!("`{id}`"),
-                    })
-                    .collect();
-                (!unknown.is_empty()).then(|| format!("unknown rule {}", unknown.join(", ")))
-            }
-            Err(why) => Some(why),
-        };
-        if let Some(problem) = problem {
-            findings.push(Finding::plain(
-                Rule::InvalidSuppression,
-                comment.clone(),
-                Some(problem),
-            ));
-        }
-    }
+    let (mut suppressions, invalid) = suppress::read_all(&parsed.comments, &file.content, &lines);
+    findings.extend(invalid);
     let mut earlier = Earlier::new(&file.before);
     for name in parsed.names {
         let Some(suggestions) = library.lookup(&name.name) else {

@@ -4,7 +4,7 @@
 //! change only declarations on added lines count; a `# check-migrate: ignore[...]` comment on
 //! a line of the declaration and `allow` accept one.
 
-use super::suppress::{self, Suppression};
+use super::suppress;
 use super::{CheckedFile, Finding, Rule, RuleSettings};
 use crate::library::Library;
 use crate::migration::{ParseError, model_module};
@@ -23,25 +23,8 @@ pub fn check_model_file(
 ) -> Result<CheckedFile, ParseError> {
     let module = model_module(&file.content)?;
     let lines = LineIndex::new(&file.content);
-    let mut findings = Vec::new();
-    let mut suppressions = Vec::new();
-    for comment in &module.comments {
-        let text = String::from_utf8_lossy(&file.content[comment.clone()]);
-        match suppress::parse(&text) {
-            None => {}
-            Some(Ok(directive)) => suppressions.push(Suppression {
-                span: comment.clone(),
-                line: lines.line(comment.start),
-                rules: directive.rules,
-                used: false,
-            }),
-            Some(Err(why)) => findings.push(Finding::plain(
-                Rule::InvalidSuppression,
-                comment.clone(),
-                Some(why),
-            )),
-        }
-    }
+    let (mut suppressions, mut findings) =
+        suppress::read_all(&module.comments, &file.content, &lines);
     for class in &module.classes {
         for declared in &class.fields {
             let statement = lines.line(declared.statement.start)

@@ -4,7 +4,8 @@
 
 use std::ops::Range;
 
-use super::Rule;
+use super::{Finding, Rule};
+use crate::text::LineIndex;
 
 /// What a `# check-migrate:` comment asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +36,51 @@ impl Suppression {
 }
 
 const PREFIX: &str = "check-migrate:";
+
+/// The suppressions among `comments` of `content`, and an `invalid-suppression` finding for
+/// each of ours that cannot be read or names an unknown rule (with the closest known one).
+pub(super) fn read_all(
+    comments: &[Range<usize>],
+    content: &[u8],
+    lines: &LineIndex,
+) -> (Vec<Suppression>, Vec<Finding>) {
+    let mut suppressions = Vec::new();
+    let mut findings = Vec::new();
+    for comment in comments {
+        let text = String::from_utf8_lossy(&content[comment.clone()]);
+        let Some(directive) = parse(&text) else {
+            continue;
+        };
+        let problem = match directive {
+            Ok(directive) => {
+                suppressions.push(Suppression {
+                    span: comment.clone(),
+                    line: lines.line(comment.start),
+                    rules: directive.rules,
+                    used: false,
+                });
+                let unknown: Vec<String> = directive
+                    .unknown
+                    .iter()
+                    .map(|id| match Rule::closest(id) {
+                        Some(rule) => format!("`{id}` (did you mean `{}`?)", rule.id()),
+                        None => format!("`{id}`"),
+                    })
+                    .collect();
+                (!unknown.is_empty()).then(|| format!("unknown rule {}", unknown.join(", ")))
+            }
+            Err(why) => Some(why),
+        };
+        if let Some(problem) = problem {
+            findings.push(Finding::plain(
+                Rule::InvalidSuppression,
+                comment.clone(),
+                Some(problem),
+            ));
+        }
+    }
+    (suppressions, findings)
+}
 
 /// Read a comment. `None` when it is not ours; `Some(Err(why))` when it is ours but cannot be
 /// read, so a typo does not silently suppress nothing.

@@ -8,7 +8,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::strings::string_literal;
-use super::walk::significant_children;
+use super::walk::{assignment, significant_children};
 use super::{ParseError, parse_tree};
 
 /// A class attribute as far as it can be read without running code.
@@ -118,15 +118,9 @@ pub fn app_configs(source: &[u8]) -> Result<AppModule, ParseError> {
 
 /// The value of `target = value` when `statement` is that assignment.
 fn assigned<'t>(statement: Node<'t>, source: &[u8], target: &[u8]) -> Option<Node<'t>> {
-    if statement.kind() != "expression_statement" {
-        return None;
-    }
-    let assignment = significant_children(statement)
-        .into_iter()
-        .find(|node| node.kind() == "assignment")?;
-    let left = assignment.child_by_field_name("left")?;
+    let (left, right) = assignment(statement)?;
     (source.get(left.byte_range())? == target)
-        .then(|| assignment.child_by_field_name("right"))
+        .then_some(right)
         .flatten()
 }
 

@@ -15,7 +15,7 @@ mod scan;
 
 pub use appconfig::{AppConfigClass, AppModule, Attribute, app_configs};
 pub use header::{Assignment, Header, Reference, Unknown};
-pub use models::{FieldDeclaration, Import, ModelClass, ModelModule, model_classes, model_module};
+pub use models::{FieldDeclaration, Import, ModelClass, ModelModule, model_module};
 pub use ops::{Column, FieldDef, Located, Operations, StateOp};
 mod strings;
 pub mod syntax;

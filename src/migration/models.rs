@@ -9,7 +9,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::strings::string_literal;
-use super::walk::{Step, preorder, significant_children};
+use super::walk::{Step, assignment, preorder, significant_children};
 use super::{ParseError, parse_tree};
 
 /// One module-level class.
@@ -47,10 +47,6 @@ pub struct ModelModule {
     pub classes: Vec<ModelClass>,
     /// Byte spans of every comment, in source order (for suppressions).
     pub comments: Vec<Range<usize>>,
-    /// The names Django's model base is imported under (`Model` from
-    /// `from django.db.models import Model`, `m.Model` from `from django.db import models as
-    /// m`), besides `models.Model`.
-    pub django_bases: Vec<String>,
     /// The parser had to recover from a syntax error: what was read may be incomplete.
     pub has_error: bool,
     /// `from MODULE import NAME [as LOCAL]` at the top level.
@@ -68,11 +64,6 @@ pub struct Import {
     pub local: String,
 }
 
-/// The classes of a models module, in source order.
-pub fn model_classes(source: &[u8]) -> Result<Vec<ModelClass>, ParseError> {
-    model_module(source).map(|module| module.classes)
-}
-
 /// The classes and comments of a models module.
 pub fn model_module(source: &[u8]) -> Result<ModelModule, ParseError> {
     let tree = parse_tree(source)?;
@@ -84,11 +75,9 @@ pub fn model_module(source: &[u8]) -> Result<ModelModule, ParseError> {
         Step::Descend
     });
     let mut classes = Vec::new();
-    let mut django_bases = Vec::new();
     let mut imports = Vec::new();
     for statement in significant_children(tree.root_node()) {
         if statement.kind() == "import_from_statement" {
-            django_bases.extend(django_imports(statement, source));
             imports.extend(from_imports(statement, source));
             continue;
         }
@@ -142,7 +131,6 @@ pub fn model_module(source: &[u8]) -> Result<ModelModule, ParseError> {
     Ok(ModelModule {
         classes,
         comments,
-        django_bases,
         has_error: tree.root_node().has_error(),
         imports,
     })
@@ -174,18 +162,6 @@ fn from_imports(statement: Node, source: &[u8]) -> Vec<Import> {
         .collect()
 }
 
-/// `left = right` when `statement` is an assignment (annotated or not).
-fn assignment(statement: Node) -> Option<(Node, Option<Node>)> {
-    if statement.kind() != "expression_statement" {
-        return None;
-    }
-    let assignment = significant_children(statement)
-        .into_iter()
-        .find(|node| node.kind() == "assignment")?;
-    let left = assignment.child_by_field_name("left")?;
-    Some((left, assignment.child_by_field_name("right")))
-}
-
 /// `class Meta:` whose body sets `abstract = True`.
 fn is_abstract_meta(statement: Node, source: &[u8]) -> bool {
     if statement.kind() != "class_definition" {
@@ -205,40 +181,6 @@ fn is_abstract_meta(statement: Node, source: &[u8]) -> bool {
                 source.get(left.byte_range()) == Some(b"abstract")
                     && right.is_some_and(|r| source.get(r.byte_range()) == Some(b"True"))
             })
-}
-
-/// The names an import binds Django's model base to: `from django.db.models import Model
-/// [as X]` binds `Model` (or `X`); `from django.db import models as m` binds `m.Model`.
-fn django_imports(statement: Node, source: &[u8]) -> Vec<String> {
-    let Some(module) = statement.child_by_field_name("module_name") else {
-        return Vec::new();
-    };
-    let module = text(module, source);
-    let wanted = match module.as_str() {
-        "django.db.models" => "Model",
-        "django.db" => "models",
-        _ => return Vec::new(),
-    };
-    let mut bound = Vec::new();
-    let mut cursor = statement.walk();
-    for name in statement.children_by_field_name("name", &mut cursor) {
-        let (imported, alias) = match name.kind() {
-            "aliased_import" => (
-                name.child_by_field_name("name").map(|n| text(n, source)),
-                name.child_by_field_name("alias").map(|n| text(n, source)),
-            ),
-            _ => (Some(text(name, source)), None),
-        };
-        if imported.as_deref() == Some(wanted) {
-            let local = alias.unwrap_or_else(|| wanted.to_string());
-            bound.push(if wanted == "models" {
-                format!("{local}.Model")
-            } else {
-                local
-            });
-        }
-    }
-    bound
 }
 
 fn text(node: Node, source: &[u8]) -> String {
@@ -312,7 +254,7 @@ class Post(Base, TimeStampedModel, metaclass=Meta):
 
     #[test]
     fn classes_bases_and_fields() {
-        let classes = model_classes(MODELS.as_bytes()).expect("parses");
+        let classes = model_module(MODELS.as_bytes()).expect("parses").classes;
         let names: Vec<&str> = classes.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["Base", "Post"]);
         assert_eq!(classes[0].bases, ["models.Model"]);
@@ -336,10 +278,9 @@ class Post(Base, TimeStampedModel, metaclass=Meta):
     }
 
     #[test]
-    fn django_base_under_other_names_and_broken_files() {
+    fn imports_and_broken_files() {
         let source = "from django.db.models import Model as DjangoModel, CharField\nfrom django.db import models as m\n\nclass A(DjangoModel):\n    pass\n";
         let module = model_module(source.as_bytes()).expect("parses");
-        assert_eq!(module.django_bases, ["DjangoModel", "m.Model"]);
         let bound: Vec<(&str, &str, &str)> = module
             .imports
             .iter()

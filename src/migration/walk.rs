@@ -43,6 +43,19 @@ pub(super) fn significant_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
         .collect()
 }
 
+/// `left = right` when `statement` is an assignment (annotated or not): its target and, when
+/// it has one, its value.
+pub(super) fn assignment<'t>(statement: Node<'t>) -> Option<(Node<'t>, Option<Node<'t>>)> {
+    if statement.kind() != "expression_statement" {
+        return None;
+    }
+    let assignment = significant_children(statement)
+        .into_iter()
+        .find(|node| node.kind() == "assignment")?;
+    let left = assignment.child_by_field_name("left")?;
+    Some((left, assignment.child_by_field_name("right")))
+}
+
 /// The byte span of the first `ERROR` or missing node in document order.
 ///
 /// Only nodes whose subtree contains an error are entered, so a clean region costs nothing.

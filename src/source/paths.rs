@@ -11,9 +11,7 @@ use crate::error::Error;
 /// The model files named among `paths` (files, not directories), for a model check.
 pub fn models(paths: &[PathBuf], root: Option<&Path>) -> Plan {
     let files: Vec<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
-    let mut plan = plan(&files, &super::ModelPattern(|_: &str| true), root);
-    plan.errors.clear();
-    plan
+    plan(&files, &super::ModelPattern(|_: &str| true), root)
 }
 
 pub fn plan(paths: &[PathBuf], pattern: &dyn Pattern, root: Option<&Path>) -> Plan {
