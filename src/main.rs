@@ -112,6 +112,11 @@ struct Cli {
     #[arg(long, requires = "fix")]
     add_migrations: bool,
 
+    /// With --fix or --diff: also change files whose working tree differs from the index
+    /// (their unstaged changes are kept, and the fix is not staged either).
+    #[arg(long)]
+    allow_unstaged: bool,
+
     /// Print what --fix would change, as a unified diff, and write nothing.
     #[arg(long, conflicts_with = "write_baseline")]
     diff: bool,
@@ -666,7 +671,7 @@ fn fix(cli: &Cli, outcome: &Outcome) -> Result<ExitCode, Error> {
     })?;
     let mut plan = fix::plan(&outcome.report, &repo, &root);
     let mut unwritten = false;
-    let (changed, refused) = fix::changes(&mut plan, &repo, &root);
+    let (changed, refused) = fix::changes(&mut plan, &repo, &root, cli.allow_unstaged);
     let migrations = plan.migrations(&root);
     let mut out = io::stdout().lock();
     let mut say = |text: &str| writeln!(out, "{text}").map_err(Error::Output);
@@ -723,12 +728,31 @@ fn fix(cli: &Cli, outcome: &Outcome) -> Result<ExitCode, Error> {
     for why in plan.skipped.iter().chain(&refused) {
         eprintln!("not fixed: {why}");
     }
+    let follow_up: std::collections::BTreeSet<&str> = plan
+        .follow_up
+        .iter()
+        .map(|(_, label)| label.as_str())
+        .collect();
+    for label in &follow_up {
+        // Django's RenameField leaves Meta's ordering, indexes and constraints as they were.
+        eprintln!(
+            "note: the model's Meta names the renamed field too: after the RenameField \
+             migration, run `python manage.py makemigrations {label}` to record the options, \
+             indexes and constraints that follow it"
+        );
+    }
     let names: Vec<&str> = plan
         .renamed
         .iter()
         .map(|(_, old, ..)| old.as_str())
         .collect();
-    let touched: Vec<&str> = changed.iter().map(|c| c.path.as_str()).collect();
+    // After --fix the changed files are read as written: what still names the old name there
+    // (a method of the model) is listed too.
+    let touched: Vec<&str> = if cli.diff {
+        changed.iter().map(|c| c.path.as_str()).collect()
+    } else {
+        Vec::new()
+    };
     if !names.is_empty() {
         let found = fix::references(&repo, &root, &names, &touched);
         if !found.is_empty() {
@@ -749,7 +773,7 @@ fn fix(cli: &Cli, outcome: &Outcome) -> Result<ExitCode, Error> {
     }
     let left = !plan.skipped.is_empty() || !refused.is_empty();
     let pending = cli.diff && (!changed.is_empty() || !migrations.is_empty());
-    let printed = !cli.add_migrations && !migrations.is_empty();
+    let printed = !cli.add_migrations && !migrations.is_empty() || !follow_up.is_empty();
     Ok(if unwritten {
         ExitCode::from(2)
     } else if left || pending || printed {

@@ -188,3 +188,129 @@ fn fix_refuses_a_file_with_unstaged_changes() {
         "and its migration with it: the two never disagree"
     );
 }
+
+const MODELS_WITH_META: &str = "from django.db import models\n\n\nclass Post(models.Model):\n    title = models.CharField(max_length=200)\n    create_time = models.DateTimeField()\n\n    class Meta:\n        ordering = [\"-create_time\"]\n        get_latest_by = \"create_time\"\n        unique_together = [(\"title\", \"create_time\")]\n        indexes = [models.Index(fields=[\"title\", \"create_time\"], name=\"post_title_time\")]\n        constraints = [\n            models.CheckConstraint(condition=models.Q(create_time__isnull=False), name=\"has_time\"),\n        ]\n\n    def __str__(self):\n        return f\"{self.title} {self.create_time}\"\n";
+
+/// The project with [`MODELS_WITH_META`] migrated, then the field altered in a second
+/// migration: both uncommitted.
+fn project_with_meta() -> Repo {
+    let repo = project();
+    std::fs::remove_file(repo.path().join("blog/migrations/0001_initial.py")).expect("rm");
+    repo.write("blog/models.py", MODELS_WITH_META);
+    let run = manage(&repo, &["makemigrations", "blog"]);
+    assert_eq!(run.code, 0, "makemigrations: {run:?}");
+    repo.write(
+        "blog/models.py",
+        MODELS_WITH_META.replace(
+            "create_time = models.DateTimeField()",
+            "create_time = models.DateTimeField(null=True)",
+        ),
+    );
+    let run = manage(&repo, &["makemigrations", "blog"]);
+    assert_eq!(run.code, 0, "makemigrations: {run:?}");
+    repo
+}
+
+#[test]
+fn fix_renames_the_later_operations_and_the_meta_of_the_change() {
+    let repo = project_with_meta();
+    let altered = "blog/migrations/0002_alter_post_create_time.py";
+    assert!(read(&repo, altered).contains("name='create_time'"));
+    repo.git(&["add", "-A"]);
+    let fix = repo.check(&["--fix"]);
+    assert_eq!(fix.code, 0, "{fix:?}");
+    assert_eq!(
+        fix.stdout,
+        format!("fixed blog/migrations/0001_initial.py\nfixed {altered}\nfixed blog/models.py\n")
+    );
+    // The AlterField, the options, the index and the constraint all follow the field.
+    assert!(!read(&repo, "blog/migrations/0001_initial.py").contains("create_time"));
+    assert!(read(&repo, altered).contains("name='created_at'"));
+    let models = read(&repo, "blog/models.py");
+    assert!(models.contains("ordering = [\"-created_at\"]"), "{models}");
+    assert!(models.contains("Q(created_at__isnull=False)"), "{models}");
+    // Code is the user's to rename: listed, not rewritten.
+    assert!(models.contains("{self.create_time}"), "{models}");
+    assert!(
+        fix.stderr
+            .contains("blog/models.py:18: return f\"{self.title} {self.create_time}\""),
+        "{fix:?}"
+    );
+    let check = manage(&repo, &["makemigrations", "--check", "--dry-run"]);
+    assert_eq!(check.code, 0, "makemigrations --check: {check:?}");
+    repo.git(&["add", "-A"]);
+    let hook = repo.check(&["--format", "concise"]);
+    assert_eq!(hook.code, 0, "{hook:?}");
+}
+
+#[test]
+fn fix_leaves_a_field_that_code_of_the_change_names() {
+    let repo = project();
+    repo.write(
+        "blog/migrations/0002_fill.py",
+        "from django.db import migrations\n\n\ndef fill(apps, schema_editor):\n    Post = apps.get_model(\"blog\", \"Post\")\n    Post.objects.update(create_time=None)\n\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"blog\", \"0001_initial\")]\n    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]\n",
+    );
+    repo.git(&["add", "-A"]);
+    let before = read(&repo, "blog/models.py");
+    let fix = repo.check(&["--fix"]);
+    assert_eq!(fix.code, 1, "{fix:?}");
+    assert!(
+        fix.stderr.contains(
+            "not fixed: blog/migrations/0002_fill.py:4:1: code that runs later names `create_time`"
+        ),
+        "{fix:?}"
+    );
+    assert_eq!(fix.stdout, "", "nothing written");
+    assert_eq!(read(&repo, "blog/models.py"), before);
+}
+
+#[test]
+fn fix_of_a_committed_field_named_in_meta_says_makemigrations_follows() {
+    let repo = project_with_meta();
+    repo.commit_all("blog: Post");
+    let fix = repo.check(&["--all", "--fix", "--add-migrations"]);
+    assert_eq!(fix.code, 1, "makemigrations has more to record: {fix:?}");
+    assert!(
+        fix.stdout
+            .contains("wrote blog/migrations/0003_rename_create_time_post_created_at.py"),
+        "{fix:?}"
+    );
+    assert!(
+        fix.stderr
+            .contains("run `python manage.py makemigrations blog` to record the options"),
+        "{fix:?}"
+    );
+    let written = read(
+        &repo,
+        "blog/migrations/0003_rename_create_time_post_created_at.py",
+    );
+    assert!(
+        written.contains("(\"blog\", \"0002_alter_post_create_time\"),"),
+        "after the leaf: {written}"
+    );
+    // What the note says to run, and then Django agrees with the models.
+    let run = manage(&repo, &["makemigrations", "blog"]);
+    assert_eq!(run.code, 0, "makemigrations: {run:?}");
+    let check = manage(&repo, &["makemigrations", "--check", "--dry-run"]);
+    assert_eq!(check.code, 0, "makemigrations --check: {check:?}");
+    repo.git(&["add", "-A"]);
+    let hook = repo.check(&["--format", "concise"]);
+    assert_eq!(hook.code, 0, "{hook:?}");
+}
+
+#[test]
+fn allow_unstaged_fixes_a_file_and_keeps_its_changes() {
+    let repo = project();
+    repo.git(&["add", "-A"]);
+    repo.write(
+        "blog/models.py",
+        format!("{MODELS}# edited after staging\n"),
+    );
+    let fix = repo.check(&["--fix", "--allow-unstaged"]);
+    assert_eq!(fix.code, 0, "{fix:?}");
+    let models = read(&repo, "blog/models.py");
+    assert!(models.contains("created_at = models."), "{models}");
+    assert!(models.ends_with("# edited after staging\n"), "{models}");
+    let check = manage(&repo, &["makemigrations", "--check", "--dry-run"]);
+    assert_eq!(check.code, 0, "makemigrations --check: {check:?}");
+}

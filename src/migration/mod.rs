@@ -9,6 +9,7 @@ use tree_sitter::{Parser, Tree};
 mod appconfig;
 mod extract;
 mod header;
+pub mod mentions;
 mod models;
 mod ops;
 mod scan;
