@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::check::{Declaration, Finding, Rule};
 use crate::migration::mentions::{self, Field};
 use crate::report::Report;
-use crate::source::Repo;
+use crate::source::{Buffers, Repo};
 use crate::text::LineIndex;
 
 /// One replacement of a name in a file of the working tree.
@@ -267,11 +267,13 @@ fn place(finding: &Finding, file: &crate::check::CheckedFile, lines: &LineIndex)
     format!("{}:{}:{}", file.path, position.line, position.column)
 }
 
-/// What `--fix` does about the findings of `report`, in the working tree at `root`.
-pub fn plan(report: &Report, repo: &Repo, root: &Path) -> FixPlan {
+/// What `--fix` does about the findings of `report`, in the working tree at `root` (with
+/// `buffers` standing in for the files they hold).
+pub fn plan(report: &Report, repo: &Repo, root: &Path, buffers: &Buffers) -> FixPlan {
     let mut planner = Planner {
         repo,
         root,
+        buffers,
         contents: BTreeMap::new(),
         uncommitted: None,
     };
@@ -435,16 +437,17 @@ enum Scope<'a> {
 struct Planner<'r> {
     repo: &'r Repo,
     root: &'r Path,
+    buffers: &'r Buffers,
     contents: BTreeMap<String, Option<Vec<u8>>>,
     uncommitted: Option<Vec<String>>,
 }
 
 impl Planner<'_> {
     fn content(&mut self, path: &str) -> Option<&[u8]> {
-        let root = self.root;
+        let (root, buffers) = (self.root, self.buffers);
         self.contents
             .entry(path.to_string())
-            .or_insert_with(|| std::fs::read(root.join(path)).ok())
+            .or_insert_with(|| read(buffers, &root.join(path)))
             .as_deref()
     }
 
@@ -490,6 +493,14 @@ impl Planner<'_> {
             found.extend(mentions.spans.into_iter().map(|span| (path.clone(), span)));
         }
         Ok(found)
+    }
+}
+
+/// The content of `path`: its buffer, else the file on disk.
+pub fn read(buffers: &Buffers, path: &Path) -> Option<Vec<u8>> {
+    match buffers.get(&crate::source::absolute_path(path)) {
+        Some(content) => Some(content.clone()),
+        None => std::fs::read(path).ok(),
     }
 }
 

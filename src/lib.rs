@@ -23,6 +23,7 @@ pub mod library;
 pub mod migration;
 mod parallel;
 pub mod report;
+pub mod server;
 pub mod source;
 pub mod text;
 pub mod timings;
@@ -762,6 +763,8 @@ pub struct RunOptions<'a> {
     /// Report every name a migration ever wrote, as the text has it, rather than only those
     /// still in the schema the migrations build (`--all`).
     pub history: bool,
+    /// Contents read in place of files of the working tree (see [`source::Buffers`]).
+    pub buffers: &'a source::Buffers,
 }
 
 /// Run one mode. Errors that stop the whole mode (no repository, an unknown revision) are
@@ -811,6 +814,8 @@ pub fn run(
         }
     };
     let mode = &resolved;
+    let root = paths_root.clone().or_else(|| plan.root());
+    plan.set_buffers(options.buffers, pattern, root.as_deref());
     timings.phases.extend(plan.phases.iter().copied());
     // A broken config stops the run only where it governs a file being checked.
     project.check_used(plan.paths().chain(plan.graph_paths()))?;
@@ -1013,10 +1018,12 @@ fn check_models(
             source::since(repo, rev, until.as_deref(), &accept)
         }
     };
-    let plan = match planned {
+    let mut plan = match planned {
         Ok(plan) => plan,
         Err(err) => return outcome.errors.push(err),
     };
+    let root = paths_root.clone().or_else(|| plan.root());
+    plan.set_buffers(options.buffers, &accept, root.as_deref());
     let files = &outcome.timings.files;
     let results = plan.map_files(options.jobs, files, |path, file| {
         let scope = project.index_of(path);
@@ -1086,4 +1093,85 @@ fn declare(report: &mut report::Report, plan: &source::Plan) {
             finding.declaration = models.declaration(model, field, column, &modules);
         }
     }
+}
+
+/// The library of each scope of `project`; scopes naming the same files share one. What is
+/// worth saying about a library that can still be used goes to `warn`, one line each, once.
+pub fn scope_libraries(
+    project: &Project,
+    warn: &mut dyn FnMut(String),
+) -> Result<Vec<Arc<Library>>, Error> {
+    type Key<'a> = (
+        &'a [PathBuf],
+        &'a [PathBuf],
+        &'a [&'static library::Convention],
+    );
+    let mut loaded: Vec<(Key, Arc<Library>)> = Vec::new();
+    let mut out = Vec::new();
+    // A file in several libraries is named once.
+    let mut noted = Vec::new();
+    for scope in project.scopes() {
+        let settings = &scope.settings;
+        let key: Key = (
+            settings.library.as_slice(),
+            settings.extend_library.as_slice(),
+            settings.conventions.as_slice(),
+        );
+        if let Some((_, library)) = loaded.iter().find(|(k, _)| *k == key) {
+            out.push(library.clone());
+            continue;
+        }
+        let library = Arc::new(load_library(key.0, key.1, key.2)?);
+        for line in library_problems(&library, settings) {
+            if !noted.contains(&line) {
+                warn(line.clone());
+                noted.push(line);
+            }
+        }
+        loaded.push((key, library.clone()));
+        out.push(library);
+    }
+    Ok(out)
+}
+
+/// Each config's baseline, loaded once.
+pub fn load_baselines(project: &Project) -> Result<Vec<(PathBuf, baseline::Baseline)>, Error> {
+    let mut baselines: Vec<(PathBuf, baseline::Baseline)> = Vec::new();
+    for scope in project.scopes() {
+        if let Some(path) = &scope.settings.baseline
+            && !baselines.iter().any(|(known, _)| known == path)
+        {
+            baselines.push((path.clone(), baseline::Baseline::load(path)?));
+        }
+    }
+    Ok(baselines)
+}
+
+/// The notes and warnings on a library that can be used, and a count of its other problems.
+fn library_problems(library: &Library, settings: &config::Settings) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut count = 0;
+    for problem in library.problems() {
+        let level = match problem.kind {
+            _ if problem.is_note() => "note",
+            library::ProblemKind::NoWrongNames { .. } => "warning",
+            _ => {
+                count += 1;
+                continue;
+            }
+        };
+        lines.push(format!("{level}: {}: {problem}", problem.location));
+    }
+    if count > 0 {
+        let which: String = settings
+            .library
+            .iter()
+            .chain(&settings.extend_library)
+            .map(|f| format!(" --library {}", f.display()))
+            .collect();
+        lines.push(format!(
+            "warning: the field library has {count} problem(s); `check-migrate --check-library{which}` lists them"
+        ));
+    }
+    lines
 }

@@ -13,7 +13,7 @@ use check_migrate::baseline::{self, Baseline, BaselineError};
 use check_migrate::check::{Level, Rule, Severity};
 use check_migrate::config::{self, Project, Settings};
 use check_migrate::error::Error;
-use check_migrate::library::{Convention, Library, ProblemKind};
+use check_migrate::library::Convention;
 use check_migrate::report::{self, Format, Verdict};
 use check_migrate::source;
 use check_migrate::{Mode, Outcome, RunOptions};
@@ -41,6 +41,16 @@ struct Cli {
     /// Files or directories to check instead of the staged change.
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
+
+    /// Check the content read from standard input as the file PATH (which need not exist),
+    /// as editors and tools that pipe a buffer want; the rest of the project is read from
+    /// disk.
+    #[arg(
+        long,
+        value_name = "PATH",
+        conflicts_with_all = ["paths", "all", "since", "merge", "hook", "fix", "diff", "write_baseline"]
+    )]
+    stdin_filename: Option<PathBuf>,
 
     /// Check every migration in the repository: tracked ones, and untracked ones git does not
     /// ignore.
@@ -212,6 +222,9 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run a language server on stdin and stdout: editors show the findings of open
+    /// migrations and model files as they are typed, with quick fixes.
+    Server,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -279,7 +292,7 @@ fn main() -> ExitCode {
             Some(out)
         }
         (Some(Command::Conventions), _) => Some(check_migrate::library::listing().into_bytes()),
-        (Some(Command::Init { .. }), _) | (None, None) => None,
+        (Some(Command::Init { .. } | Command::Server), _) | (None, None) => None,
     };
     if let Some(text) = printed {
         let mut out = io::stdout().lock();
@@ -296,6 +309,16 @@ fn main() -> ExitCode {
     if let Some((first, second)) = check_migrate::library::conflict(&cli.convention) {
         report_error(&Error::ConventionConflict { first, second });
         return ExitCode::from(2);
+    }
+    if let Some(Command::Server) = cli.command {
+        return match check_migrate::server::serve() {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(err) => {
+                report_error(&err);
+                ExitCode::from(2)
+            }
+        };
     }
     let result = match (&cli.command, &cli.dump_tree, &cli.check_library) {
         (Some(Command::Init { pyproject, force }), _, _) => init(&cli, *pyproject, *force, color),
@@ -366,44 +389,29 @@ fn project(
     Ok((project, root))
 }
 
-/// The library of each scope of `project`; scopes naming the same files share one.
-fn libraries(project: &Project) -> Result<Vec<Arc<Library>>, Error> {
-    type Key<'a> = (&'a [PathBuf], &'a [PathBuf], &'a [&'static Convention]);
-    let mut loaded: Vec<(Key, Arc<Library>)> = Vec::new();
-    let mut out = Vec::new();
-    // A file in several libraries is named once.
-    let mut noted = Vec::new();
-    for scope in project.scopes() {
-        let settings = &scope.settings;
-        let key: Key = (
-            settings.library.as_slice(),
-            settings.extend_library.as_slice(),
-            settings.conventions.as_slice(),
-        );
-        if let Some((_, library)) = loaded.iter().find(|(k, _)| *k == key) {
-            out.push(library.clone());
-            continue;
-        }
-        let library = Arc::new(check_migrate::load_library(key.0, key.1, key.2)?);
-        warn_library_problems(&library, settings, &mut noted);
-        loaded.push((key, library.clone()));
-        out.push(library);
-    }
-    Ok(out)
-}
-
 fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
     let started = Instant::now();
     let mode = mode(cli);
+    let mut buffers = source::Buffers::new();
+    if let Some(path) = &cli.stdin_filename {
+        let mut content = Vec::new();
+        io::Read::read_to_end(&mut io::stdin().lock(), &mut content).map_err(|source| {
+            Error::Read {
+                path: PathBuf::from("<stdin>"),
+                source,
+            }
+        })?;
+        buffers.insert(source::absolute_path(path), content);
+    }
     // Opened once, for the config's root and the mode; a mode that needs it reports the error.
     let repo = source::Repo::open(mode.describe());
     let open_time = started.elapsed();
     let (project, root) = project(cli, repo.as_ref())?;
     let config_time = started.elapsed() - open_time;
-    let libraries = libraries(&project)?;
+    let libraries = check_migrate::scope_libraries(&project, &mut |line| eprintln!("{line}"))?;
     let library_time = started.elapsed() - open_time - config_time;
     let baselines = match cli.write_baseline {
-        None => load_baselines(&project)?,
+        None => check_migrate::load_baselines(&project)?,
         // A baseline holds every finding of the files it covers; the staged change and
         // `--since` see only the lines they add.
         Some(_) => match &mode {
@@ -428,6 +436,7 @@ fn check(cli: &Cli, color: bool) -> Result<ExitCode, Error> {
         prefilter: !cli.no_prefilter,
         jobs,
         history: cli.history,
+        buffers: &buffers,
     };
     let mut outcome = check_migrate::run(&mode, options, repo)?;
     // What `--hook` came to decides what is said below.
@@ -578,6 +587,7 @@ fn init(cli: &Cli, pyproject: bool, force: bool, color: bool) -> Result<ExitCode
         prefilter: true,
         jobs,
         history: false,
+        buffers: &source::Buffers::new(),
     };
     // Errors of the census are said by the baseline run, which reads the same files.
     let outcome = check_migrate::run(&Mode::All, options, Ok(repo))?;
@@ -669,7 +679,7 @@ fn fix(cli: &Cli, outcome: &Outcome) -> Result<ExitCode, Error> {
         path: PathBuf::from("."),
         what: "--fix",
     })?;
-    let mut plan = fix::plan(&outcome.report, &repo, &root);
+    let mut plan = fix::plan(&outcome.report, &repo, &root, &source::Buffers::new());
     let mut unwritten = false;
     let (changed, refused) = fix::changes(&mut plan, &repo, &root, cli.allow_unstaged);
     let migrations = plan.migrations(&root);
@@ -803,24 +813,13 @@ fn mode(cli: &Cli) -> Mode {
         }
     } else if cli.merge {
         Mode::Merging
+    } else if let Some(path) = &cli.stdin_filename {
+        Mode::Paths(vec![path.clone()])
     } else if cli.paths.is_empty() {
         Mode::Staged
     } else {
         Mode::Paths(cli.paths.clone())
     }
-}
-
-/// Each config's baseline, loaded once.
-fn load_baselines(project: &Project) -> Result<Vec<(PathBuf, Baseline)>, Error> {
-    let mut baselines: Vec<(PathBuf, Baseline)> = Vec::new();
-    for scope in project.scopes() {
-        if let Some(path) = &scope.settings.baseline
-            && !baselines.iter().any(|(known, _)| known == path)
-        {
-            baselines.push((path.clone(), Baseline::load(path)?));
-        }
-    }
-    Ok(baselines)
 }
 
 /// What `--write-baseline` writes: the run's findings, the old entries to keep, and whether
@@ -974,37 +973,6 @@ fn default_format() -> Format {
 /// Problems that do not stop a run (an ambiguous name suggests every candidate) are announced
 /// in one line, so a hook run stays short; `--check-library` lists them. A file that lists no
 /// wrong name gets a line of its own, as does a note (a first row read as data), each once.
-fn warn_library_problems(library: &Library, settings: &Settings, noted: &mut Vec<String>) {
-    let mut count = 0;
-    for problem in library.problems() {
-        let level = match problem.kind {
-            _ if problem.is_note() => "note",
-            ProblemKind::NoWrongNames { .. } => "warning",
-            _ => {
-                count += 1;
-                continue;
-            }
-        };
-        let line = format!("{level}: {}: {problem}", problem.location);
-        if !noted.contains(&line) {
-            eprintln!("{line}");
-            noted.push(line);
-        }
-    }
-    if count == 0 {
-        return;
-    }
-    let which: String = settings
-        .library
-        .iter()
-        .chain(&settings.extend_library)
-        .map(|f| format!(" --library {}", f.display()))
-        .collect();
-    eprintln!(
-        "warning: the field library has {count} problem(s); `check-migrate --check-library{which}` lists them"
-    );
-}
-
 fn check_library(cli: &Cli, file: Option<&PathBuf>, color: bool) -> Result<ExitCode, Error> {
     let (replace, extend, conventions) = match file {
         Some(file) => (vec![file.clone()], Vec::new(), Vec::new()),

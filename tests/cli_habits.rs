@@ -264,3 +264,57 @@ fn syntax_errors_say_why() {
         );
     }
 }
+
+/// Run the binary in `repo` with `stdin` piped in.
+fn check_with_stdin(repo: &Repo, args: &[&str], stdin: &str) -> crate::support::Run {
+    use std::io::Write;
+    let mut child = crate::support::check_migrate(repo.path(), repo.home())
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run check-migrate");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    crate::support::Run::from(child.wait_with_output().expect("wait"))
+}
+
+#[test]
+fn stdin_filename_checks_a_buffer_as_that_file() {
+    let repo = Repo::new();
+    repo.write("blog/__init__.py", "");
+    repo.write("blog/migrations/__init__.py", "");
+    repo.write(M1, migration(&["created"]));
+    repo.commit_all("blog");
+    let args = ["--stdin-filename", M1, "--format", "concise"];
+    // The buffer, not the file: a wrong name typed but not saved is found, at its place.
+    let run = check_with_stdin(&repo, &args, &migration(&["craete_time"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.starts_with(&format!(
+            "{M1}:9:38: error[field-name] `craete_time` should be `create_time`"
+        )),
+        "{run:?}"
+    );
+    assert!(std::fs::read_to_string(repo.path().join(M1)).is_ok_and(|t| t.contains("created")));
+    // And the right name is clean, whatever the file on disk says.
+    let clean = check_with_stdin(&repo, &args, &migration(&["created"]));
+    assert_eq!(clean.code, 0, "{clean:?}");
+    // A file that does not exist yet (a new buffer) is checked as the path says.
+    let new = "blog/migrations/0002_new.py";
+    let run = check_with_stdin(
+        &repo,
+        &["--stdin-filename", new, "--format", "concise"],
+        &migration_after(&[("blog", "0001_initial")], "udpate_time"),
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.starts_with(&format!("{new}:")), "{run:?}");
+    // With paths it makes no sense: refused by the argument parser.
+    let both = check_with_stdin(&repo, &["--stdin-filename", M1, M1], "");
+    assert_eq!(both.code, 2, "{both:?}");
+}

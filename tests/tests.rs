@@ -37,4 +37,5 @@ mod pre_push;
 mod project;
 mod schema;
 mod schema_generated;
+mod server;
 mod since;

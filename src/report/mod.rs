@@ -215,7 +215,7 @@ fn regions(file: &CheckedFile, lines: &LineIndex) -> Vec<Region> {
 
 /// The message, the suggestions' descriptions and the advice as one line of text, for formats
 /// that show a single string per finding.
-fn one_line(finding: &Finding) -> String {
+pub fn one_line(finding: &Finding) -> String {
     let described: Vec<String> = finding
         .suggestions
         .iter()

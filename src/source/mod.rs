@@ -102,7 +102,14 @@ pub struct Plan {
     pub errors: Vec<Error>,
     /// Wall-clock phases of listing (reading the index, diffing...), for `--timings`.
     pub phases: Vec<(&'static str, Duration)>,
+    /// Contents that stand in for files of the working tree (an editor's unsaved buffers,
+    /// `--stdin-filename`).
+    buffers: Buffers,
 }
+
+/// Contents that stand in for files on disk, by absolute path: whatever reads such a file
+/// from the working tree reads this instead.
+pub type Buffers = std::collections::BTreeMap<PathBuf, Vec<u8>>;
 
 struct Item {
     path: String,
@@ -125,6 +132,32 @@ impl Plan {
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// Read `buffers` in place of the files of the working tree they stand for. A buffer
+    /// of a file not on disk (yet) that path mode named is checked too, if `pattern` takes it.
+    pub fn set_buffers(&mut self, buffers: &Buffers, pattern: &dyn Pattern, root: Option<&Path>) {
+        if buffers.is_empty() {
+            return;
+        }
+        self.buffers = buffers.clone();
+        let mut unsaved = Vec::new();
+        self.errors.retain(|err| match err {
+            Error::MissingPath { path } if buffers.contains_key(&paths::absolute(path)) => {
+                unsaved.push(path.clone());
+                false
+            }
+            _ => true,
+        });
+        for path in unsaved {
+            paths::add(&path, root, pattern, self);
+        }
+        self.items.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+
+    /// The working tree root of the plan's repository, if it has one.
+    pub fn root(&self) -> Option<PathBuf> {
+        self.repo.as_ref().and_then(repository_root)
     }
 
     /// Paths in the order they will be read.
@@ -152,10 +185,12 @@ impl Plan {
 
     /// The other migrations of the touched apps (see `graph`), read one at a time.
     pub fn graph_files(&self) -> impl Iterator<Item = (&str, Result<SourceFile, Error>)> + '_ {
-        self.graph
-            .iter()
-            .flatten()
-            .map(|item| (item.path.as_str(), read(self.repo.as_ref(), item)))
+        self.graph.iter().flatten().map(|item| {
+            (
+                item.path.as_str(),
+                read(self.repo.as_ref(), &self.buffers, item),
+            )
+        })
     }
 
     /// Paths of the migrations of untouched apps in the directories `wanted` accepts (asked
@@ -212,7 +247,7 @@ impl Plan {
             added_lines: Some(Vec::new()),
             before: Vec::new(),
         };
-        read(self.repo.as_ref(), &item)
+        read(self.repo.as_ref(), &self.buffers, &item)
     }
 
     /// Whether the change being checked adds the file at `path` (`Some(true)`), modifies it
@@ -326,7 +361,8 @@ impl Plan {
                     added_lines: None,
                     before: Vec::new(),
                 };
-                let content = read(self.repo.as_ref(), &item).map(|file| file.content);
+                let content =
+                    read(self.repo.as_ref(), &self.buffers, &item).map(|file| file.content);
                 (path, content)
             })
             .collect()
@@ -361,7 +397,8 @@ impl Plan {
                     added_lines: None,
                     before: Vec::new(),
                 };
-                let content = read(self.repo.as_ref(), &item).map(|file| file.content);
+                let content =
+                    read(self.repo.as_ref(), &self.buffers, &item).map(|file| file.content);
                 (path, content)
             })
             .collect()
@@ -389,7 +426,8 @@ impl Plan {
             .chain(self.graph.iter().flatten())
             .filter(|item| item.path.rsplit_once('/').map_or("", |(d, _)| d) == dir)
             .map(|item| {
-                let content = read(self.repo.as_ref(), item).map(|file| file.content);
+                let content =
+                    read(self.repo.as_ref(), &self.buffers, item).map(|file| file.content);
                 (item.path.clone(), content)
             })
             .collect()
@@ -450,7 +488,7 @@ impl Plan {
                 .sum::<usize>()
         };
         self.items.iter().filter(in_dir).any(|item| {
-            let Ok(file) = read(Some(repo), item) else {
+            let Ok(file) = read(Some(repo), &self.buffers, item) else {
                 return true;
             };
             let now = count(&file.content);
@@ -524,7 +562,7 @@ impl Plan {
                 dir => format!("{dir}/{name}"),
             };
             if is_graph_module(pattern, &path) {
-                out.push((path, read_regular(&entry.path())));
+                out.push((path, read_disk(&self.buffers, &entry.path())));
             }
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -539,7 +577,7 @@ impl Plan {
             .iter()
             .chain(self.graph.iter().flatten())
             .find(|item| item.path == path)?;
-        Some(read(self.repo.as_ref(), item).map(|file| file.content))
+        Some(read(self.repo.as_ref(), &self.buffers, item).map(|file| file.content))
     }
 
     /// Apply `check` to every file, in plan order. Files from disk are spread over up to
@@ -560,15 +598,17 @@ impl Plan {
                 .items
                 .iter()
                 .map(|item| {
-                    let file = clock.time(Step::Read, || read(self.repo.as_ref(), item));
+                    let file =
+                        clock.time(Step::Read, || read(self.repo.as_ref(), &self.buffers, item));
                     check(&item.path, file)
                 })
                 .collect();
         }
         let items = &self.items;
+        let buffers = &self.buffers;
         crate::parallel::map_ordered(items.len(), jobs, |index| {
             let item = &items[index];
-            let file = clock.time(Step::Read, || read(None, item));
+            let file = clock.time(Step::Read, || read(None, buffers, item));
             check(&item.path, file)
         })
     }
@@ -609,9 +649,9 @@ fn is_file_mode(mode: u32) -> bool {
     mode == 0o100644 || mode == 0o100755
 }
 
-fn read(repo: Option<&Repo>, item: &Item) -> Result<SourceFile, Error> {
+fn read(repo: Option<&Repo>, buffers: &Buffers, item: &Item) -> Result<SourceFile, Error> {
     let content = match (&item.origin, repo) {
-        (Origin::Disk(path), _) => read_regular(path)?,
+        (Origin::Disk(path), _) => read_disk(buffers, path)?,
         (Origin::Blob(id), Some(repo)) => repo.blob(*id, &item.path)?,
         // Plans with blobs are only built with their repository.
         (Origin::Blob(_), None) => {
@@ -635,6 +675,16 @@ fn read(repo: Option<&Repo>, item: &Item) -> Result<SourceFile, Error> {
         added_lines: item.added_lines.clone(),
         before,
     })
+}
+
+/// The content of the file at `path` of the working tree: its buffer, if it has one.
+fn read_disk(buffers: &Buffers, path: &Path) -> Result<Vec<u8>, Error> {
+    if !buffers.is_empty()
+        && let Some(content) = buffers.get(&paths::absolute(path))
+    {
+        return Ok(content.clone());
+    }
+    read_regular(path)
 }
 
 /// The content of the regular file at `path` (a symlink to one included). Anything else is
@@ -744,6 +794,12 @@ pub fn since(
     pattern: &dyn Pattern,
 ) -> Result<Plan, Error> {
     repo.since(rev, until, pattern)
+}
+
+/// `path` made absolute against the working directory, `.` and `..` resolved lexically: the
+/// key of its [`Buffers`] entry.
+pub fn absolute_path(path: &Path) -> PathBuf {
+    paths::absolute(path)
 }
 
 /// The working tree root of `repo`, absolute: paths are shown relative to it in every mode,

@@ -25,6 +25,7 @@ pub fn plan(paths: &[PathBuf], pattern: &dyn Pattern, root: Option<&Path>) -> Pl
         earlier: Vec::new(),
         errors: Vec::new(),
         phases: Vec::new(),
+        buffers: super::Buffers::new(),
     };
     for path in paths {
         if path.is_dir() {
@@ -58,7 +59,7 @@ fn walk(dir: &Path, root: Option<&Path>, pattern: &dyn Pattern, plan: &mut Plan)
     }
 }
 
-fn add(path: &Path, root: Option<&Path>, pattern: &dyn Pattern, plan: &mut Plan) {
+pub(super) fn add(path: &Path, root: Option<&Path>, pattern: &dyn Pattern, plan: &mut Plan) {
     let absolute = absolute(path);
     let in_repo = root.and_then(|root| relative_to(&absolute, root));
     let matched = match &in_repo {

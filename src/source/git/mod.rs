@@ -289,6 +289,7 @@ impl Repo {
             earlier: Vec::new(),
             errors: Vec::new(),
             phases,
+            buffers: super::Buffers::new(),
         }
     }
 
