@@ -6,7 +6,6 @@
 //! each is replaced atomically, and the index is never touched.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -79,11 +78,12 @@ pub fn apply(content: &[u8], edits: &[&Edit]) -> Option<Vec<u8>> {
 }
 
 /// A unified diff of two versions of a file whose edits keep its lines (names replaced
-/// within lines), three lines of context.
-pub fn unified_diff(path: &str, before: &[u8], after: &[u8]) -> String {
+/// within lines), three lines of context. Bytes, as the file has them: `git apply` takes it
+/// whatever the file's encoding.
+pub fn unified_diff(path: &str, before: &[u8], after: &[u8]) -> Vec<u8> {
     let old: Vec<&[u8]> = before.split_inclusive(|b| *b == b'\n').collect();
     let new: Vec<&[u8]> = after.split_inclusive(|b| *b == b'\n').collect();
-    let mut out = format!("--- a/{path}\n+++ b/{path}\n");
+    let mut out = format!("--- a/{path}\n+++ b/{path}\n").into_bytes();
     if old.len() != new.len() {
         return out;
     }
@@ -97,27 +97,22 @@ pub fn unified_diff(path: &str, before: &[u8], after: &[u8]) -> String {
             _ => hunks.push(start..end),
         }
     }
-    let text = |line: &[u8]| {
-        let mut text = String::from_utf8_lossy(line).into_owned();
-        if !text.ends_with('\n') {
-            text.push_str("\n\\ No newline at end of file\n");
+    let line = |out: &mut Vec<u8>, mark: u8, text: &[u8]| {
+        out.push(mark);
+        out.extend_from_slice(text);
+        if !text.ends_with(b"\n") {
+            out.extend_from_slice(b"\n\\ No newline at end of file\n");
         }
-        text
     };
     for hunk in hunks {
         let count = hunk.len();
-        let _ = writeln!(
-            out,
-            "@@ -{},{count} +{},{count} @@",
-            hunk.start + 1,
-            hunk.start + 1
-        );
+        let start = hunk.start + 1;
+        out.extend_from_slice(format!("@@ -{start},{count} +{start},{count} @@\n").as_bytes());
         // Each run of changed lines: its old lines, then its new ones, as diff(1) prints.
         let mut i = hunk.start;
         while i < hunk.end {
             if old[i] == new[i] {
-                out.push(' ');
-                out.push_str(&text(old[i]));
+                line(&mut out, b' ', old[i]);
                 i += 1;
                 continue;
             }
@@ -125,12 +120,10 @@ pub fn unified_diff(path: &str, before: &[u8], after: &[u8]) -> String {
                 .find(|&j| old[j] == new[j])
                 .unwrap_or(hunk.end);
             for j in run.clone() {
-                out.push('-');
-                out.push_str(&text(old[j]));
+                line(&mut out, b'-', old[j]);
             }
             for j in run.clone() {
-                out.push('+');
-                out.push_str(&text(new[j]));
+                line(&mut out, b'+', new[j]);
             }
             i = run.end;
         }
@@ -279,6 +272,8 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path, buffers: &Buffers) -> Fix
     };
     let mut plan = FixPlan::default();
     let mut added = std::collections::BTreeSet::new();
+    // The (models module, class, new name) of each rename planned.
+    let mut targets = std::collections::BTreeSet::new();
     let mut group = 0;
     for file in &report.files {
         let lines = LineIndex::new(&file.source);
@@ -367,6 +362,25 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path, buffers: &Buffers) -> Fix
                 ));
                 continue;
             }
+            // A base's field is every subclass's: renaming it is not this finding's to make.
+            if finding.rule == Rule::FieldName && !class.eq_ignore_ascii_case(&model) {
+                plan.skipped.push(format!(
+                    "{at}: `{old}` is declared in `{class}`, which other models may share: \
+                     rename it there by hand and run makemigrations"
+                ));
+                continue;
+            }
+            // Two fields of one name: Django refuses the model.
+            if finding.rule == Rule::FieldName
+                && (planner.assigned(&models_path, &class).contains(new)
+                    || !targets.insert((models_path.clone(), class.clone(), new.clone())))
+            {
+                plan.skipped.push(format!(
+                    "{at}: `{class}` has a field `{new}` already (or another rename to it): \
+                     renaming `{old}` would make two"
+                ));
+                continue;
+            }
             let mut edits = vec![declared];
             if finding.rule == Rule::FieldName {
                 let field = Field {
@@ -375,7 +389,10 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path, buffers: &Buffers) -> Fix
                     name: old,
                 };
                 // The model's Meta and to_fields; the uncommitted migrations' later operations.
-                let mut places = vec![(models_path, Scope::Models(&class))];
+                let mut places = vec![(models_path.clone(), Scope::Models(&class))];
+                for path in planner.other_models(&models_path, old) {
+                    places.push((path, Scope::OtherModels));
+                }
                 if !in_model_file && !committed {
                     places.push((file.path.clone(), Scope::Migration(true)));
                     for path in planner.uncommitted_migrations() {
@@ -387,11 +404,23 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path, buffers: &Buffers) -> Fix
                     }
                 }
                 match planner.mentions(&places, field) {
-                    Ok(spans) => {
-                        if committed && !spans.is_empty() {
+                    // Django's RenameField leaves Meta's indexes and constraints naming the
+                    // old field, and sqlite's table rebuilds trip over them; its own
+                    // autodetector orders those operations around the rename.
+                    Ok(found) if committed && found.constrained => {
+                        plan.skipped.push(format!(
+                            "{at}: the indexes or constraints of `{class}` name `{old}`, which a \
+                             committed migration introduced: rename it in the model by hand and \
+                             run makemigrations, which orders the operations around the rename"
+                        ));
+                        continue;
+                    }
+                    Ok(found) => {
+                        if committed && found.meta {
                             plan.follow_up.insert((group, label.clone()));
                         }
-                        edits.extend(spans.into_iter().map(|(path, span)| edit(&path, span)));
+                        let spans = found.spans.into_iter();
+                        edits.extend(spans.map(|(path, span)| edit(&path, span)));
                     }
                     Err(why) => {
                         plan.skipped.push(format!(
@@ -428,6 +457,8 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path, buffers: &Buffers) -> Fix
 enum Scope<'a> {
     /// The models module declaring it, in this class.
     Models(&'a str),
+    /// Another models module: the `to_field`s that point at the model.
+    OtherModels,
     /// A migration: of the field's own app (every later operation), or of another app
     /// (`to_field`s alone).
     Migration(bool),
@@ -466,18 +497,15 @@ impl Planner<'_> {
 
     /// Every place of `places` that names `field`, or the first place that may name it in a
     /// way --fix cannot rename.
-    fn mentions(
-        &mut self,
-        places: &[(String, Scope)],
-        field: Field,
-    ) -> Result<Vec<(String, Range<usize>)>, String> {
-        let mut found = Vec::new();
+    fn mentions(&mut self, places: &[(String, Scope)], field: Field) -> Result<Found, String> {
+        let mut found = Found::default();
         for (path, scope) in places {
             let Some(source) = self.content(path) else {
                 continue;
             };
             let mentions = match scope {
                 Scope::Models(class) => mentions::in_models(source, field, class),
+                Scope::OtherModels => mentions::in_other_models(source, field),
                 Scope::Migration(own) => mentions::in_migration(source, field, *own),
             };
             let Ok(mentions) = mentions else {
@@ -490,10 +518,57 @@ impl Planner<'_> {
                     position.line, position.column
                 ));
             }
-            found.extend(mentions.spans.into_iter().map(|span| (path.clone(), span)));
+            found.meta |= mentions.meta;
+            found.constrained |= mentions.constrained;
+            let spans = mentions.spans.into_iter().map(|span| (path.clone(), span));
+            found.spans.extend(spans);
         }
         Ok(found)
     }
+
+    /// The names class `class` of the models module `path` assigns.
+    fn assigned(&mut self, path: &str, class: &str) -> Vec<String> {
+        let Some(source) = self.content(path) else {
+            return Vec::new();
+        };
+        let Ok(module) = crate::migration::model_module(source) else {
+            return Vec::new();
+        };
+        module
+            .classes
+            .iter()
+            .filter(|c| c.name == class)
+            .flat_map(|c| c.assigned.iter().map(|(name, _)| name.clone()))
+            .collect()
+    }
+
+    /// The tracked models modules besides `except` whose text holds `to_field` and `name`.
+    fn other_models(&mut self, except: &str, name: &str) -> Vec<String> {
+        let candidates: Vec<String> = self
+            .repo
+            .tracked_python()
+            .into_iter()
+            .filter(|path| path != except && crate::source::is_model_file(path))
+            .collect();
+        candidates
+            .into_iter()
+            .filter(|path| {
+                self.content(path).is_some_and(|text| {
+                    let holds = |word: &[u8]| text.windows(word.len()).any(|w| w == word);
+                    holds(b"to_field") && holds(name.as_bytes())
+                })
+            })
+            .collect()
+    }
+}
+
+/// The places found to rename with a field.
+#[derive(Default)]
+struct Found {
+    spans: Vec<(String, Range<usize>)>,
+    /// Some are in the model's `Meta`; some in its indexes or constraints.
+    meta: bool,
+    constrained: bool,
 }
 
 /// The content of `path`: its buffer, else the file on disk.
@@ -676,7 +751,7 @@ mod tests {
         let before = b"1\n2\n3\n4\n5\nold\n7\n8\n9\n10\n11\n12\n";
         let after = b"1\n2\n3\n4\n5\nnew\n7\n8\n9\n10\n11\n12\n";
         assert_eq!(
-            unified_diff("blog/models.py", before, after),
+            String::from_utf8_lossy(&unified_diff("blog/models.py", before, after)),
             "--- a/blog/models.py\n+++ b/blog/models.py\n@@ -3,7 +3,7 @@\n 3\n 4\n 5\n-old\n+new\n 7\n 8\n 9\n"
         );
     }
@@ -685,7 +760,7 @@ mod tests {
     fn a_run_of_changed_lines_is_old_then_new() {
         let diff = unified_diff("m.py", b"a\nb\nc\n", b"A\nB\nc\n");
         assert_eq!(
-            diff,
+            String::from_utf8_lossy(&diff),
             "--- a/m.py\n+++ b/m.py\n@@ -1,3 +1,3 @@\n-a\n-b\n+A\n+B\n c\n"
         );
     }

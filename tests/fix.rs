@@ -194,14 +194,18 @@ const MODELS_WITH_META: &str = "from django.db import models\n\n\nclass Post(mod
 /// The project with [`MODELS_WITH_META`] migrated, then the field altered in a second
 /// migration: both uncommitted.
 fn project_with_meta() -> Repo {
+    project_with_meta_of(MODELS_WITH_META)
+}
+
+fn project_with_meta_of(models: &str) -> Repo {
     let repo = project();
     std::fs::remove_file(repo.path().join("blog/migrations/0001_initial.py")).expect("rm");
-    repo.write("blog/models.py", MODELS_WITH_META);
+    repo.write("blog/models.py", models);
     let run = manage(&repo, &["makemigrations", "blog"]);
     assert_eq!(run.code, 0, "makemigrations: {run:?}");
     repo.write(
         "blog/models.py",
-        MODELS_WITH_META.replace(
+        models.replace(
             "create_time = models.DateTimeField()",
             "create_time = models.DateTimeField(null=True)",
         ),
@@ -218,7 +222,10 @@ fn fix_renames_the_later_operations_and_the_meta_of_the_change() {
     assert!(read(&repo, altered).contains("name='create_time'"));
     repo.git(&["add", "-A"]);
     let fix = repo.check(&["--fix"]);
-    assert_eq!(fix.code, 0, "{fix:?}");
+    assert_eq!(
+        fix.code, 1,
+        "the model's __str__ is left to rename: {fix:?}"
+    );
     assert_eq!(
         fix.stdout,
         format!("fixed blog/migrations/0001_initial.py\nfixed {altered}\nfixed blog/models.py\n")
@@ -266,7 +273,15 @@ fn fix_leaves_a_field_that_code_of_the_change_names() {
 
 #[test]
 fn fix_of_a_committed_field_named_in_meta_says_makemigrations_follows() {
-    let repo = project_with_meta();
+    // Ordering and together options: RenameField leaves the ordering to makemigrations.
+    let models = MODELS_WITH_META
+        .lines()
+        .filter(|line| {
+            !line.contains("indexes") && !line.contains("onstraint") && *line != "        ]"
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let repo = project_with_meta_of(&format!("{models}\n"));
     repo.commit_all("blog: Post");
     let fix = repo.check(&["--all", "--fix", "--add-migrations"]);
     assert_eq!(fix.code, 1, "makemigrations has more to record: {fix:?}");
@@ -313,4 +328,119 @@ fn allow_unstaged_fixes_a_file_and_keeps_its_changes() {
     assert!(models.ends_with("# edited after staging\n"), "{models}");
     let check = manage(&repo, &["makemigrations", "--check", "--dry-run"]);
     assert_eq!(check.code, 0, "makemigrations --check: {check:?}");
+}
+
+/// `--fix` on the staged project `repo`: refused with `why`, and nothing written.
+fn refused(repo: &Repo, args: &[&str], why: &str) {
+    let before = repo.git(&["status", "--porcelain"]);
+    let models = read(repo, "blog/models.py");
+    let fix = repo.check(args);
+    assert_eq!(fix.code, 1, "{fix:?}");
+    assert!(fix.stderr.contains(why), "{fix:?}");
+    assert_eq!(fix.stdout, "", "nothing written: {fix:?}");
+    assert_eq!(read(repo, "blog/models.py"), models);
+    assert_eq!(repo.git(&["status", "--porcelain"]), before);
+}
+
+/// The project with `models` migrated (uncommitted, staged).
+fn project_with(models: &str) -> Repo {
+    let repo = project();
+    std::fs::remove_file(repo.path().join("blog/migrations/0001_initial.py")).expect("rm");
+    repo.write("blog/models.py", models);
+    let run = manage(&repo, &["makemigrations", "blog"]);
+    assert_eq!(run.code, 0, "makemigrations: {run:?}");
+    repo.git(&["add", "-A"]);
+    repo
+}
+
+#[test]
+fn fix_never_renames_into_a_name_the_model_has() {
+    let repo = project_with(&MODELS.replace(
+        "    title =",
+        "    created_at = models.DateField(null=True)\n    title =",
+    ));
+    refused(
+        &repo,
+        &["--fix"],
+        "`Post` has a field `created_at` already (or another rename to it)",
+    );
+    // Two wrong names with one right one: the second would collide with the first.
+    let repo = project_with(&format!(
+        "{MODELS}    add_time = models.DateTimeField(null=True)\n"
+    ));
+    let fix = repo.check(&["--fix"]);
+    assert_eq!(fix.code, 1, "{fix:?}");
+    assert!(fix.stderr.contains("(or another rename to it)"), "{fix:?}");
+    let models = read(&repo, "blog/models.py");
+    assert_eq!(models.matches("created_at = ").count(), 1, "{models}");
+    assert!(models.contains("add_time = "), "{models}");
+    let check = manage(&repo, &["makemigrations", "--check", "--dry-run"]);
+    assert_eq!(check.code, 0, "makemigrations --check: {check:?}");
+}
+
+#[test]
+fn fix_leaves_a_field_of_a_shared_base() {
+    let repo = project_with(
+        "from django.db import models\n\n\nclass Stamped(models.Model):\n    create_time = models.DateTimeField(auto_now_add=True)\n\n    class Meta:\n        abstract = True\n\n\nclass Post(Stamped):\n    title = models.CharField(max_length=200)\n",
+    );
+    refused(
+        &repo,
+        &["--fix"],
+        "`create_time` is declared in `Stamped`, which other models may share",
+    );
+}
+
+#[test]
+fn fix_leaves_a_field_that_another_apps_data_migration_uses() {
+    let repo = project();
+    repo.git(&["add", "-A"]);
+    repo.write("shop/__init__.py", "");
+    repo.write("shop/migrations/__init__.py", "");
+    repo.write(
+        "shop/migrations/0001_fill.py",
+        "from django.db import migrations\n\n\ndef fill(apps, schema_editor):\n    apps.get_model(\"blog\", \"Post\").objects.create(title=\"x\", create_time=None)\n\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"blog\", \"0001_initial\")]\n    operations = [migrations.RunPython(fill)]\n",
+    );
+    repo.git(&["add", "-A"]);
+    refused(
+        &repo,
+        &["--fix"],
+        "not fixed: shop/migrations/0001_fill.py:4:1: code that runs later names `create_time`",
+    );
+}
+
+#[test]
+fn fix_renames_a_generated_field_expression_and_a_to_field_of_another_app() {
+    let repo = project();
+    repo.write(
+        "proj/settings.py",
+        SETTINGS.replace("[\"blog\"]", "[\"blog\", \"shop\"]"),
+    );
+    repo.write("shop/__init__.py", "");
+    repo.write("shop/migrations/__init__.py", "");
+    repo.write("blog/models.py", "from django.db import models\nfrom django.db.models.functions import TruncDate\n\n\nclass Post(models.Model):\n    title = models.CharField(max_length=200)\n    create_time = models.DateTimeField(unique=True)\n    day = models.GeneratedField(expression=TruncDate(\"create_time\"), output_field=models.DateField(), db_persist=True)\n");
+    repo.write("shop/models.py", "from django.db import models\n\n\nclass Order(models.Model):\n    post = models.ForeignKey(\"blog.Post\", to_field=\"create_time\", on_delete=models.CASCADE)\n");
+    std::fs::remove_file(repo.path().join("blog/migrations/0001_initial.py")).expect("rm");
+    let run = manage(&repo, &["makemigrations", "blog", "shop"]);
+    assert_eq!(run.code, 0, "makemigrations: {run:?}");
+    repo.git(&["add", "-A"]);
+    let fix = repo.check(&["--fix"]);
+    assert_eq!(fix.code, 0, "{fix:?}");
+    assert!(read(&repo, "blog/models.py").contains("TruncDate(\"created_at\")"));
+    assert!(read(&repo, "shop/models.py").contains("to_field=\"created_at\""));
+    assert!(!read(&repo, "shop/migrations/0001_initial.py").contains("create_time"));
+    let check = manage(&repo, &["makemigrations", "--check", "--dry-run"]);
+    assert_eq!(check.code, 0, "makemigrations --check: {check:?}");
+    let migrate = manage(&repo, &["migrate"]);
+    assert_eq!(migrate.code, 0, "migrate: {migrate:?}");
+}
+
+#[test]
+fn fix_of_a_committed_field_in_meta_constraints_is_left_to_makemigrations() {
+    let repo = project_with_meta();
+    repo.commit_all("blog: Post");
+    refused(
+        &repo,
+        &["--all", "--fix"],
+        "the indexes or constraints of `Post` name `create_time`, which a committed migration introduced",
+    );
 }

@@ -31,6 +31,10 @@ pub struct Mentions {
     pub spans: Vec<Range<usize>>,
     /// Places that may name it in a way not read here, each with what the place is.
     pub unsure: Vec<(Range<usize>, &'static str)>,
+    /// Some of `spans` are in the model's `Meta`.
+    pub meta: bool,
+    /// Some of `spans` are in the `Meta`'s indexes or constraints.
+    pub constrained: bool,
 }
 
 /// Keyword arguments whose strings are never field names: the names of indexes and
@@ -66,8 +70,9 @@ pub fn in_migration(source: &[u8], field: Field, own_app: bool) -> Result<Mentio
     let tree = parse_tree(source)?;
     let mut found = Mentions::default();
     preorder(tree.root_node(), |node| {
+        // Code of any app's migration may reach the model (`apps.get_model("blog", ...)`).
         if is_deferred_code(node) {
-            if own_app && names_word(text(node, source), field.name) {
+            if names_word(text(node, source), field.name) {
                 found
                     .unsure
                     .push((node.byte_range(), "code that runs later"));
@@ -81,6 +86,12 @@ pub fn in_migration(source: &[u8], field: Field, own_app: bool) -> Result<Mentio
         let Some(callee) = callee(node, source) else {
             return Step::Descend;
         };
+        if callee == "RunSQL" {
+            if names_word(text(node, source), field.name) {
+                found.unsure.push((node.byte_range(), "raw SQL"));
+            }
+            return Step::Skip;
+        }
         if !own_app {
             return Step::Descend;
         }
@@ -101,13 +112,13 @@ pub fn in_migration(source: &[u8], field: Field, own_app: bool) -> Result<Mentio
         };
         let spans = &mut found.spans;
         match callee {
-            "RunSQL" => {
-                if names_word(text(node, source), field.name) {
-                    found.unsure.push((node.byte_range(), "raw SQL"));
+            "AddField" | "AlterField" if on_model("model_name") => {
+                exact(1, "name", spans);
+                if let Some(definition) = arg(2, "field") {
+                    field_definition(definition.value, source, field.name, spans);
                 }
-                return Step::Skip;
             }
-            "AddField" | "AlterField" | "RemoveField" if on_model("model_name") => {
+            "RemoveField" if on_model("model_name") => {
                 exact(1, "name", spans);
             }
             "RenameField" if on_model("model_name") => {
@@ -121,12 +132,16 @@ pub fn in_migration(source: &[u8], field: Field, own_app: bool) -> Result<Mentio
                         if !matches!(pair.kind(), "tuple" | "list") {
                             continue;
                         }
-                        if let Some(literal) = significant_children(pair)
+                        let parts = significant_children(pair);
+                        if let Some(literal) = parts
                             .first()
                             .and_then(|&first| string_literal(first, source))
                             && literal.value == field.name
                         {
                             spans.push(literal.span);
+                        }
+                        if let Some(&definition) = parts.get(1) {
+                            field_definition(definition, source, field.name, spans);
                         }
                     }
                 }
@@ -203,6 +218,8 @@ pub fn in_models(source: &[u8], field: Field, class: &str) -> Result<Mentions, P
                         .is_some_and(|name| text(name, source) == "Meta");
                 if let (true, Some(meta)) = (is_meta, statement.child_by_field_name("body")) {
                     meta_options(meta, source, field.name, &mut found);
+                } else if let Some((_, Some(value))) = assignment(statement) {
+                    field_definition(value, source, field.name, &mut found.spans);
                 }
             }
         }
@@ -223,10 +240,15 @@ fn meta_options(body: Node, source: &[u8], name: &str, found: &mut Mentions) {
         if !FIELD_OPTIONS.contains(&option) {
             continue;
         }
+        let before = found.spans.len();
         if option == "indexes" {
             indexes(value, source, name, found);
         } else {
             strings(value, source, name, &mut found.spans);
+        }
+        if found.spans.len() > before {
+            found.meta = true;
+            found.constrained |= matches!(option, "indexes" | "constraints");
         }
     }
 }
@@ -249,6 +271,70 @@ fn options_dict(dict: Node, source: &[u8], name: &str, found: &mut Mentions) {
             strings(value, source, name, &mut found.spans);
         }
     }
+}
+
+/// What a field's definition says of another field of its model: the expression of a
+/// `GeneratedField`, the fields of a `CompositePrimaryKey`, `unique_for_date` and its kin.
+fn field_definition(definition: Node, source: &[u8], name: &str, spans: &mut Vec<Range<usize>>) {
+    preorder(definition, |node| {
+        if is_deferred_code(node) {
+            return Step::Skip;
+        }
+        if matches!(
+            callee(node, source),
+            Some("GeneratedField" | "CompositePrimaryKey")
+        ) {
+            strings(node, source, name, spans);
+            return Step::Skip;
+        }
+        if node.kind() == "keyword_argument"
+            && node.child_by_field_name("name").is_some_and(|keyword| {
+                matches!(
+                    text(keyword, source),
+                    "unique_for_date" | "unique_for_month" | "unique_for_year"
+                )
+            })
+            && let Some(literal) = node
+                .child_by_field_name("value")
+                .and_then(|value| string_literal(value, source))
+            && literal.value == name
+        {
+            spans.push(literal.span);
+        }
+        Step::Descend
+    });
+}
+
+/// Where a models module other than the model's names `field`: the `to_field`s that point
+/// at it (`"label.Model"`); one whose target is a class or an unqualified name (which may be
+/// the model, imported) is unsure.
+pub fn in_other_models(source: &[u8], field: Field) -> Result<Mentions, ParseError> {
+    let tree = parse_tree(source)?;
+    let mut found = Mentions::default();
+    preorder(tree.root_node(), |node| {
+        if node.kind() != "call" {
+            return Step::Descend;
+        }
+        let arguments = arguments(node);
+        let Some(literal) = argument(&arguments, usize::MAX, "to_field", source)
+            .and_then(|a| string_literal(a.value, source))
+            .filter(|literal| literal.value == field.name)
+        else {
+            return Step::Descend;
+        };
+        let to =
+            argument(&arguments, 0, "to", source).and_then(|to| string_literal(to.value, source));
+        let qualified = format!("{}.{}", field.label, field.model);
+        match to {
+            Some(to) if to.value.eq_ignore_ascii_case(&qualified) => found.spans.push(literal.span),
+            Some(to) if to.value.contains('.') => {}
+            _ => found
+                .unsure
+                .push((node.byte_range(), "a to_field that may point at the model")),
+        }
+        Step::Descend
+    });
+    Ok(found)
 }
 
 /// `Meta.indexes`: an index without `name=` gets one Django derives from its fields, so a
@@ -532,6 +618,53 @@ class Tag(models.Model):
         let found = in_models(source.as_bytes(), POST, "Post").expect("parse");
         assert!(found.spans.is_empty());
         assert_eq!(found.unsure.len(), 1);
+    }
+
+    #[test]
+    fn other_fields_that_name_it() {
+        let source = r#"
+class Post(models.Model):
+    create_time = models.DateTimeField()
+    day = models.GeneratedField(expression=TruncDate("create_time"), output_field=models.DateField())
+    pk = models.CompositePrimaryKey("title", "create_time")
+    slug = models.SlugField(unique_for_date="create_time", verbose_name="create_time")
+
+    class Meta:
+        ordering = ["create_time"]
+"#;
+        let found = in_models(source.as_bytes(), POST, "Post").expect("parse");
+        assert_eq!(count(source, &found), 4, "{:?}", named(source, &found));
+        assert!(found.meta && !found.constrained);
+        let migration = r#"
+operations = [
+    migrations.AddField("post", "day", models.GeneratedField(expression=TruncDate("create_time"), output_field=models.DateField())),
+    migrations.CreateModel(name="Post", fields=[("slug", models.SlugField(unique_for_date="create_time"))]),
+]
+"#;
+        let found = in_migration(migration.as_bytes(), POST, true).expect("parse");
+        assert_eq!(
+            count(migration, &found),
+            2,
+            "{:?}",
+            named(migration, &found)
+        );
+    }
+
+    #[test]
+    fn to_fields_of_other_modules() {
+        let source = r#"
+class Order(models.Model):
+    a = models.ForeignKey("blog.Post", to_field="create_time", on_delete=models.CASCADE)
+    b = models.ForeignKey("news.Post", to_field="create_time", on_delete=models.CASCADE)
+    c = models.ForeignKey(Post, to_field="create_time", on_delete=models.CASCADE)
+"#;
+        let found = in_other_models(source.as_bytes(), POST).expect("parse");
+        assert_eq!(count(source, &found), 1);
+        assert_eq!(
+            found.unsure.len(),
+            1,
+            "the class may be blog's Post, imported"
+        );
     }
 
     #[test]
