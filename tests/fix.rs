@@ -48,6 +48,15 @@ fn project() -> Repo {
     repo
 }
 
+/// `makemigrations --check` finds nothing to do, and the hook passes once all is staged.
+fn django_and_the_hook_agree(repo: &Repo) {
+    let check = manage(repo, &["makemigrations", "--check", "--dry-run"]);
+    assert_eq!(check.code, 0, "makemigrations --check: {check:?}");
+    repo.git(&["add", "-A"]);
+    let hook = repo.check(&["--format", "concise"]);
+    assert_eq!(hook.code, 0, "{hook:?}");
+}
+
 fn read(repo: &Repo, path: &str) -> String {
     std::fs::read_to_string(repo.path().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
@@ -157,11 +166,7 @@ fn fix_never_rewrites_a_committed_migration_and_offers_the_rename() {
             .contains("wrote blog/migrations/0002_rename_create_time_post_created_at.py"),
         "{fix:?}"
     );
-    let check = manage(&repo, &["makemigrations", "--check", "--dry-run"]);
-    assert_eq!(check.code, 0, "makemigrations --check: {check:?}");
-    repo.git(&["add", "-A"]);
-    let hook = repo.check(&["--format", "concise"]);
-    assert_eq!(hook.code, 0, "{hook:?}");
+    django_and_the_hook_agree(&repo);
 }
 
 #[test]
@@ -243,11 +248,7 @@ fn fix_renames_the_later_operations_and_the_meta_of_the_change() {
             .contains("blog/models.py:18: return f\"{self.title} {self.create_time}\""),
         "{fix:?}"
     );
-    let check = manage(&repo, &["makemigrations", "--check", "--dry-run"]);
-    assert_eq!(check.code, 0, "makemigrations --check: {check:?}");
-    repo.git(&["add", "-A"]);
-    let hook = repo.check(&["--format", "concise"]);
-    assert_eq!(hook.code, 0, "{hook:?}");
+    django_and_the_hook_agree(&repo);
 }
 
 #[test]
@@ -306,11 +307,7 @@ fn fix_of_a_committed_field_named_in_meta_says_makemigrations_follows() {
     // What the note says to run, and then Django agrees with the models.
     let run = manage(&repo, &["makemigrations", "blog"]);
     assert_eq!(run.code, 0, "makemigrations: {run:?}");
-    let check = manage(&repo, &["makemigrations", "--check", "--dry-run"]);
-    assert_eq!(check.code, 0, "makemigrations --check: {check:?}");
-    repo.git(&["add", "-A"]);
-    let hook = repo.check(&["--format", "concise"]);
-    assert_eq!(hook.code, 0, "{hook:?}");
+    django_and_the_hook_agree(&repo);
 }
 
 #[test]

@@ -37,13 +37,19 @@ pub enum Declaration {
 impl Declaration {
     /// `path:line:column` of the place.
     pub fn location(&self) -> String {
+        let (path, line, column) = self.place();
+        format!("{path}:{line}:{column}")
+    }
+
+    /// The file, 1-based line and column (in characters) of the place.
+    pub fn place(&self) -> (&str, usize, usize) {
         match self {
             Declaration::Here {
                 path, line, column, ..
             }
             | Declaration::Inherited {
                 path, line, column, ..
-            } => format!("{path}:{line}:{column}"),
+            } => (path, *line, *column),
         }
     }
 

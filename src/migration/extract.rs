@@ -6,7 +6,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::strings::{Literal, string_literal, unwrap_parens};
-use super::walk::{Step, preorder, significant_children};
+use super::walk::{Step, callee_name, preorder, significant_children};
 use super::{FieldName, NameRole, OperationKind};
 
 /// Code in these nodes runs later, if ever (a `RunPython` function, a field default); what it
@@ -46,16 +46,7 @@ pub(super) fn names(root: Node, source: &[u8]) -> (Vec<FieldName>, Vec<Range<usi
 /// The operation a `call` node performs, judged by the last name of its callee, so that
 /// `AddField`, `migrations.AddField` and `django.db.migrations.AddField` all count.
 fn operation_kind(node: Node, source: &[u8]) -> Option<OperationKind> {
-    if node.kind() != "call" {
-        return None;
-    }
-    let callee = node.child_by_field_name("function")?;
-    let name = match callee.kind() {
-        "identifier" => callee,
-        "attribute" => callee.child_by_field_name("attribute")?,
-        _ => return None,
-    };
-    match source.get(name.byte_range())? {
+    match callee_name(node, source)? {
         b"CreateModel" => Some(OperationKind::CreateModel),
         b"AddField" => Some(OperationKind::AddField),
         b"AlterField" => Some(OperationKind::AlterField),

@@ -12,7 +12,7 @@ use tree_sitter::Node;
 
 use super::extract::{argument, is_deferred_code};
 use super::strings::{string_literal, unwrap_parens};
-use super::walk::{Step, assignment, preorder, significant_children};
+use super::walk::{Step, assignment, callee_name, preorder, significant_children};
 use super::{ParseError, parse_tree};
 
 /// The field: of model `model` (as Django names it, any case) in the app labelled `label`.
@@ -461,18 +461,9 @@ pub fn names_word(line: &str, word: &str) -> bool {
     })
 }
 
-/// The last name of a call's callee: `AddField` of `migrations.AddField`.
+/// The last name of a call's callee, as text: `AddField` of `migrations.AddField`.
 fn callee<'s>(call: Node, source: &'s [u8]) -> Option<&'s str> {
-    if call.kind() != "call" {
-        return None;
-    }
-    let function = call.child_by_field_name("function")?;
-    let name = match function.kind() {
-        "identifier" => function,
-        "attribute" => function.child_by_field_name("attribute")?,
-        _ => return None,
-    };
-    std::str::from_utf8(source.get(name.byte_range())?).ok()
+    std::str::from_utf8(callee_name(call, source)?).ok()
 }
 
 fn arguments(call: Node) -> Vec<Node> {

@@ -9,7 +9,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::strings::string_literal;
-use super::walk::{Step, assignment, preorder, significant_children};
+use super::walk::{Step, assignment, callee_name, preorder, significant_children};
 use super::{ParseError, parse_tree};
 
 /// One module-level class.
@@ -195,13 +195,7 @@ fn field(statement: Node, source: &[u8]) -> Option<FieldDeclaration> {
     if left.kind() != "identifier" || right.kind() != "call" {
         return None;
     }
-    let function = right.child_by_field_name("function")?;
-    let callee = match function.kind() {
-        "identifier" => function,
-        "attribute" => function.child_by_field_name("attribute")?,
-        _ => return None,
-    };
-    let callee = text(callee, source);
+    let callee = String::from_utf8_lossy(callee_name(right, source)?);
     if !(callee.ends_with("Field") || callee.ends_with("Key")) {
         return None;
     }

@@ -9,7 +9,7 @@ use tree_sitter::Node;
 
 use super::extract::{Argument, argument, is_deferred_code};
 use super::strings::{string_literal, unwrap_parens};
-use super::walk::{Step, preorder, significant_children};
+use super::walk::{Step, callee_name, preorder, significant_children};
 
 /// A plain string literal's value and the bytes of that value (between the quotes).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,20 +121,6 @@ const NO_FIELD_CHANGE: &[&str] = &[
     "CreateCollation",
     "RemoveCollation",
 ];
-
-/// The last name of a call's callee: `AddField` of `migrations.AddField(...)`.
-fn callee_name<'s>(call: Node, source: &'s [u8]) -> Option<&'s [u8]> {
-    if call.kind() != "call" {
-        return None;
-    }
-    let callee = call.child_by_field_name("function")?;
-    let name = match callee.kind() {
-        "identifier" => callee,
-        "attribute" => callee.child_by_field_name("attribute")?,
-        _ => return None,
-    };
-    source.get(name.byte_range())
-}
 
 /// Read every state operation of the tree in source order.
 pub(super) fn operations(root: Node, source: &[u8]) -> Operations {

@@ -43,6 +43,20 @@ pub(super) fn significant_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
         .collect()
 }
 
+/// The last name of a call's callee: `AddField` of `migrations.AddField(...)`.
+pub(super) fn callee_name<'s>(call: Node, source: &'s [u8]) -> Option<&'s [u8]> {
+    if call.kind() != "call" {
+        return None;
+    }
+    let callee = call.child_by_field_name("function")?;
+    let name = match callee.kind() {
+        "identifier" => callee,
+        "attribute" => callee.child_by_field_name("attribute")?,
+        _ => return None,
+    };
+    source.get(name.byte_range())
+}
+
 /// `left = right` when `statement` is an assignment (annotated or not): its target and, when
 /// it has one, its value.
 pub(super) fn assignment<'t>(statement: Node<'t>) -> Option<(Node<'t>, Option<Node<'t>>)> {

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use serde_json::{Map, Value, json};
 
 use super::{Region, Report, one_line, regions};
-use crate::check::{CheckedFile, Declaration, Finding, Rule, Severity};
+use crate::check::{CheckedFile, Finding, Rule, Severity};
 use crate::text::LineIndex;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -94,14 +94,7 @@ fn result(file: &CheckedFile, at: &Region, finding: &Finding, fingerprint: &str)
     if let Some(declaration) = &finding.declaration
         && let Some(object) = result.as_object_mut()
     {
-        let (path, line, column) = match declaration {
-            Declaration::Here {
-                path, line, column, ..
-            }
-            | Declaration::Inherited {
-                path, line, column, ..
-            } => (path, *line, *column),
-        };
+        let (path, line, column) = declaration.place();
         let related = json!([{
             "id": 1,
             "physicalLocation": {

@@ -8,7 +8,7 @@ use lsp_types::{
     Position, Range, Uri,
 };
 
-use crate::check::{CheckedFile, Declaration, Finding, Severity};
+use crate::check::{CheckedFile, Finding, Severity};
 
 /// The LSP position of byte `offset` of `source`.
 pub fn position(source: &[u8], offset: usize) -> Position {
@@ -140,14 +140,7 @@ fn diagnostic(
         Severity::Warning => DiagnosticSeverity::WARNING,
     };
     let related = finding.declaration.as_ref().and_then(|declaration| {
-        let (path, line, column) = match declaration {
-            Declaration::Here {
-                path, line, column, ..
-            }
-            | Declaration::Inherited {
-                path, line, column, ..
-            } => (path, *line, *column),
-        };
+        let (path, line, column) = declaration.place();
         let on_disk = root.join(path);
         let at = match read(&on_disk) {
             Some(source) => position_of_column(&source, line, column),
