@@ -370,14 +370,15 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path, buffers: &Buffers) -> Fix
                 ));
                 continue;
             }
-            // Two fields of one name: Django refuses the model.
-            if finding.rule == Rule::FieldName
-                && (planner.assigned(&models_path, &class).contains(new)
-                    || !targets.insert((models_path.clone(), class.clone(), new.clone())))
+            // Two fields (or a field and a column, a method, a reverse accessor) of one
+            // name: Django refuses the model, or one silently replaces the other.
+            let taken = planner.taken(&models_path, &class).unwrap_or_default();
+            if taken.contains(new)
+                || !targets.insert((models_path.clone(), class.clone(), new.clone()))
             {
                 plan.skipped.push(format!(
-                    "{at}: `{class}` has a field `{new}` already (or another rename to it): \
-                     renaming `{old}` would make two"
+                    "{at}: `{class}` has `{new}` already (a field, column, method or reverse \
+                     accessor, or another rename to it): renaming `{old}` would make two"
                 ));
                 continue;
             }
@@ -407,6 +408,16 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path, buffers: &Buffers) -> Fix
                     // Django's RenameField leaves Meta's indexes and constraints naming the
                     // old field, and sqlite's table rebuilds trip over them; its own
                     // autodetector orders those operations around the rename.
+                    // That app's migrations name the old field: a RenameField of this app would
+                    // have to follow them, which makemigrations works out.
+                    Ok(found) if committed && found.elsewhere => {
+                        plan.skipped.push(format!(
+                            "{at}: a `to_field` of another app points at `{old}`, which a \
+                             committed migration introduced: rename it by hand and run \
+                             makemigrations"
+                        ));
+                        continue;
+                    }
                     Ok(found) if committed && found.constrained => {
                         plan.skipped.push(format!(
                             "{at}: the indexes or constraints of `{class}` name `{old}`, which a \
@@ -520,26 +531,45 @@ impl Planner<'_> {
             }
             found.meta |= mentions.meta;
             found.constrained |= mentions.constrained;
+            let other_app = matches!(scope, Scope::OtherModels | Scope::Migration(false));
+            found.elsewhere |= other_app && !mentions.spans.is_empty();
             let spans = mentions.spans.into_iter().map(|span| (path.clone(), span));
             found.spans.extend(spans);
         }
         Ok(found)
     }
 
-    /// The names class `class` of the models module `path` assigns.
-    fn assigned(&mut self, path: &str, class: &str) -> Vec<String> {
-        let Some(source) = self.content(path) else {
-            return Vec::new();
-        };
-        let Ok(module) = crate::migration::model_module(source) else {
-            return Vec::new();
-        };
-        module
-            .classes
-            .iter()
-            .filter(|c| c.name == class)
-            .flat_map(|c| c.assigned.iter().map(|(name, _)| name.clone()))
-            .collect()
+    /// The names a field or column renamed to would clash with in class `class` of the
+    /// models module `path`: what the class and its bases in the module assign or define,
+    /// the columns of their fields, and every `related_name` of the module (a reverse
+    /// accessor may land on the class). `None` when the module cannot be read.
+    fn taken(&mut self, path: &str, class: &str) -> Option<Vec<String>> {
+        let source = self.content(path)?;
+        let module = crate::migration::model_module(source).ok()?;
+        let mut names = mentions::related_names(source);
+        let mut chain = vec![class.to_string()];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(name) = chain.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            for model in module.classes.iter().filter(|c| c.name == name) {
+                names.extend(model.assigned.iter().map(|(name, _)| name.clone()));
+                names.extend(model.methods.iter().cloned());
+                for field in &model.fields {
+                    let column = field.db_column.as_ref().map(|(column, _)| column);
+                    names.push(column.unwrap_or(&field.name).clone());
+                }
+                // A base by its own name (`Stamped`, `models.Model` is not one of them).
+                chain.extend(
+                    model
+                        .bases
+                        .iter()
+                        .map(|b| b.rsplit('.').next().unwrap_or(b).to_string()),
+                );
+            }
+        }
+        Some(names)
     }
 
     /// The tracked models modules besides `except` whose text holds `to_field` and `name`.
@@ -569,6 +599,8 @@ struct Found {
     /// Some are in the model's `Meta`; some in its indexes or constraints.
     meta: bool,
     constrained: bool,
+    /// Some are in another app (its `to_field`s).
+    elsewhere: bool,
 }
 
 /// The content of `path`: its buffer, else the file on disk.
@@ -697,12 +729,23 @@ pub fn references(repo: &Repo, root: &Path, names: &[&str], skip: &[&str]) -> Ve
         let Ok(text) = std::fs::read_to_string(root.join(&path)) else {
             continue;
         };
+        let models = crate::source::is_model_file(&path);
         for (number, line) in text.lines().enumerate() {
-            for name in names {
-                if mentions::names_word(line, name) {
-                    out.push(format!("{path}:{}: {}", number + 1, line.trim()));
-                }
+            // Code only: a comment naming it is no reference.
+            let code = line.split('#').next().unwrap_or_default();
+            let named = names.iter().find(|name| mentions::names_word(code, name));
+            let Some(name) = named else {
+                continue;
+            };
+            // Another model's own field of that name is declared, not referred to.
+            let declared = code
+                .trim_start()
+                .strip_prefix(*name)
+                .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']));
+            if models && declared && code.starts_with(char::is_whitespace) {
+                continue;
             }
+            out.push(format!("{path}:{}: {}", number + 1, line.trim()));
         }
     }
     out

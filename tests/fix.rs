@@ -359,7 +359,7 @@ fn fix_never_renames_into_a_name_the_model_has() {
     refused(
         &repo,
         &["--fix"],
-        "`Post` has a field `created_at` already (or another rename to it)",
+        "`Post` has `created_at` already (a field, column, method or reverse accessor",
     );
     // Two wrong names with one right one: the second would collide with the first.
     let repo = project_with(&format!(
@@ -367,7 +367,7 @@ fn fix_never_renames_into_a_name_the_model_has() {
     ));
     let fix = repo.check(&["--fix"]);
     assert_eq!(fix.code, 1, "{fix:?}");
-    assert!(fix.stderr.contains("(or another rename to it)"), "{fix:?}");
+    assert!(fix.stderr.contains("or another rename to it)"), "{fix:?}");
     let models = read(&repo, "blog/models.py");
     assert_eq!(models.matches("created_at = ").count(), 1, "{models}");
     assert!(models.contains("add_time = "), "{models}");
@@ -439,5 +439,66 @@ fn fix_of_a_committed_field_in_meta_constraints_is_left_to_makemigrations() {
         &repo,
         &["--all", "--fix"],
         "the indexes or constraints of `Post` name `create_time`, which a committed migration introduced",
+    );
+}
+
+#[test]
+fn fix_never_renames_into_a_column_an_inherited_field_a_method_or_a_reverse_accessor() {
+    let why = "`Post` has `created_at` already (a field, column, method or reverse accessor";
+    for (case, models) in [
+        (
+            "another field's column",
+            MODELS.replace(
+                "    title =",
+                "    stamp = models.DateTimeField(null=True, db_column=\"created_at\")\n    title =",
+            ),
+        ),
+        (
+            "a field of an abstract base",
+            MODELS
+                .replace("class Post(models.Model):", "class Base(models.Model):\n    created_at = models.DateField(null=True)\n\n    class Meta:\n        abstract = True\n\n\nclass Post(Base):"),
+        ),
+        (
+            "a method",
+            format!("{MODELS}\n    def created_at(self):\n        return None\n"),
+        ),
+        (
+            "a reverse accessor",
+            format!("{MODELS}\n\nclass Comment(models.Model):\n    post = models.ForeignKey(Post, related_name=\"created_at\", on_delete=models.CASCADE)\n"),
+        ),
+    ] {
+        let repo = project_with(&models);
+        let fix = repo.check(&["--fix"]);
+        assert_eq!(fix.code, 1, "{case}: {fix:?}");
+        assert!(fix.stderr.contains(why), "{case}: {fix:?}");
+        assert_eq!(fix.stdout, "", "{case}: nothing written");
+    }
+}
+
+#[test]
+fn fix_of_a_committed_field_another_app_points_at_is_left_to_makemigrations() {
+    let repo = project();
+    repo.write(
+        "proj/settings.py",
+        SETTINGS.replace("[\"blog\"]", "[\"blog\", \"shop\"]"),
+    );
+    repo.write("shop/__init__.py", "");
+    repo.write("shop/migrations/__init__.py", "");
+    repo.write(
+        "blog/models.py",
+        MODELS.replace(
+            "DateTimeField(auto_now_add=True)",
+            "DateTimeField(unique=True)",
+        ),
+    );
+    repo.write("shop/models.py", "from django.db import models\n\n\nclass Order(models.Model):\n    post = models.ForeignKey(\"blog.Post\", to_field=\"create_time\", on_delete=models.CASCADE)\n");
+    std::fs::remove_file(repo.path().join("blog/migrations/0001_initial.py")).expect("rm");
+    let run = manage(&repo, &["makemigrations", "blog", "shop"]);
+    assert_eq!(run.code, 0, "makemigrations: {run:?}");
+    repo.commit_all("blog and shop");
+    refused(
+        &repo,
+        &["--all", "--fix", "--add-migrations"],
+        "a `to_field` of another app points at `create_time`, which a committed migration introduced",
     );
 }

@@ -191,9 +191,36 @@ pub fn in_migration(source: &[u8], field: Field, own_app: bool) -> Result<Mentio
         }
         Step::Descend
     });
+    // A lookup through a relation (`post__create_time` in another model's ordering or
+    // constraint) may reach the field from any model: not renamed, so not to be left behind.
+    preorder(tree.root_node(), |node| {
+        if is_deferred_code(node) {
+            return Step::Skip;
+        }
+        let lookup = match node.kind() {
+            "string" => string_literal(node, source).map(|literal| literal.value),
+            "keyword_argument" => node
+                .child_by_field_name("name")
+                .map(|keyword| text(keyword, source).to_string()),
+            _ => None,
+        };
+        if lookup.is_some_and(|lookup| through_relation(&lookup, field.name)) {
+            found
+                .unsure
+                .push((node.byte_range(), "a lookup through a relation"));
+        }
+        Step::Descend
+    });
     found.spans.sort_by_key(|span| span.start);
     found.spans.dedup();
     Ok(found)
+}
+
+/// Whether `lookup` reaches a field called `name` through a relation: `post__name`,
+/// `-post__name__year`.
+fn through_relation(lookup: &str, name: &str) -> bool {
+    let lookup = lookup.strip_prefix('-').unwrap_or(lookup);
+    lookup.split("__").skip(1).any(|segment| segment == name)
 }
 
 /// Where the models module `source` names `field`, declared in its class `class`: the
@@ -337,6 +364,29 @@ pub fn in_other_models(source: &[u8], field: Field) -> Result<Mentions, ParseErr
     Ok(found)
 }
 
+/// Every `related_name="..."` of a models module: the reverse accessors its fields give the
+/// models they point at.
+pub fn related_names(source: &[u8]) -> Vec<String> {
+    let Ok(tree) = parse_tree(source) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    preorder(tree.root_node(), |node| {
+        if node.kind() == "keyword_argument"
+            && node
+                .child_by_field_name("name")
+                .is_some_and(|keyword| text(keyword, source) == "related_name")
+            && let Some(literal) = node
+                .child_by_field_name("value")
+                .and_then(|value| string_literal(value, source))
+        {
+            names.push(literal.value);
+        }
+        Step::Descend
+    });
+    names
+}
+
 /// `Meta.indexes`: an index without `name=` gets one Django derives from its fields, so a
 /// rename would change it (and want a migration): such an index over the field is unsure.
 fn indexes(list: Node, source: &[u8], name: &str, found: &mut Mentions) {
@@ -364,7 +414,7 @@ fn indexes(list: Node, source: &[u8], name: &str, found: &mut Mentions) {
 }
 
 /// Every string in `within` that names the field (`"name"`, `"-name"`, `"name__lookup"`),
-/// and every keyword of a `Q(...)` that does (`name__gte=`), leaving out the strings of
+/// and every keyword of a `Q(...)` or `When(...)` that does (`name__gte=`), leaving out the strings of
 /// keywords that never name fields.
 fn strings(within: Node, source: &[u8], name: &str, spans: &mut Vec<Range<usize>>) {
     preorder(within, |node| {
@@ -376,11 +426,12 @@ fn strings(within: Node, source: &[u8], name: &str, spans: &mut Vec<Range<usize>
             if keyword.is_some_and(|keyword| NOT_FIELDS.contains(&keyword)) {
                 return Step::Skip;
             }
-            let in_q = node
-                .parent()
-                .and_then(|list| list.parent())
-                .and_then(|call| callee(call, source))
-                == Some("Q");
+            let in_q = matches!(
+                node.parent()
+                    .and_then(|list| list.parent())
+                    .and_then(|call| callee(call, source)),
+                Some("Q" | "When")
+            );
             if in_q {
                 if let Some(keyword) = node.child_by_field_name("name")
                     && let Some(at) = names_field(text(keyword, source), name)
@@ -656,6 +707,22 @@ class Order(models.Model):
             1,
             "the class may be blog's Post, imported"
         );
+    }
+
+    #[test]
+    fn when_lookups_relations_and_reverse_accessors() {
+        let source = r#"
+operations = [
+    migrations.AddIndex(model_name="post", index=models.Index(Case(When(create_time__isnull=True, then=Value(1))), name="i")),
+    migrations.AlterModelOptions(name="comment", options={"ordering": ["-post__create_time"]}),
+]
+"#;
+        let found = in_migration(source.as_bytes(), POST, true).expect("parse");
+        assert_eq!(count(source, &found), 1, "{:?}", named(source, &found));
+        let what: Vec<&str> = found.unsure.iter().map(|(_, what)| *what).collect();
+        assert_eq!(what, ["a lookup through a relation"]);
+        let models = "class Comment(models.Model):\n    post = models.ForeignKey(Post, related_name=\"created_at\", on_delete=models.CASCADE)\n";
+        assert_eq!(related_names(models.as_bytes()), ["created_at"]);
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub struct ModelClass {
     pub assigned: Vec<(String, Range<usize>)>,
     /// `class Meta: abstract = True`.
     pub is_abstract: bool,
+    /// The methods the class body defines (`def name`, decorated or not).
+    pub methods: Vec<String>,
 }
 
 /// `name = SomeField(...)` in a class body.
@@ -119,6 +121,17 @@ pub fn model_module(source: &[u8]) -> Result<ModelModule, ParseError> {
         let is_abstract = body
             .iter()
             .any(|statement| is_abstract_meta(*statement, source));
+        let methods = body
+            .iter()
+            .filter_map(|statement| match statement.kind() {
+                "function_definition" => Some(*statement),
+                "decorated_definition" => statement.child_by_field_name("definition"),
+                _ => None,
+            })
+            .filter(|definition| definition.kind() == "function_definition")
+            .filter_map(|definition| definition.child_by_field_name("name"))
+            .map(|name| text(name, source))
+            .collect();
         classes.push(ModelClass {
             name: text(name, source),
             span: name.byte_range(),
@@ -126,6 +139,7 @@ pub fn model_module(source: &[u8]) -> Result<ModelModule, ParseError> {
             fields,
             assigned,
             is_abstract,
+            methods,
         });
     }
     Ok(ModelModule {
