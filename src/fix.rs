@@ -274,6 +274,8 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path, buffers: &Buffers) -> Fix
     let mut added = std::collections::BTreeSet::new();
     // The (models module, class, new name) of each rename planned.
     let mut targets = std::collections::BTreeSet::new();
+    // The declarations the migrations' findings rename: (models module, byte offset).
+    let mut declarations = std::collections::BTreeSet::new();
     let mut group = 0;
     for file in &report.files {
         let lines = LineIndex::new(&file.source);
@@ -362,8 +364,25 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path, buffers: &Buffers) -> Fix
                 ));
                 continue;
             }
+            if in_model_file {
+                // The declaration a migration's finding renames already: nothing more to do.
+                if declarations.contains(&(models_path.clone(), finding.span.start)) {
+                    continue;
+                }
+                // Migrated already: the migration's finding renames both, or none.
+                if let Some(migration) = planner.migration_naming(&models_path, old) {
+                    plan.skipped.push(format!(
+                        "{at}: {migration} names `{old}` already: fix it from the migration's \
+                         finding (`check-migrate --fix` on the staged change, or \
+                         `check-migrate --all --fix`)"
+                    ));
+                    continue;
+                }
+            }
             // A base's field is every subclass's: renaming it is not this finding's to make.
-            if finding.rule == Rule::FieldName && !class.eq_ignore_ascii_case(&model) {
+            if finding.rule == Rule::FieldName
+                && (!class.eq_ignore_ascii_case(&model) || planner.shared(&models_path, &class))
+            {
                 plan.skipped.push(format!(
                     "{at}: `{old}` is declared in `{class}`, which other models may share: \
                      rename it there by hand and run makemigrations"
@@ -456,6 +475,9 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path, buffers: &Buffers) -> Fix
                 }
             } else if !in_model_file {
                 edits.push(edit(&file.path, finding.span.clone()));
+            }
+            if !in_model_file {
+                declarations.insert((edits[0].path.clone(), edits[0].span.start));
             }
             plan.edits.extend(edits);
             plan.renamed.push((at, old.clone(), new.clone(), group));
@@ -570,6 +592,56 @@ impl Planner<'_> {
             }
         }
         Some(names)
+    }
+
+    /// Whether class `class` of the models module `path` is abstract, or a base of another
+    /// class there: its fields are other models' too.
+    fn shared(&mut self, path: &str, class: &str) -> bool {
+        let Some(module) = self
+            .content(path)
+            .and_then(|source| crate::migration::model_module(source).ok())
+        else {
+            return true;
+        };
+        let base_of_another = module.classes.iter().any(|c| {
+            c.bases
+                .iter()
+                .any(|base| base.rsplit('.').next() == Some(class))
+        });
+        let is_abstract = module
+            .classes
+            .iter()
+            .any(|c| c.name == class && c.is_abstract);
+        base_of_another || is_abstract
+    }
+
+    /// A migration of the app of the models module `path`, on disk, that names `name`.
+    fn migration_naming(&mut self, path: &str, name: &str) -> Option<String> {
+        let dir = crate::apps::dir_of(path);
+        // `blog/models.py` and `blog/models/post.py` are both of `blog`.
+        let app = match dir.rsplit_once('/') {
+            Some((app, "models")) => app,
+            None if dir == "models" => "",
+            _ => dir,
+        };
+        let folder = match app {
+            "" => "migrations".to_string(),
+            app => format!("{app}/migrations"),
+        };
+        let mut names: Vec<String> = std::fs::read_dir(self.root.join(&folder))
+            .ok()?
+            .flatten()
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".py"))
+            .collect();
+        names.sort();
+        names
+            .into_iter()
+            .map(|name| format!("{folder}/{name}"))
+            .find(|migration| {
+                self.content(migration)
+                    .is_some_and(|text| mentions::names_word(&String::from_utf8_lossy(text), name))
+            })
     }
 
     /// The tracked models modules besides `except` whose text holds `to_field` and `name`.

@@ -502,3 +502,35 @@ fn fix_of_a_committed_field_another_app_points_at_is_left_to_makemigrations() {
         "a `to_field` of another app points at `create_time`, which a committed migration introduced",
     );
 }
+
+#[test]
+fn a_model_files_finding_is_fixed_with_its_migration_or_not_at_all() {
+    // Staged with check-models: the migration's finding renames the model too, once.
+    let repo = project();
+    repo.write(
+        ".check-migrate.toml",
+        "conventions = [\"timestamps-at\"]\ncheck-models = true\n",
+    );
+    repo.git(&["add", "-A"]);
+    let blocked = repo.check(&["--format", "concise"]);
+    assert_eq!(
+        blocked.lines().len(),
+        3,
+        "the migration's and the model's: {blocked:?}"
+    );
+    let fix = repo.check(&["--fix"]);
+    assert_eq!(fix.code, 0, "{fix:?}");
+    assert_eq!(
+        fix.stdout,
+        "fixed blog/migrations/0001_initial.py\nfixed blog/models.py\n"
+    );
+    django_and_the_hook_agree(&repo);
+    // The model file named alone: its migration names the field, so it is not renamed alone.
+    let repo = project();
+    repo.git(&["add", "-A"]);
+    refused(
+        &repo,
+        &["blog/models.py", "--fix"],
+        "blog/migrations/0001_initial.py names `create_time` already",
+    );
+}

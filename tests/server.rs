@@ -132,6 +132,10 @@ impl Client {
 
     fn initialize(&mut self) {
         let root = format!("file://{}", self.root.display());
+        self.initialize_at(&root);
+    }
+
+    fn initialize_at(&mut self, root: &str) {
         let answer = self.request(
             "initialize",
             json!({ "processId": null, "rootUri": root, "capabilities": {} }),
@@ -427,5 +431,63 @@ fn graph_findings_come_from_the_disk_and_the_open_buffers() {
     let found = client.diagnostics(&uri, 3);
     let codes: Vec<&Value> = found.iter().map(|d| &d["code"]).collect();
     assert!(codes.contains(&&json!("missing-dependency")), "{found:#?}");
+    assert_eq!(client.stop(), 0);
+}
+
+#[test]
+fn a_workspace_below_the_root_and_a_folder_outside_git() {
+    // Opened on the app's folder: the repository's config still rules.
+    let repo = project();
+    let mut client = Client::start(&repo);
+    client.initialize_at(&format!("file://{}", client.root.join("blog").display()));
+    client.open("blog/models.py", MODELS);
+    let found = client.diagnostics(&client.uri("blog/models.py"), 1);
+    assert_eq!(
+        found.len(),
+        1,
+        "timestamps-at from the root config: {found:#?}"
+    );
+    assert_eq!(client.stop(), 0);
+
+    // No repository at all: the files are checked as `check-migrate PATH` checks them.
+    let folder = tempfile::TempDir::new().expect("folder");
+    let plain = folder.path().canonicalize().expect("canonical");
+    std::fs::create_dir_all(plain.join("blog/migrations")).expect("mkdir");
+    let models = "from django.db import models\n\n\nclass Post(models.Model):\n    desciption = models.TextField()\n";
+    std::fs::write(plain.join("blog/models.py"), models).expect("write");
+    let mut cmd = check_migrate(&plain, repo.home());
+    let mut child = cmd
+        .arg("server")
+        .env("GIT_CEILING_DIRECTORIES", plain.parent().expect("parent"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server");
+    let output = child.stdout.take().expect("stdout");
+    let (sender, said) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut output = BufReader::new(output);
+        while let Ok(Some(message)) = Message::read(&mut output) {
+            if sender.send(message).is_err() {
+                break;
+            }
+        }
+    });
+    let mut client = Client {
+        input: child.stdin.take(),
+        child,
+        said,
+        next: 0,
+        root: plain.clone(),
+    };
+    client.initialize();
+    client.open("blog/models.py", models);
+    let found = client.diagnostics(&client.uri("blog/models.py"), 1);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0]["range"]["start"],
+        json!({ "line": 4, "character": 4 })
+    );
     assert_eq!(client.stop(), 0);
 }

@@ -574,7 +574,9 @@ fn suppression(source: &[u8], rule: Rule, at: usize) -> Option<TextEdit> {
         .iter()
         .rposition(|&b| b == b'\n' || b == b'\r')
         .map_or(0, |newline| newline + 1);
-    if String::from_utf8_lossy(&source[start..end]).contains("check-migrate:") {
+    let line = String::from_utf8_lossy(&source[start..end]);
+    // A comment after a line continuation would end the statement there.
+    if line.contains("check-migrate:") || line.trim_end().ends_with('\\') {
         return None;
     }
     let position = convert::position(source, end);
@@ -599,5 +601,7 @@ mod tests {
         assert!(suppression(source, Rule::MultipleLeaves, at).is_none());
         let commented = b"(\"x\", f()),  # check-migrate: ignore[db-column]\n";
         assert!(suppression(commented, Rule::FieldName, 2).is_none());
+        let continued = b"(\"x\", \\\n    f()),\n";
+        assert!(suppression(continued, Rule::FieldName, 2).is_none());
     }
 }

@@ -60,6 +60,9 @@ impl Workspace {
             .ok()
             .and_then(|repo| source::repository_root(&repo))
             .unwrap_or_else(|| source::absolute_path(folder));
+        // Configs name their files, and checks show their paths, from the root, as the
+        // command line does when run there.
+        let _ = std::env::set_current_dir(&root);
         let mut workspace = Workspace {
             root,
             loaded: Err(String::new()),
@@ -145,10 +148,14 @@ impl Workspace {
             .map(|relative| relative.to_string_lossy().replace('\\', "/"));
         let pattern: &dyn Pattern = &loaded.project;
         let migration = shown.as_deref().is_some_and(|shown| pattern.matches(shown));
+        // Named from the root (the working directory), findings name it as `shown`.
+        let named = shown
+            .as_deref()
+            .map_or_else(|| path.to_path_buf(), PathBuf::from);
         let mode = if repo.is_ok() && migration && path.is_file() {
-            Mode::Files(vec![path.to_path_buf()])
+            Mode::Files(vec![named])
         } else {
-            Mode::Paths(vec![path.to_path_buf()])
+            Mode::Paths(vec![named])
         };
         let options = RunOptions {
             project: &loaded.project,
