@@ -741,7 +741,15 @@ fn files_plan(
 ) -> Result<(Mode, source::Plan), Error> {
     let root = source::repository_root(&repo);
     let named = source::from_paths(paths, pattern, root.as_deref());
-    let given = named.paths().map(str::to_string).collect();
+    let mut given: std::collections::BTreeSet<String> = named.paths().map(str::to_string).collect();
+    // A file not on disk (a buffer not saved yet) still names its app's folder.
+    for err in &named.errors {
+        if let (Error::MissingPath { path }, Some(root)) = (err, &root)
+            && let Ok(relative) = source::absolute_path(path).strip_prefix(root)
+        {
+            given.insert(relative.to_string_lossy().replace('\\', "/"));
+        }
+    }
     let mut plan = source::files(repo, &given, pattern, exhaustive)?;
     plan.errors.extend(named.errors);
     Ok((Mode::Files(paths.to_vec()), plan))

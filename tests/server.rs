@@ -431,6 +431,20 @@ fn graph_findings_come_from_the_disk_and_the_open_buffers() {
     let found = client.diagnostics(&uri, 3);
     let codes: Vec<&Value> = found.iter().map(|d| &d["code"]).collect();
     assert!(codes.contains(&&json!("missing-dependency")), "{found:#?}");
+    client.change(third, 4, &mended);
+    assert_eq!(client.diagnostics(&uri, 4), Vec::<Value>::new());
+    // A new migration not saved yet is a leaf too: beside the mended one, two leaves.
+    let unsaved = "blog/migrations/0003_post_tags.py";
+    client.open(
+        unsaved,
+        &new_migration(
+            "        migrations.AddField(\"post\", \"tags\", models.TextField(default=\"\")),\n",
+        ),
+    );
+    let found = client.diagnostics(&client.uri(unsaved), 1);
+    let codes: Vec<&Value> = found.iter().map(|d| &d["code"]).collect();
+    assert!(codes.contains(&&json!("multiple-leaves")), "{found:#?}");
+    assert!(!repo.path().join(unsaved).exists());
     assert_eq!(client.stop(), 0);
 }
 

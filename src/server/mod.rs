@@ -575,6 +575,17 @@ fn suppression(source: &[u8], rule: Rule, at: usize) -> Option<TextEdit> {
         .rposition(|&b| b == b'\n' || b == b'\r')
         .map_or(0, |newline| newline + 1);
     let line = String::from_utf8_lossy(&source[start..end]);
+    // A comment for other rules takes this one too: `ignore[db-column, field-name]`.
+    if let Some(list) = line.find("check-migrate: ignore[")
+        && let Some(close) = line[list..].find(']')
+    {
+        let at = start + line[..list + close].len();
+        let position = convert::position(source, at);
+        return Some(TextEdit::new(
+            lsp_types::Range::new(position, position),
+            format!(", {}", rule.id()),
+        ));
+    }
     // A comment after a line continuation would end the statement there.
     if line.contains("check-migrate:") || line.trim_end().ends_with('\\') {
         return None;
@@ -600,7 +611,9 @@ mod tests {
         assert_eq!(edit.new_text, "  # check-migrate: ignore[field-name]");
         assert!(suppression(source, Rule::MultipleLeaves, at).is_none());
         let commented = b"(\"x\", f()),  # check-migrate: ignore[db-column]\n";
-        assert!(suppression(commented, Rule::FieldName, 2).is_none());
+        let joined = suppression(commented, Rule::FieldName, 2).expect("edit");
+        assert_eq!(joined.range.start, lsp_types::Position::new(0, 46));
+        assert_eq!(joined.new_text, ", field-name");
         let continued = b"(\"x\", \\\n    f()),\n";
         assert!(suppression(continued, Rule::FieldName, 2).is_none());
     }

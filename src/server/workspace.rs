@@ -152,7 +152,7 @@ impl Workspace {
         let named = shown
             .as_deref()
             .map_or_else(|| path.to_path_buf(), PathBuf::from);
-        let mode = if repo.is_ok() && migration && path.is_file() {
+        let mode = if repo.is_ok() && migration {
             Mode::Files(vec![named])
         } else {
             Mode::Paths(vec![named])

@@ -153,6 +153,41 @@ impl Plan {
             paths::add(&path, root, pattern, self);
         }
         self.items.sort_by(|a, b| a.path.cmp(&b.path));
+        // The other unsaved migrations of the apps whose graph is checked.
+        let (Some(root), Some(_)) = (root, &self.graph) else {
+            return;
+        };
+        let known: std::collections::BTreeSet<String> = self
+            .items
+            .iter()
+            .chain(self.graph.iter().flatten())
+            .map(|item| item.path.clone())
+            .collect();
+        let touched: std::collections::BTreeSet<String> = self
+            .touched_dirs()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        for path in buffers.keys() {
+            let Ok(relative) = path.strip_prefix(root) else {
+                continue;
+            };
+            let shown = relative.to_string_lossy().replace('\\', "/");
+            let dir = crate::apps::dir_of(&shown).to_string();
+            if path.exists() || known.contains(&shown) || !touched.contains(&dir) {
+                continue;
+            }
+            if is_graph_module(pattern, &shown)
+                && let Some(graph) = &mut self.graph
+            {
+                graph.push(Item {
+                    path: shown,
+                    origin: Origin::Disk(path.clone()),
+                    added_lines: None,
+                    before: Vec::new(),
+                });
+            }
+        }
     }
 
     /// The working tree root of the plan's repository, if it has one.
@@ -775,7 +810,11 @@ pub fn files(
     let (items, rest): (Vec<Item>, Vec<Item>) = std::mem::take(&mut plan.items)
         .into_iter()
         .partition(|item| given.contains(&item.path));
-    let dirs: std::collections::BTreeSet<String> = items.iter().map(dir).collect();
+    // The folders of the files named, found or not (a buffer not saved yet has its app).
+    let dirs: std::collections::BTreeSet<String> = given
+        .iter()
+        .map(|path| crate::apps::dir_of(path).to_string())
+        .collect();
     let mut graph = plan.graph.take().unwrap_or_default();
     graph.extend(rest);
     graph.retain(|item| dirs.contains(&dir(item)));
