@@ -615,33 +615,9 @@ impl Planner<'_> {
         base_of_another || is_abstract
     }
 
-    /// A migration of the app of the models module `path`, on disk, that names `name`.
+    /// A migration of the app of the models module `path` that names `name`.
     fn migration_naming(&mut self, path: &str, name: &str) -> Option<String> {
-        let dir = crate::apps::dir_of(path);
-        // `blog/models.py` and `blog/models/post.py` are both of `blog`.
-        let app = match dir.rsplit_once('/') {
-            Some((app, "models")) => app,
-            None if dir == "models" => "",
-            _ => dir,
-        };
-        let folder = match app {
-            "" => "migrations".to_string(),
-            app => format!("{app}/migrations"),
-        };
-        let mut names: Vec<String> = std::fs::read_dir(self.root.join(&folder))
-            .ok()?
-            .flatten()
-            .filter_map(|entry| entry.file_name().into_string().ok())
-            .filter(|name| name.ends_with(".py"))
-            .collect();
-        names.sort();
-        names
-            .into_iter()
-            .map(|name| format!("{folder}/{name}"))
-            .find(|migration| {
-                self.content(migration)
-                    .is_some_and(|text| mentions::names_word(&String::from_utf8_lossy(text), name))
-            })
+        migration_naming(self.root, self.buffers, path, name).map(|(path, _)| path)
     }
 
     /// The tracked models modules besides `except` whose text holds `to_field` and `name`.
@@ -673,6 +649,45 @@ struct Found {
     constrained: bool,
     /// Some are in another app (its `to_field`s).
     elsewhere: bool,
+}
+
+/// The first migration of the app of the models module `path` (root-relative) that names
+/// `name` as a string, in name order, and the byte offset of the name in it: where a model's
+/// field entered the migrations.
+pub fn migration_naming(
+    root: &Path,
+    buffers: &Buffers,
+    path: &str,
+    name: &str,
+) -> Option<(String, usize)> {
+    let dir = crate::apps::dir_of(path);
+    // `blog/models.py` and `blog/models/post.py` are both of `blog`.
+    let app = match dir.rsplit_once('/') {
+        Some((app, "models")) => app,
+        None if dir == "models" => "",
+        _ => dir,
+    };
+    let folder = match app {
+        "" => "migrations".to_string(),
+        app => format!("{app}/migrations"),
+    };
+    let mut names: Vec<String> = std::fs::read_dir(root.join(&folder))
+        .ok()?
+        .flatten()
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".py"))
+        .collect();
+    names.sort();
+    names.into_iter().find_map(|file| {
+        let migration = format!("{folder}/{file}");
+        let text = read(buffers, &root.join(&migration))?;
+        let quoted = [format!("\"{name}\""), format!("'{name}'")];
+        let at = quoted
+            .iter()
+            .filter_map(|q| text.windows(q.len()).position(|w| w == q.as_bytes()))
+            .min()?;
+        Some((migration, at + 1))
+    })
 }
 
 /// The content of `path`: its buffer, else the file on disk.

@@ -318,6 +318,26 @@ fn diagnostics_fixes_model_files_and_a_clean_exit() {
         ],
         "{found:#?}"
     );
+    // The open migration says `created_at` now: no migration brings `create_time` in.
+    assert!(found[0]["relatedInformation"].is_null(), "{found:#?}");
+    // Closed, the migration is read from disk, where 0002 adds `create_time`.
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    client.change(
+        models,
+        2,
+        &format!("{MODELS}    update_time = models.DateTimeField()\n"),
+    );
+    let found = client.diagnostics(&client.uri(models), 2);
+    let related = &found[0]["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], uri, "{found:#?}");
+    assert_eq!(related["location"]["range"]["start"]["line"], 8);
+    assert!(
+        found[1]["relatedInformation"].is_null(),
+        "update_time is in no migration"
+    );
 
     // Malformed messages get an error, never a crash.
     client.next += 1;

@@ -117,15 +117,17 @@ fn decode(text: &str) -> Option<Vec<u8>> {
 }
 
 /// The diagnostics of `file`, whose source is the document's. `root` is where the file's
-/// path (and a declaration's) is relative to; `read` gives another file's content.
+/// path (and a declaration's) is relative to; `read` gives another file's content, and
+/// `introduced` the migration (root-relative) and byte offset where a name entered them.
 pub fn diagnostics(
     file: &CheckedFile,
     root: &Path,
     read: &dyn Fn(&Path) -> Option<Vec<u8>>,
+    introduced: &dyn Fn(&str) -> Option<(String, usize)>,
 ) -> Vec<Diagnostic> {
     file.findings
         .iter()
-        .map(|finding| diagnostic(file, finding, root, read))
+        .map(|finding| diagnostic(file, finding, root, read, introduced))
         .collect()
 }
 
@@ -134,12 +136,26 @@ fn diagnostic(
     finding: &Finding,
     root: &Path,
     read: &dyn Fn(&Path) -> Option<Vec<u8>>,
+    introduced: &dyn Fn(&str) -> Option<(String, usize)>,
 ) -> Diagnostic {
     let severity = match finding.severity {
         Severity::Error => DiagnosticSeverity::ERROR,
         Severity::Warning => DiagnosticSeverity::WARNING,
     };
-    let related = finding.declaration.as_ref().and_then(|declaration| {
+    // A model file's finding: the migration that brought the name in, when one did.
+    let migration = || {
+        let name = finding.name.as_deref()?;
+        let (path, at) = introduced(name)?;
+        let on_disk = root.join(&path);
+        let source = read(&on_disk)?;
+        let start = position(&source, at);
+        let end = position(&source, at + name.len());
+        Some(vec![DiagnosticRelatedInformation {
+            location: Location::new(uri_of(&on_disk)?, Range::new(start, end)),
+            message: format!("`{name}` is in the migrations since {path}"),
+        }])
+    };
+    let declared = finding.declaration.as_ref().and_then(|declaration| {
         let (path, line, column) = declaration.place();
         let on_disk = root.join(path);
         let at = match read(&on_disk) {
@@ -161,7 +177,8 @@ fn diagnostic(
         code_description: None,
         source: Some("check-migrate".to_string()),
         message: crate::report::one_line(finding),
-        related_information: related,
+        related_information: declared
+            .or_else(|| finding.operation.is_none().then(migration).flatten()),
         tags: None,
         data: None,
     }

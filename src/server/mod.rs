@@ -455,9 +455,13 @@ impl Server {
             let version = document.version;
             let root = workspace.root.clone();
             let read = |path: &Path| crate::fix::read(&buffers, path);
+            let introduced = |name: &str| {
+                let file = checked.shown.as_deref()?;
+                crate::fix::migration_naming(&root, &buffers, file, name)
+            };
             let diagnostics = checked
                 .file()
-                .map(|file| convert::diagnostics(file, &root, &read))
+                .map(|file| convert::diagnostics(file, &root, &read, &introduced))
                 .unwrap_or_default();
             for error in checked.errors.clone() {
                 if self.said.insert(error.clone()) {
