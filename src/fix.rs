@@ -391,9 +391,13 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path, buffers: &Buffers) -> Fix
             }
             // Two fields (or a field and a column, a method, a reverse accessor) of one
             // name: Django refuses the model, or one silently replaces the other.
-            let taken = planner.taken(&models_path, &class).unwrap_or_default();
-            if taken.contains(new)
-                || !targets.insert((models_path.clone(), class.clone(), new.clone()))
+            // One field that two migrations of the change introduce (a squash beside what it
+            // replaces) is renamed once, not refused as a second rename into the name.
+            let again = declarations.contains(&(declared.path.clone(), declared.span.start));
+            let taken = planner.taken(&models_path, &class, new).unwrap_or_default();
+            if !again
+                && (taken.contains(new)
+                    || !targets.insert((models_path.clone(), class.clone(), new.clone())))
             {
                 plan.skipped.push(format!(
                     "{at}: `{class}` has `{new}` already (a field, column, method or reverse \
@@ -423,7 +427,37 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path, buffers: &Buffers) -> Fix
                         places.push((path, Scope::Migration(own)));
                     }
                 }
-                match planner.mentions(&places, field) {
+                // A relation's attribute (`category_id` of `category`) is named in options and
+                // lookups too: its places are renamed in the same way, name part alone.
+                let attribute = format!("{old}_id");
+                let mut found = planner.mentions(&places, field);
+                if planner.is_relation(&models_path, &class, old)
+                    && let Ok(found) = &mut found
+                {
+                    let field = Field {
+                        name: &attribute,
+                        ..field
+                    };
+                    match planner.mentions(&places, field) {
+                        Ok(more) => {
+                            found.meta |= more.meta;
+                            found.constrained |= more.constrained;
+                            found.elsewhere |= more.elsewhere;
+                            let spans = more.spans.into_iter();
+                            found
+                                .spans
+                                .extend(spans.map(|(p, s)| (p, s.start..s.start + old.len())));
+                        }
+                        Err(why) => {
+                            plan.skipped.push(format!(
+                                "{why} names `{attribute}` where --fix cannot rename it: rename \
+                                 `{old}` ({at}) by hand"
+                            ));
+                            continue;
+                        }
+                    }
+                }
+                match found {
                     // Django's RenameField leaves Meta's indexes and constraints naming the
                     // old field, and sqlite's table rebuilds trip over them; its own
                     // autodetector orders those operations around the rename.
@@ -562,40 +596,103 @@ impl Planner<'_> {
     }
 
     /// The names a field or column renamed to would clash with in class `class` of the
-    /// models module `path`: what the class and its bases in the module assign or define,
-    /// the columns of their fields, and every `related_name` of the module (a reverse
-    /// accessor may land on the class). `None` when the module cannot be read.
-    fn taken(&mut self, path: &str, class: &str) -> Option<Vec<String>> {
-        let source = self.content(path)?;
-        let module = crate::migration::model_module(source).ok()?;
-        let mut names = mentions::related_names(source);
-        let mut chain = vec![class.to_string()];
+    /// models module `path`: what the class and its bases assign or define (a base looked
+    /// for in the module, else in the repository's Python files that define a class of its
+    /// name), the columns of their fields, and the `related_name`s and
+    /// `related_query_name`s of the repository's models (a reverse accessor may land on the
+    /// class). `None` when the module cannot be read.
+    fn taken(&mut self, path: &str, class: &str, new: &str) -> Option<Vec<String>> {
+        self.content(path)?;
+        let mut names = Vec::new();
+        for other in self.python_holding(&[b"related_", new.as_bytes()], true) {
+            if let Some(source) = self.content(&other) {
+                names.extend(mentions::related_names(source));
+            }
+        }
+        let mut chain = vec![(path.to_string(), class.to_string())];
         let mut seen = std::collections::BTreeSet::new();
-        while let Some(name) = chain.pop() {
+        while let Some((module_path, name)) = chain.pop() {
             if !seen.insert(name.clone()) {
                 continue;
             }
-            for model in module.classes.iter().filter(|c| c.name == name) {
+            // The module at hand first; a class of that name elsewhere in the repository
+            // (imported), else none (Django's or a package's).
+            let mut modules = vec![module_path.clone()];
+            let definition = format!("class {name}");
+            modules.extend(self.python_holding(&[definition.as_bytes()], false));
+            for candidate in modules {
+                let Some(module) = self
+                    .content(&candidate)
+                    .and_then(|source| crate::migration::model_module(source).ok())
+                else {
+                    continue;
+                };
+                let Some(model) = module.classes.iter().find(|c| c.name == name) else {
+                    continue;
+                };
                 names.extend(model.assigned.iter().map(|(name, _)| name.clone()));
                 names.extend(model.methods.iter().cloned());
                 for field in &model.fields {
                     let column = field.db_column.as_ref().map(|(column, _)| column);
                     names.push(column.unwrap_or(&field.name).clone());
                 }
-                // A base by its own name (`Stamped`, `models.Model` is not one of them).
-                chain.extend(
-                    model
-                        .bases
-                        .iter()
-                        .map(|b| b.rsplit('.').next().unwrap_or(b).to_string()),
-                );
+                // A base by its own name (`Stamped`; `models.Model` is no class of ours).
+                for base in &model.bases {
+                    let base = base.rsplit('.').next().unwrap_or(base).to_string();
+                    chain.push((candidate.clone(), base));
+                }
+                break;
             }
         }
         Some(names)
     }
 
+    /// Whether field `name` of class `class` of the models module `path` is a relation, whose
+    /// attribute `name_id` is named too.
+    fn is_relation(&mut self, path: &str, class: &str, name: &str) -> bool {
+        let Some(module) = self
+            .content(path)
+            .and_then(|source| crate::migration::model_module(source).ok())
+        else {
+            return false;
+        };
+        module
+            .classes
+            .iter()
+            .filter(|c| c.name == class)
+            .flat_map(|c| &c.fields)
+            .any(|f| {
+                f.name == name
+                    && (f.kind.ends_with("ForeignKey")
+                        || f.kind.ends_with("OneToOneField")
+                        || f.kind == "ForeignObject")
+            })
+    }
+
+    /// The tracked Python files (models modules alone with `models`) whose text holds every
+    /// one of `words`.
+    fn python_holding(&mut self, words: &[&[u8]], models: bool) -> Vec<String> {
+        let candidates: Vec<String> = self
+            .repo
+            .tracked_python()
+            .into_iter()
+            .filter(|path| !models || crate::source::is_model_file(path))
+            .collect();
+        candidates
+            .into_iter()
+            .filter(|path| {
+                self.content(path).is_some_and(|text| {
+                    words
+                        .iter()
+                        .all(|word| text.windows(word.len()).any(|w| w == *word))
+                })
+            })
+            .collect()
+    }
+
     /// Whether class `class` of the models module `path` is abstract, or a base of another
-    /// class there: its fields are other models' too.
+    /// class of the repository's models (a proxy, a child table): its fields are other
+    /// models' too.
     fn shared(&mut self, path: &str, class: &str) -> bool {
         let Some(module) = self
             .content(path)
@@ -603,16 +700,26 @@ impl Planner<'_> {
         else {
             return true;
         };
-        let base_of_another = module.classes.iter().any(|c| {
-            c.bases
-                .iter()
-                .any(|base| base.rsplit('.').next() == Some(class))
-        });
-        let is_abstract = module
+        if module
             .classes
             .iter()
-            .any(|c| c.name == class && c.is_abstract);
-        base_of_another || is_abstract
+            .any(|c| c.name == class && c.is_abstract)
+        {
+            return true;
+        }
+        let mut modules = self.python_holding(&[class.as_bytes()], true);
+        modules.push(path.to_string());
+        modules.into_iter().any(|other| {
+            self.content(&other)
+                .and_then(|source| crate::migration::model_module(source).ok())
+                .is_some_and(|module| {
+                    module.classes.iter().any(|c| {
+                        c.bases
+                            .iter()
+                            .any(|base| base.rsplit('.').next() == Some(class))
+                    })
+                })
+        })
     }
 
     /// A migration of the app of the models module `path` that names `name`.
@@ -622,21 +729,9 @@ impl Planner<'_> {
 
     /// The tracked models modules besides `except` whose text holds `to_field` and `name`.
     fn other_models(&mut self, except: &str, name: &str) -> Vec<String> {
-        let candidates: Vec<String> = self
-            .repo
-            .tracked_python()
-            .into_iter()
-            .filter(|path| path != except && crate::source::is_model_file(path))
-            .collect();
-        candidates
-            .into_iter()
-            .filter(|path| {
-                self.content(path).is_some_and(|text| {
-                    let holds = |word: &[u8]| text.windows(word.len()).any(|w| w == word);
-                    holds(b"to_field") && holds(name.as_bytes())
-                })
-            })
-            .collect()
+        let mut found = self.python_holding(&[b"to_field", name.as_bytes()], true);
+        found.retain(|path| path != except);
+        found
     }
 }
 
@@ -671,13 +766,22 @@ pub fn migration_naming(
         "" => "migrations".to_string(),
         app => format!("{app}/migrations"),
     };
-    let mut names: Vec<String> = std::fs::read_dir(root.join(&folder))
-        .ok()?
+    let on_disk = root.join(&folder);
+    let mut names: Vec<String> = std::fs::read_dir(&on_disk)
+        .into_iter()
+        .flatten()
         .flatten()
         .filter_map(|entry| entry.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".py"))
         .collect();
+    // Buffers of the folder not saved yet count as its files.
+    let absolute = crate::source::absolute_path(&on_disk);
+    names.extend(buffers.keys().filter_map(|path| {
+        let name = path.strip_prefix(&absolute).ok()?;
+        (name.components().count() == 1).then(|| name.to_string_lossy().into_owned())
+    }));
+    names.retain(|name| name.ends_with(".py"));
     names.sort();
+    names.dedup();
     names.into_iter().find_map(|file| {
         let migration = format!("{folder}/{file}");
         let text = read(buffers, &root.join(&migration))?;

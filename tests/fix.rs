@@ -534,3 +534,51 @@ fn a_model_files_finding_is_fixed_with_its_migration_or_not_at_all() {
         "blog/migrations/0001_initial.py names `create_time` already",
     );
 }
+
+#[test]
+fn fix_renames_a_relations_attribute_with_it() {
+    let repo = project_with(
+        "from django.db import models\n\n\nclass Category(models.Model):\n    name = models.CharField(max_length=100)\n\n\nclass Post(models.Model):\n    catagory = models.ForeignKey(Category, on_delete=models.CASCADE)\n\n    class Meta:\n        ordering = [\"catagory_id\"]\n        indexes = [models.Index(fields=[\"catagory_id\"], name=\"post_category\")]\n",
+    );
+    let fix = repo.check(&["--fix"]);
+    assert_eq!(fix.code, 0, "{fix:?}");
+    let models = read(&repo, "blog/models.py");
+    assert!(models.contains("ordering = [\"category_id\"]"), "{models}");
+    assert!(models.contains("fields=[\"category_id\"]"), "{models}");
+    django_and_the_hook_agree(&repo);
+}
+
+#[test]
+fn fix_never_renames_into_a_field_of_a_base_in_another_module() {
+    let repo = project();
+    repo.write(
+        "blog/base.py",
+        "from django.db import models\n\n\nclass Stamped(models.Model):\n    created_at = models.DateField(null=True)\n\n    class Meta:\n        abstract = True\n",
+    );
+    repo.git(&["add", "-A"]);
+    let repo = {
+        std::fs::remove_file(repo.path().join("blog/migrations/0001_initial.py")).expect("rm");
+        repo.write(
+            "blog/models.py",
+            MODELS
+                .replace(
+                    "from django.db import models\n",
+                    "from django.db import models\n\nfrom .base import Stamped\n",
+                )
+                .replace("class Post(models.Model):", "class Post(Stamped):")
+                .replace(
+                    "DateTimeField(auto_now_add=True)",
+                    "DateTimeField(null=True)",
+                ),
+        );
+        let run = manage(&repo, &["makemigrations", "blog"]);
+        assert_eq!(run.code, 0, "makemigrations: {run:?}");
+        repo.git(&["add", "-A"]);
+        repo
+    };
+    refused(
+        &repo,
+        &["--fix"],
+        "`Post` has `created_at` already (a field, column, method or reverse accessor",
+    );
+}

@@ -525,3 +525,21 @@ fn a_workspace_below_the_root_and_a_folder_outside_git() {
     );
     assert_eq!(client.stop(), 0);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_workspace_opened_through_a_symlink() {
+    let repo = project();
+    let links = tempfile::TempDir::new().expect("folder");
+    let link = links.path().join("linked");
+    std::os::unix::fs::symlink(repo.path(), &link).expect("symlink");
+    let mut client = Client::start(&repo);
+    client.root = link.clone();
+    client.initialize();
+    client.open("blog/models.py", MODELS);
+    let uri = client.uri("blog/models.py");
+    assert!(uri.contains("/linked/"), "{uri}");
+    let found = client.diagnostics(&uri, 1);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(client.stop(), 0);
+}

@@ -110,20 +110,19 @@ pub fn in_migration(source: &[u8], field: Field, own_app: bool) -> Result<Mentio
                 spans.push(literal.span);
             }
         };
-        let spans = &mut found.spans;
         match callee {
             "AddField" | "AlterField" if on_model("model_name") => {
-                exact(1, "name", spans);
+                exact(1, "name", &mut found.spans);
                 if let Some(definition) = arg(2, "field") {
-                    field_definition(definition.value, source, field.name, spans);
+                    field_definition(definition.value, source, field.name, &mut found);
                 }
             }
             "RemoveField" if on_model("model_name") => {
-                exact(1, "name", spans);
+                exact(1, "name", &mut found.spans);
             }
             "RenameField" if on_model("model_name") => {
-                exact(1, "old_name", spans);
-                exact(2, "new_name", spans);
+                exact(1, "old_name", &mut found.spans);
+                exact(2, "new_name", &mut found.spans);
             }
             "CreateModel" if on_model("name") => {
                 if let Some(fields) = arg(1, "fields") {
@@ -138,10 +137,10 @@ pub fn in_migration(source: &[u8], field: Field, own_app: bool) -> Result<Mentio
                             .and_then(|&first| string_literal(first, source))
                             && literal.value == field.name
                         {
-                            spans.push(literal.span);
+                            found.spans.push(literal.span);
                         }
                         if let Some(&definition) = parts.get(1) {
-                            field_definition(definition, source, field.name, spans);
+                            field_definition(definition, source, field.name, &mut found);
                         }
                     }
                 }
@@ -156,35 +155,35 @@ pub fn in_migration(source: &[u8], field: Field, own_app: bool) -> Result<Mentio
             }
             "AlterUniqueTogether" if on_model("name") => {
                 if let Some(value) = arg(1, "unique_together") {
-                    strings(value.value, source, field.name, spans);
+                    strings(value.value, source, field.name, &mut found.spans);
                 }
             }
             "AlterIndexTogether" if on_model("name") => {
                 if let Some(value) = arg(1, "index_together") {
-                    strings(value.value, source, field.name, spans);
+                    strings(value.value, source, field.name, &mut found.spans);
                 }
             }
             "AlterOrderWithRespectTo" if on_model("name") => {
-                exact(1, "order_with_respect_to", spans);
+                exact(1, "order_with_respect_to", &mut found.spans);
             }
             "AddIndex" | "AddIndexConcurrently" if on_model("model_name") => {
                 if let Some(index) = arg(1, "index") {
-                    strings(index.value, source, field.name, spans);
+                    strings(index.value, source, field.name, &mut found.spans);
                 }
             }
             "AddConstraint" | "AddConstraintNotValid" if on_model("model_name") => {
                 if let Some(constraint) = arg(1, "constraint") {
-                    strings(constraint.value, source, field.name, spans);
+                    strings(constraint.value, source, field.name, &mut found.spans);
                 }
             }
             "AlterConstraint" if on_model("model_name") => {
                 if let Some(constraint) = arg(2, "constraint") {
-                    strings(constraint.value, source, field.name, spans);
+                    strings(constraint.value, source, field.name, &mut found.spans);
                 }
             }
             "RenameIndex" if on_model("model_name") => {
                 if let Some(fields) = arg(3, "old_fields") {
-                    strings(fields.value, source, field.name, spans);
+                    strings(fields.value, source, field.name, &mut found.spans);
                 }
             }
             _ => {}
@@ -246,7 +245,7 @@ pub fn in_models(source: &[u8], field: Field, class: &str) -> Result<Mentions, P
                 if let (true, Some(meta)) = (is_meta, statement.child_by_field_name("body")) {
                     meta_options(meta, source, field.name, &mut found);
                 } else if let Some((_, Some(value))) = assignment(statement) {
-                    field_definition(value, source, field.name, &mut found.spans);
+                    field_definition(value, source, field.name, &mut found);
                 }
             }
         }
@@ -302,17 +301,27 @@ fn options_dict(dict: Node, source: &[u8], name: &str, found: &mut Mentions) {
 
 /// What a field's definition says of another field of its model: the expression of a
 /// `GeneratedField`, the fields of a `CompositePrimaryKey`, `unique_for_date` and its kin.
-fn field_definition(definition: Node, source: &[u8], name: &str, spans: &mut Vec<Range<usize>>) {
+fn field_definition(definition: Node, source: &[u8], name: &str, found: &mut Mentions) {
+    let spans = &mut found.spans;
+    let unsure = &mut found.unsure;
     preorder(definition, |node| {
         if is_deferred_code(node) {
             return Step::Skip;
         }
-        if matches!(
-            callee(node, source),
-            Some("GeneratedField" | "CompositePrimaryKey")
-        ) {
-            strings(node, source, name, spans);
-            return Step::Skip;
+        match callee(node, source) {
+            // SQL is not read: the column may be in it.
+            Some("RawSQL") => {
+                if names_word(text(node, source), name) {
+                    unsure.push((node.byte_range(), "raw SQL"));
+                }
+                return Step::Skip;
+            }
+            Some("GeneratedField" | "CompositePrimaryKey" | "GenericForeignKey") => {
+                strings(node, source, name, spans);
+                // A RawSQL inside is still looked at.
+                return Step::Descend;
+            }
+            _ => {}
         }
         if node.kind() == "keyword_argument"
             && node.child_by_field_name("name").is_some_and(|keyword| {
@@ -373,9 +382,9 @@ pub fn related_names(source: &[u8]) -> Vec<String> {
     let mut names = Vec::new();
     preorder(tree.root_node(), |node| {
         if node.kind() == "keyword_argument"
-            && node
-                .child_by_field_name("name")
-                .is_some_and(|keyword| text(keyword, source) == "related_name")
+            && node.child_by_field_name("name").is_some_and(|keyword| {
+                matches!(text(keyword, source), "related_name" | "related_query_name")
+            })
             && let Some(literal) = node
                 .child_by_field_name("value")
                 .and_then(|value| string_literal(value, source))

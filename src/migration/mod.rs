@@ -110,6 +110,40 @@ pub enum ParseError {
     NoTree,
 }
 
+/// Where a comment may go on the line whose bytes are `line`: the comments that stand on it
+/// (byte spans), and whether its end is inside a string (a triple-quoted one goes on),
+/// where a `#` would be text.
+pub fn line_end(
+    source: &[u8],
+    line: Range<usize>,
+) -> Result<(Vec<Range<usize>>, bool), ParseError> {
+    let tree = parse_tree(source)?;
+    let mut comments = Vec::new();
+    walk::preorder(tree.root_node(), |node| {
+        if node.end_byte() < line.start || node.start_byte() > line.end {
+            return walk::Step::Skip;
+        }
+        if node.kind() == "comment" {
+            comments.push(node.byte_range());
+        }
+        walk::Step::Descend
+    });
+    let mut in_string = false;
+    let mut node = tree
+        .root_node()
+        .descendant_for_byte_range(line.end, line.end);
+    while let Some(current) = node {
+        if current.kind() == "string"
+            && current.start_byte() < line.end
+            && line.end < current.end_byte()
+        {
+            in_string = true;
+        }
+        node = current.parent();
+    }
+    Ok((comments, in_string))
+}
+
 /// Parse `source` (any bytes: non-UTF-8, BOM, CRLF all allowed) and extract its names.
 pub fn parse(source: &[u8]) -> Result<Migration, ParseError> {
     let tree = parse_tree(source)?;

@@ -41,6 +41,8 @@ pub struct FieldDeclaration {
     pub db_column: Option<(String, Range<usize>)>,
     /// Bytes of the whole assignment.
     pub statement: Range<usize>,
+    /// The last name of the call: `ForeignKey` of `models.ForeignKey(...)`.
+    pub kind: String,
 }
 
 /// A models module: its classes and its comments.
@@ -231,6 +233,7 @@ fn field(statement: Node, source: &[u8]) -> Option<FieldDeclaration> {
         span: left.byte_range(),
         db_column,
         statement: statement.byte_range(),
+        kind: callee.into_owned(),
     })
 }
 

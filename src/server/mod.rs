@@ -270,7 +270,7 @@ impl Server {
                     return Ok(());
                 };
                 let document = params.text_document;
-                let Some(path) = convert::path_of(&document.uri) else {
+                let Some(path) = convert::path_of(&document.uri).map(|p| real_path(&p)) else {
                     return Ok(());
                 };
                 let key = document.uri.as_str().to_string();
@@ -439,7 +439,6 @@ impl Server {
             && workspace.reload_if_changed()
         {
             uris.extend(self.documents.keys().cloned());
-            self.said.clear();
             self.say_workspace_problems()?;
         }
         let buffers = self.buffers();
@@ -531,7 +530,12 @@ impl Server {
                                 TextEdit::new(convert::range(&content, &e.span), e.new.clone())
                             })
                             .collect();
-                        Some((convert::uri_of(&path)?, edits))
+                        // An open document by the URI the editor knows it by.
+                        let open = self.documents.values().find(|d| d.path == path);
+                        let uri = open
+                            .map(|d| d.uri.clone())
+                            .or_else(|| convert::uri_of(&path))?;
+                        Some((uri, edits))
                     })
                     .collect();
                 actions.push(CodeActionOrCommand::CodeAction(CodeAction {
@@ -560,6 +564,18 @@ impl Server {
     }
 }
 
+/// `path` with its links resolved, as the repository's root is: a folder opened through a
+/// symlink names the same files. A file not on disk yet is resolved through its folder.
+fn real_path(path: &Path) -> PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    match (path.parent().map(Path::canonicalize), path.file_name()) {
+        (Some(Ok(folder)), Some(name)) => folder.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
 /// The comment that accepts a finding of `rule` on the line of byte `at`, added at the end
 /// of that line; `None` for a rule no comment accepts, or a line that has one already.
 fn suppression(source: &[u8], rule: Rule, at: usize) -> Option<TextEdit> {
@@ -578,20 +594,39 @@ fn suppression(source: &[u8], rule: Rule, at: usize) -> Option<TextEdit> {
         .iter()
         .rposition(|&b| b == b'\n' || b == b'\r')
         .map_or(0, |newline| newline + 1);
-    let line = String::from_utf8_lossy(&source[start..end]);
+    let (comments, in_string) = crate::migration::line_end(source, start..end).ok()?;
     // A comment for other rules takes this one too: `ignore[db-column, field-name]`.
-    if let Some(list) = line.find("check-migrate: ignore[")
-        && let Some(close) = line[list..].find(']')
-    {
-        let at = start + line[..list + close].len();
-        let position = convert::position(source, at);
-        return Some(TextEdit::new(
-            lsp_types::Range::new(position, position),
-            format!(", {}", rule.id()),
-        ));
+    for comment in &comments {
+        let text = String::from_utf8_lossy(&source[comment.clone()]);
+        let Some(rest) = text.strip_prefix('#') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        if let Some(list) = rest.strip_prefix("check-migrate:") {
+            let list = list.trim_start();
+            // A bare `ignore` accepts every rule: nothing to add.
+            let names = list.strip_prefix("ignore[")?;
+            let close = names.find(']')?;
+            let at = comment.start + text.len() - rest.len()
+                + (rest.len() - list.len())
+                + "ignore[".len()
+                + close;
+            let position = convert::position(source, at);
+            let joined = if names[..close].trim().is_empty() {
+                rule.id().to_string()
+            } else {
+                format!(", {}", rule.id())
+            };
+            return Some(TextEdit::new(
+                lsp_types::Range::new(position, position),
+                joined,
+            ));
+        }
     }
-    // A comment after a line continuation would end the statement there.
-    if line.contains("check-migrate:") || line.trim_end().ends_with('\\') {
+    let code_end = comments.first().map_or(end, |c| c.start.max(start));
+    let code = String::from_utf8_lossy(&source[start..code_end]);
+    // A `#` inside a string is text; after a line continuation it would end the statement.
+    if in_string || code.trim_end().ends_with('\\') {
         return None;
     }
     let position = convert::position(source, end);
@@ -620,5 +655,14 @@ mod tests {
         assert_eq!(joined.new_text, ", field-name");
         let continued = b"(\"x\", \\\n    f()),\n";
         assert!(suppression(continued, Rule::FieldName, 2).is_none());
+        // What looks like a comment in a string is text; a string going on past the line too.
+        let text = b"(\"x\", f(help_text=\"# check-migrate: ignore[db-column]\")),\n";
+        let edit = suppression(text, Rule::FieldName, 2).expect("edit");
+        assert_eq!(edit.new_text, "  # check-migrate: ignore[field-name]");
+        let open = b"(\"x\", f(help_text=\"\"\"first\nsecond\"\"\")),\n";
+        assert!(suppression(open, Rule::FieldName, 2).is_none());
+        let compact = b"(\"x\", f()),  #check-migrate:ignore[]\n";
+        let edit = suppression(compact, Rule::FieldName, 2).expect("edit");
+        assert_eq!(edit.new_text, "field-name");
     }
 }

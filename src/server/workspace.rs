@@ -89,6 +89,11 @@ impl Workspace {
     /// them) changed since they were read. Editors that do not report file changes are
     /// served by this look before each check.
     pub fn reload_if_changed(&mut self) -> bool {
+        // Unusable: what it came from is not known, so it is read again each time.
+        if self.loaded.is_err() {
+            self.reload();
+            return true;
+        }
         let watched = self.watched();
         let same = watched.len() == self.stamps.len()
             && self
