@@ -1002,7 +1002,10 @@ fn check_models(
     options: &RunOptions<'_>,
 ) {
     let project = options.project;
-    let on = |path: &str| project.for_path(path).check_models;
+    let on = |path: &str| {
+        let settings = project.for_path(path);
+        settings.check_models && !settings.pattern.excludes(path)
+    };
     let accept = source::ModelPattern(on);
     let exhaustive = !options.prefilter;
     let planned = match (mode, repo) {

@@ -67,4 +67,15 @@ fn with_check_models_a_commit_is_judged_on_the_declarations_it_adds() {
     // --all checks every declaration of every model file.
     let run = repo.check(&["--format", "concise", "--all"]);
     assert_eq!(run.lines().len(), 4, "{run:?}");
+    // `exclude` keeps a model file from the rules, as it does a migration...
+    repo.write(
+        ".check-migrate.toml",
+        "check-models = true\nexclude = [\"blog/**\"]\n",
+    );
+    repo.git(&["add", ".check-migrate.toml"]);
+    let run = repo.check(&["--format", "concise", "--all"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    // ...but a file named on the command line is checked all the same.
+    let run = repo.check(&["--format", "concise", "blog/models.py"]);
+    assert_eq!(run.code, 1, "{run:?}");
 }

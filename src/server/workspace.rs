@@ -153,6 +153,15 @@ impl Workspace {
             .map(|relative| relative.to_string_lossy().replace('\\', "/"));
         let pattern: &dyn Pattern = &loaded.project;
         let migration = shown.as_deref().is_some_and(|shown| pattern.matches(shown));
+        // Excluded by its config: no diagnostics, as for the hook.
+        if let Some(shown) = shown.as_deref()
+            && loaded.project.for_path(shown).pattern.excludes(shown)
+        {
+            return Checked {
+                shown: Some(shown.to_string()),
+                ..Checked::default()
+            };
+        }
         // Named from the root (the working directory), findings name it as `shown`.
         let named = shown
             .as_deref()

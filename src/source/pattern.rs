@@ -74,6 +74,22 @@ impl MigrationPattern {
     }
 
     /// `path` is `/`-separated and relative to the repository root (or absolute outside one).
+    /// Whether an `exclude` glob takes `path` out (a models module, say: `exclude` keeps
+    /// any file from the naming rules).
+    pub fn excludes(&self, path: &str) -> bool {
+        let relative = if self.base.is_empty() {
+            Some(path)
+        } else {
+            path.strip_prefix(self.base.as_str())
+                .and_then(|rest| rest.strip_prefix('/'))
+        };
+        relative.is_some_and(|relative| {
+            self.exclude
+                .as_ref()
+                .is_some_and(|set| set.is_match(relative))
+        })
+    }
+
     pub fn matches(&self, path: &str) -> bool {
         let mut parts = path.rsplit('/');
         let Some(file) = parts.next() else {
@@ -319,6 +335,17 @@ mod tests {
             "src/apps/shop/migrations/0042_order_paid_at.py"
         ));
         assert!(is_migration("migrations/0001_initial.py"));
+    }
+
+    #[test]
+    fn exclude_takes_any_file_out() {
+        let pattern = pattern(&[], &["legacy/**"], "backend");
+        assert!(pattern.excludes("backend/legacy/models.py"));
+        assert!(!pattern.excludes("backend/blog/models.py"));
+        assert!(
+            !pattern.excludes("legacy/models.py"),
+            "outside the config's folder"
+        );
     }
 
     #[test]
