@@ -403,6 +403,27 @@ fn a_running_server_sees_the_config_change() {
     );
     client.change(migration, 3, &text);
     assert_eq!(client.diagnostics(&uri, 3), Vec::<Value>::new());
+    // A config that cannot be used is said to the user, not only logged...
+    repo.write(
+        ".check-migrate.toml",
+        "conventions = [\"timestamps-nope\"]\n",
+    );
+    client.change(migration, 4, &text);
+    let shown = client.wait(|message| match message {
+        Message::Notification(n) if n.method == "window/showMessage" => Some(n.params.clone()),
+        _ => None,
+    });
+    assert_eq!(shown["type"], 1, "{shown}");
+    assert!(
+        shown["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("timestamps-nope")),
+        "{shown}"
+    );
+    // ...and read again at the next check, once it can be.
+    repo.write(".check-migrate.toml", "conventions = [\"timestamps-at\"]\n");
+    client.change(migration, 5, &text);
+    assert_eq!(client.diagnostics(&uri, 5).len(), 1);
     assert_eq!(client.stop(), 0);
 }
 

@@ -385,14 +385,27 @@ impl Server {
         let Some(workspace) = &self.workspace else {
             return Ok(());
         };
-        let mut lines: Vec<String> = workspace.warnings.clone();
-        if let Some(err) = workspace.config_error() {
-            lines.push(format!("error: {err}"));
-        }
+        let lines: Vec<String> = workspace.warnings.clone();
+        let error = workspace.config_error().map(str::to_string);
         for line in lines {
             if self.said.insert(line.clone()) {
                 self.log(MessageType::WARNING, &line)?;
             }
+        }
+        // Nothing can be checked: said where the user looks, once (the checks' own report
+        // of it is the same line, and is not said again).
+        if let Some(error) = error
+            && self.said.insert(error.clone())
+        {
+            let message = format!("check-migrate: {error}");
+            self.notify(
+                "window/showMessage",
+                lsp_types::ShowMessageParams {
+                    typ: MessageType::ERROR,
+                    message: message.clone(),
+                },
+            )?;
+            self.log(MessageType::ERROR, &error)?;
         }
         Ok(())
     }
