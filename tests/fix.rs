@@ -57,6 +57,17 @@ fn django_and_the_hook_agree(repo: &Repo) {
     assert_eq!(hook.code, 0, "{hook:?}");
 }
 
+/// The project staged, then its model edited again.
+fn edited_after_staging() -> Repo {
+    let repo = project();
+    repo.git(&["add", "-A"]);
+    repo.write(
+        "blog/models.py",
+        format!("{MODELS}# edited after staging\n"),
+    );
+    repo
+}
+
 fn read(repo: &Repo, path: &str) -> String {
     std::fs::read_to_string(repo.path().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
@@ -171,12 +182,7 @@ fn fix_never_rewrites_a_committed_migration_and_offers_the_rename() {
 
 #[test]
 fn fix_refuses_a_file_with_unstaged_changes() {
-    let repo = project();
-    repo.git(&["add", "-A"]);
-    repo.write(
-        "blog/models.py",
-        format!("{MODELS}# edited after staging\n"),
-    );
+    let repo = edited_after_staging();
     let fix = repo.check(&["--fix"]);
     assert_eq!(fix.code, 1, "{fix:?}");
     assert!(
@@ -312,12 +318,7 @@ fn fix_of_a_committed_field_named_in_meta_says_makemigrations_follows() {
 
 #[test]
 fn allow_unstaged_fixes_a_file_and_keeps_its_changes() {
-    let repo = project();
-    repo.git(&["add", "-A"]);
-    repo.write(
-        "blog/models.py",
-        format!("{MODELS}# edited after staging\n"),
-    );
+    let repo = edited_after_staging();
     let fix = repo.check(&["--fix", "--allow-unstaged"]);
     assert_eq!(fix.code, 0, "{fix:?}");
     let models = read(&repo, "blog/models.py");

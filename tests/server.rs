@@ -39,7 +39,12 @@ struct Client {
 
 impl Client {
     fn start(repo: &Repo) -> Client {
-        let mut cmd: Command = check_migrate(repo.path(), repo.home());
+        let root = repo.path().canonicalize().expect("canonical root");
+        Client::spawn(check_migrate(repo.path(), repo.home()), root)
+    }
+
+    /// Run `cmd` (the binary, in the workspace) as the server of the workspace at `root`.
+    fn spawn(mut cmd: Command, root: std::path::PathBuf) -> Client {
         let mut child = cmd
             .arg("server")
             .stdin(Stdio::piped())
@@ -62,7 +67,7 @@ impl Client {
             child,
             said,
             next: 0,
-            root: repo.path().canonicalize().expect("canonical root"),
+            root,
         }
     }
 
@@ -511,31 +516,8 @@ fn a_workspace_below_the_root_and_a_folder_outside_git() {
     let models = "from django.db import models\n\n\nclass Post(models.Model):\n    desciption = models.TextField()\n";
     std::fs::write(plain.join("blog/models.py"), models).expect("write");
     let mut cmd = check_migrate(&plain, repo.home());
-    let mut child = cmd
-        .arg("server")
-        .env("GIT_CEILING_DIRECTORIES", plain.parent().expect("parent"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the server");
-    let output = child.stdout.take().expect("stdout");
-    let (sender, said) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut output = BufReader::new(output);
-        while let Ok(Some(message)) = Message::read(&mut output) {
-            if sender.send(message).is_err() {
-                break;
-            }
-        }
-    });
-    let mut client = Client {
-        input: child.stdin.take(),
-        child,
-        said,
-        next: 0,
-        root: plain.clone(),
-    };
+    cmd.env("GIT_CEILING_DIRECTORIES", plain.parent().expect("parent"));
+    let mut client = Client::spawn(cmd, plain.clone());
     client.initialize();
     client.open("blog/models.py", models);
     let found = client.diagnostics(&client.uri("blog/models.py"), 1);
