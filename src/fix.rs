@@ -269,6 +269,7 @@ pub fn plan(report: &Report, repo: &Repo, root: &Path, buffers: &Buffers) -> Fix
         buffers,
         contents: BTreeMap::new(),
         uncommitted: None,
+        tracked: None,
     };
     let mut plan = FixPlan::default();
     let mut added = std::collections::BTreeSet::new();
@@ -538,6 +539,8 @@ struct Planner<'r> {
     buffers: &'r Buffers,
     contents: BTreeMap<String, Option<Vec<u8>>>,
     uncommitted: Option<Vec<String>>,
+    /// The index's Python files, read once.
+    tracked: Option<Vec<String>>,
 }
 
 impl Planner<'_> {
@@ -551,14 +554,23 @@ impl Planner<'_> {
 
     /// The migrations of the index that are not in `HEAD`: the change --fix may rewrite.
     fn uncommitted_migrations(&mut self) -> Vec<String> {
+        if self.uncommitted.is_none() {
+            let repo = self.repo;
+            let found = self
+                .tracked()
+                .into_iter()
+                .filter(|path| crate::source::is_migration(path) && !repo.in_head(path))
+                .collect();
+            self.uncommitted = Some(found);
+        }
+        self.uncommitted.clone().unwrap_or_default()
+    }
+
+    /// The index's Python files.
+    fn tracked(&mut self) -> Vec<String> {
         let repo = self.repo;
-        self.uncommitted
-            .get_or_insert_with(|| {
-                repo.tracked_python()
-                    .into_iter()
-                    .filter(|path| crate::source::is_migration(path) && !repo.in_head(path))
-                    .collect()
-            })
+        self.tracked
+            .get_or_insert_with(|| repo.tracked_python())
             .clone()
     }
 
@@ -673,8 +685,7 @@ impl Planner<'_> {
     /// one of `words`.
     fn python_holding(&mut self, words: &[&[u8]], models: bool) -> Vec<String> {
         let candidates: Vec<String> = self
-            .repo
-            .tracked_python()
+            .tracked()
             .into_iter()
             .filter(|path| !models || crate::source::is_model_file(path))
             .collect();

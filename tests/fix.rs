@@ -57,6 +57,18 @@ fn django_and_the_hook_agree(repo: &Repo) {
     assert_eq!(hook.code, 0, "{hook:?}");
 }
 
+/// The project with a second app, `shop`, installed and empty.
+fn project_with_shop() -> Repo {
+    let repo = project();
+    repo.write(
+        "proj/settings.py",
+        SETTINGS.replace("[\"blog\"]", "[\"blog\", \"shop\"]"),
+    );
+    repo.write("shop/__init__.py", "");
+    repo.write("shop/migrations/__init__.py", "");
+    repo
+}
+
 /// The project staged, then its model edited again.
 fn edited_after_staging() -> Repo {
     let repo = project();
@@ -408,13 +420,7 @@ fn fix_leaves_a_field_that_another_apps_data_migration_uses() {
 
 #[test]
 fn fix_renames_a_generated_field_expression_and_a_to_field_of_another_app() {
-    let repo = project();
-    repo.write(
-        "proj/settings.py",
-        SETTINGS.replace("[\"blog\"]", "[\"blog\", \"shop\"]"),
-    );
-    repo.write("shop/__init__.py", "");
-    repo.write("shop/migrations/__init__.py", "");
+    let repo = project_with_shop();
     repo.write("blog/models.py", "from django.db import models\nfrom django.db.models.functions import TruncDate\n\n\nclass Post(models.Model):\n    title = models.CharField(max_length=200)\n    create_time = models.DateTimeField(unique=True)\n    day = models.GeneratedField(expression=TruncDate(\"create_time\"), output_field=models.DateField(), db_persist=True)\n");
     repo.write("shop/models.py", "from django.db import models\n\n\nclass Order(models.Model):\n    post = models.ForeignKey(\"blog.Post\", to_field=\"create_time\", on_delete=models.CASCADE)\n");
     std::fs::remove_file(repo.path().join("blog/migrations/0001_initial.py")).expect("rm");
@@ -478,13 +484,7 @@ fn fix_never_renames_into_a_column_an_inherited_field_a_method_or_a_reverse_acce
 
 #[test]
 fn fix_of_a_committed_field_another_app_points_at_is_left_to_makemigrations() {
-    let repo = project();
-    repo.write(
-        "proj/settings.py",
-        SETTINGS.replace("[\"blog\"]", "[\"blog\", \"shop\"]"),
-    );
-    repo.write("shop/__init__.py", "");
-    repo.write("shop/migrations/__init__.py", "");
+    let repo = project_with_shop();
     repo.write(
         "blog/models.py",
         MODELS.replace(

@@ -214,16 +214,23 @@ fn project() -> Repo {
     repo
 }
 
-#[test]
-fn diagnostics_fixes_model_files_and_a_clean_exit() {
-    let repo = project();
+/// A server started on `repo` with a new migration adding `create_time` ([`LINE`]) written
+/// and open: the client, the migration's path, its text and its URI.
+fn serving_a_new_migration(repo: &Repo) -> (Client, &'static str, String, String) {
     let migration = "blog/migrations/0002_post_create_time.py";
     let text = new_migration(LINE);
     repo.write(migration, &text);
-    let mut client = Client::start(&repo);
+    let mut client = Client::start(repo);
     client.initialize();
     client.open(migration, &text);
     let uri = client.uri(migration);
+    (client, migration, text, uri)
+}
+
+#[test]
+fn diagnostics_fixes_model_files_and_a_clean_exit() {
+    let repo = project();
+    let (mut client, migration, text, uri) = serving_a_new_migration(&repo);
     let found = client.diagnostics(&uri, 1);
     assert_eq!(found.len(), 1, "{found:#?}");
     let diagnostic = &found[0];
@@ -382,13 +389,7 @@ fn a_running_server_sees_the_config_change() {
     let repo = project();
     std::fs::remove_file(repo.path().join(".check-migrate.toml")).expect("rm config");
     repo.commit_all("no config");
-    let migration = "blog/migrations/0002_post_create_time.py";
-    let text = new_migration(LINE);
-    repo.write(migration, &text);
-    let mut client = Client::start(&repo);
-    client.initialize();
-    client.open(migration, &text);
-    let uri = client.uri(migration);
+    let (mut client, migration, text, uri) = serving_a_new_migration(&repo);
     // The default library does not judge `create_time`.
     assert_eq!(client.diagnostics(&uri, 1), Vec::<Value>::new());
     // A config switching on `timestamps-at` appears; the next check reads it.
